@@ -1,0 +1,37 @@
+from django.contrib import admin
+
+from .models import AuditEvent, Checkpoint, StreamHead
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Audit records are visible to administrators and never editable, by any path."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ("occurred_at", "stream", "seq", "event_type", "actor_name", "actor_role", "actor_unit")
+    list_filter = ("event_type",)
+    search_fields = ("stream", "actor_name", "event_type")
+    date_hierarchy = "occurred_at"
+    show_full_result_count = False
+
+
+@admin.register(Checkpoint)
+class CheckpointAdmin(ReadOnlyAdmin):
+    list_display = ("day", "cutoff", "stream_count", "event_count", "hash")
+
+
+@admin.register(StreamHead)
+class StreamHeadAdmin(ReadOnlyAdmin):
+    list_display = ("stream", "seq", "hash")
+    search_fields = ("stream",)
+    show_full_result_count = False

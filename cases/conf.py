@@ -1,0 +1,13 @@
+"""Workflow knobs: settings.RECOGNITION with defaults, read through one accessor."""
+
+from django.conf import settings
+
+DEFAULTS = {
+    "EVIDENCE_MAX_BYTES": 10 * 1024 * 1024,
+    "EVIDENCE_CONTENT_TYPES": ["application/pdf", "image/jpeg", "image/png"],
+    "CASE_LIST_PAGE_SIZE": 25,
+}
+
+
+def setting(name: str):
+    return getattr(settings, "RECOGNITION", {}).get(name, DEFAULTS[name])

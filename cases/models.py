@@ -1,0 +1,190 @@
+"""The recognition case (one subject x one title x one year), its evidence and its scores."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from criteria.models import CriteriaSet, CriterionItem, TitleType
+from registry.models import AdministrativeUnit, Subject
+
+
+class CaseState(models.TextChoices):
+    NOMINATED = "nominated", _("Đã đăng ký")
+    EVIDENCE_COLLECTED = "evidence_collected", _("Đã thu thập minh chứng")
+    SCORED = "scored", _("Đã chấm điểm")
+    VILLAGE_REVIEWED = "village_reviewed", _("Thôn đã họp xét, đề nghị")
+    COMMUNE_DECIDED = "commune_decided", _("Xã đã quyết định công nhận")
+    DISTRICT_AUDITED = "district_audited", _("Đã hậu kiểm")
+    NOT_RECOGNIZED = "not_recognized", _("Không được công nhận")
+    REVOKED = "revoked", _("Bị thu hồi công nhận")
+    WITHDRAWN = "withdrawn", _("Đã rút hồ sơ")
+
+
+S = CaseState
+OPEN_STATES = (S.NOMINATED, S.EVIDENCE_COLLECTED, S.SCORED, S.VILLAGE_REVIEWED)
+FINAL_STATES = (S.DISTRICT_AUDITED, S.NOT_RECOGNIZED, S.REVOKED, S.WITHDRAWN)
+
+
+class Case(ConcurrentTransitionMixin, models.Model):
+    reference = models.CharField(_("số hồ sơ"), max_length=60, unique=True)
+    subject = models.ForeignKey(Subject, verbose_name=_("đối tượng"), on_delete=models.PROTECT,
+                                related_name="cases")
+    title_type = models.ForeignKey(TitleType, verbose_name=_("danh hiệu"), on_delete=models.PROTECT,
+                                   related_name="cases")
+    year = models.PositiveSmallIntegerField(_("năm đánh giá"))
+    unit = models.ForeignKey(AdministrativeUnit, verbose_name=_("địa bàn"), on_delete=models.PROTECT,
+                             related_name="cases")
+    # Denormalised copy of unit.path: scoping is an indexed prefix match on this column.
+    unit_path = models.CharField(max_length=255, editable=False)
+    criteria_set = models.ForeignKey(CriteriaSet, verbose_name=_("bộ tiêu chí"), on_delete=models.PROTECT,
+                                     related_name="cases")
+    state = FSMField(_("trạng thái"), max_length=20, choices=CaseState.choices, default=S.NOMINATED,
+                     protected=True)
+    total_score = models.DecimalField(_("tổng điểm"), max_digits=7, decimal_places=2, null=True, blank=True)
+    level = models.PositiveSmallIntegerField(_("mức độ đạt"), null=True, blank=True)
+    meets_criteria = models.BooleanField(_("đạt tiêu chí"), null=True, blank=True)
+    decision_reference = models.CharField(_("số quyết định"), max_length=60, blank=True)
+    decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    outcome_reason = models.TextField(_("lý do"), blank=True)
+    nominated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người lập"), null=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("ngày lập"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject", "title_type", "year"],
+                condition=~Q(state=CaseState.WITHDRAWN),
+                name="cases_one_live_case_per_subject_title_year",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit_path"], name="cases_unit_path_like_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["unit_path", "year", "state"], name="cases_scope_year_state_idx"),
+            models.Index(fields=["state", "year"], name="cases_state_year_idx"),
+            models.Index(fields=["-updated_at"], name="cases_updated_idx"),
+        ]
+        permissions = [("export_case", _("Xuất danh sách hồ sơ"))]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def stream(self) -> str:
+        return f"case:{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    # --- the table of allowed moves: these decorators and nothing else -----------------------------------
+
+    @transition(field=state, source=S.NOMINATED, target=S.EVIDENCE_COLLECTED)
+    def collect_evidence(self):
+        """Evidence for every required item is in."""
+
+    @transition(field=state, source=S.EVIDENCE_COLLECTED, target=S.SCORED)
+    def record_score(self):
+        """The assessor's score sheet is complete."""
+
+    @transition(field=state, source=S.SCORED, target=S.VILLAGE_REVIEWED)
+    def propose_in_village(self):
+        """The village meeting proposes the subject for recognition."""
+
+    @transition(field=state, source=S.SCORED, target=S.NOT_RECOGNIZED)
+    def reject_in_village(self):
+        """The village meeting does not propose the subject."""
+
+    @transition(field=state, source=S.VILLAGE_REVIEWED, target=S.COMMUNE_DECIDED)
+    def recognise(self):
+        """The commune chairman's decision recognises the subject."""
+
+    @transition(field=state, source=S.VILLAGE_REVIEWED, target=S.NOT_RECOGNIZED)
+    def refuse(self):
+        """The commune refuses recognition, with a written reason."""
+
+    @transition(field=state, source=S.COMMUNE_DECIDED, target=S.DISTRICT_AUDITED)
+    def confirm_audit(self):
+        """The audit above the commune confirms the decision."""
+
+    @transition(field=state, source=S.COMMUNE_DECIDED, target=S.REVOKED)
+    def revoke(self):
+        """An audit finding revokes the recognition."""
+
+    @transition(field=state, source=[S.EVIDENCE_COLLECTED, S.SCORED], target=S.NOMINATED)
+    def return_for_rework(self):
+        """Back to evidence collection."""
+
+    @transition(field=state, source=list(OPEN_STATES), target=S.WITHDRAWN)
+    def withdraw(self):
+        """The subject or the nominating body withdraws."""
+
+
+class ReferenceCounter(models.Model):
+    """Gapless per-key counters for human-readable case references."""
+
+    key = models.CharField(max_length=100, primary_key=True)
+    value = models.PositiveIntegerField(default=0)
+
+
+def evidence_upload_to(instance, filename):
+    # Content-addressed names: nothing of the uploader's file name reaches the file system.
+    return f"evidence/{instance.case.year}/{instance.case_id}/{instance.sha256}"
+
+
+class EvidenceFile(models.Model):
+    case = models.ForeignKey(Case, verbose_name=_("hồ sơ"), on_delete=models.PROTECT, related_name="evidence")
+    item = models.ForeignKey(CriterionItem, verbose_name=_("nội dung tiêu chí"), on_delete=models.PROTECT,
+                             related_name="+")
+    file = models.FileField(_("tệp"), upload_to=evidence_upload_to, max_length=255)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    content_type = models.CharField(_("loại tệp"), max_length=100)
+    size = models.PositiveIntegerField(_("dung lượng"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người tải lên"),
+                                    on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("thời điểm tải lên"), auto_now_add=True)
+    removed_at = models.DateTimeField(_("thời điểm gỡ"), null=True, blank=True)
+    removed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người gỡ"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    removal_reason = models.TextField(_("lý do gỡ"), blank=True)
+
+    class Meta:
+        verbose_name = _("minh chứng")
+        verbose_name_plural = _("minh chứng")
+        indexes = [models.Index(fields=["case", "item"], name="cases_evidence_case_item_idx")]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def is_active(self) -> bool:
+        return self.removed_at is None
+
+
+class Score(models.Model):
+    case = models.ForeignKey(Case, verbose_name=_("hồ sơ"), on_delete=models.CASCADE, related_name="scores")
+    item = models.ForeignKey(CriterionItem, verbose_name=_("nội dung tiêu chí"), on_delete=models.PROTECT,
+                             related_name="+")
+    points = models.DecimalField(_("điểm"), max_digits=6, decimal_places=2, null=True, blank=True)
+    passed = models.BooleanField(_("đạt"), null=True, blank=True)
+    comment = models.TextField(_("nhận xét"), blank=True)
+    scored_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người chấm"), on_delete=models.PROTECT,
+                                  related_name="+")
+    scored_at = models.DateTimeField(_("thời điểm chấm"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("điểm")
+        verbose_name_plural = _("điểm")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "item"], name="cases_score_case_item_uniq"),
+            models.CheckConstraint(condition=Q(points__isnull=True) | Q(points__gte=0), name="cases_score_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.case_id}/{self.item_id}"

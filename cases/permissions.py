@@ -1,0 +1,72 @@
+"""Named permission predicates: services call them to enforce, views call them to draw buttons.
+
+A role granted on a unit covers that unit's whole subtree (prefix match on the materialised path).
+"""
+
+from registry.models import AdministrativeUnit, Role
+from registry.selectors import Grant, grant_covering
+
+R = Role
+ACTION_ROLES: dict[str, frozenset[str]] = {
+    "view": frozenset(Role.values),
+    "nominate": frozenset({R.VILLAGE_OFFICER, R.COMMUNE_OFFICER}),
+    "collect_evidence": frozenset({R.VILLAGE_OFFICER, R.COMMUNE_OFFICER}),
+    "score": frozenset({R.ASSESSOR}),
+    "review_in_village": frozenset({R.VILLAGE_HEAD}),
+    "return_for_rework": frozenset({R.ASSESSOR, R.VILLAGE_HEAD, R.COMMUNE_OFFICER}),
+    "decide": frozenset({R.COMMUNE_CHAIR}),
+    "audit": frozenset({R.AUDITOR}),
+    "revoke": frozenset({R.AUDITOR}),
+    "withdraw": frozenset({R.VILLAGE_OFFICER, R.COMMUNE_OFFICER}),
+}
+
+
+def authorising_grant(user, action: str, unit_path: str) -> Grant | None:
+    """The grant that lets the user take `action` on something at unit_path, or None."""
+    return grant_covering(user, unit_path, ACTION_ROLES[action])
+
+
+def can(user, action: str, case) -> bool:
+    if action == "view" and getattr(user, "is_superuser", False):
+        return True
+    return authorising_grant(user, action, case.unit_path) is not None
+
+
+def can_view(user, case) -> bool:
+    return can(user, "view", case)
+
+
+def can_nominate(user, unit: AdministrativeUnit) -> bool:
+    return authorising_grant(user, "nominate", unit.path) is not None
+
+
+def can_collect_evidence(user, case) -> bool:
+    return can(user, "collect_evidence", case)
+
+
+def can_score(user, case) -> bool:
+    return can(user, "score", case)
+
+
+def can_review_in_village(user, case) -> bool:
+    return can(user, "review_in_village", case)
+
+
+def can_return_for_rework(user, case) -> bool:
+    return can(user, "return_for_rework", case)
+
+
+def can_decide(user, case) -> bool:
+    return can(user, "decide", case)
+
+
+def can_audit(user, case) -> bool:
+    return can(user, "audit", case)
+
+
+def can_revoke(user, case) -> bool:
+    return can(user, "revoke", case)
+
+
+def can_withdraw(user, case) -> bool:
+    return can(user, "withdraw", case)

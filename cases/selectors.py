@@ -1,0 +1,67 @@
+"""Reads of cases, always scoped to the units the user holds a role on."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from registry.selectors import path_q, scope_paths
+from registry.text import fold
+
+from .models import Case
+
+
+def visible_cases(user) -> QuerySet[Case]:
+    """Every case in the subtrees of the user's active role grants (superusers see all)."""
+    if not getattr(user, "is_authenticated", False):
+        return Case.objects.none()
+    if user.is_superuser:
+        return Case.objects.all()
+    return Case.objects.filter(path_q(scope_paths(user), field="unit_path"))
+
+
+def cases_for(user, *, q: str = "", state: str = "", year: int | None = None, title: str = "",
+              unit_path: str = "") -> QuerySet[Case]:
+    """The user's case list with filters; joins for the list columns are already made."""
+    qs = visible_cases(user).select_related("subject", "unit", "title_type")
+    if q:
+        folded = fold(q)
+        qs = qs.filter(Q(reference__icontains=q.strip()) | Q(subject__name_folded__contains=folded))
+    if state:
+        qs = qs.filter(state=state)
+    if year:
+        qs = qs.filter(year=year)
+    if title:
+        qs = qs.filter(title_type__code=title)
+    if unit_path:
+        qs = qs.filter(unit_path__startswith=unit_path)
+    return qs.order_by("-updated_at", "-pk")
+
+
+def get_case_for(user, pk: int) -> Case:
+    """One case the user may see, or 404 (outsiders cannot tell a hidden case from a missing one)."""
+    case = (
+        visible_cases(user)
+        .select_related("subject", "unit", "title_type", "criteria_set", "nominated_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case
+
+
+def evidence_for(case: Case):
+    return case.evidence.select_related("item__criterion", "uploaded_by", "removed_by").order_by(
+        "item__criterion__order", "item__order", "uploaded_at"
+    )
+
+
+def score_sheet(case: Case) -> list[dict]:
+    """The pinned criteria set with this case's scores, grouped by criterion (two queries)."""
+    from criteria.models import Criterion
+
+    scores = {s.item_id: s for s in case.scores.all()}
+    sheet = []
+    for criterion in Criterion.objects.filter(criteria_set_id=case.criteria_set_id).prefetch_related("items"):
+        sheet.append({"criterion": criterion,
+                      "items": [{"item": item, "score": scores.get(item.pk)} for item in criterion.items.all()]})
+    return sheet

@@ -1,0 +1,29 @@
+"""Every write to a case goes through these functions."""
+
+from .intake import add_evidence, nominate_case, remove_evidence
+from .lifecycle import (
+    audit_in_district,
+    complete_evidence_collection,
+    decide_in_commune,
+    missing_evidence,
+    return_for_rework,
+    review_in_village,
+    revoke_case,
+    score_case,
+    withdraw_case,
+)
+
+__all__ = [
+    "add_evidence",
+    "audit_in_district",
+    "complete_evidence_collection",
+    "decide_in_commune",
+    "missing_evidence",
+    "nominate_case",
+    "remove_evidence",
+    "return_for_rework",
+    "review_in_village",
+    "revoke_case",
+    "score_case",
+    "withdraw_case",
+]

@@ -1,0 +1,95 @@
+"""The one path every state change takes: lock, check permission, transition, save, audit, on-commit effects."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
+
+from audit.services import record_event
+
+from ..exceptions import InvalidTransition
+from ..models import Case
+from ..permissions import authorising_grant
+
+
+def lock_case(case: Case | int) -> Case:
+    pk = case.pk if isinstance(case, Case) else case
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("unit", "title_type", "criteria_set", "subject")
+        .get(pk=pk)
+    )
+
+
+def require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Phải nêu lý do.")})
+    return reason
+
+
+def ensure_grant(actor, action: str, case: Case):
+    grant = authorising_grant(actor, action, case.unit_path)
+    if grant is None:
+        raise PermissionDenied(
+            _("Bạn không có quyền thực hiện thao tác này với hồ sơ %(ref)s.") % {"ref": case.reference}
+        )
+    return grant
+
+
+def audit_case(case: Case, event_type: str, *, actor, grant, data: dict[str, Any] | None = None, reason: str = ""):
+    event = record_event(
+        case.stream, event_type, actor=actor, data=data or {}, reason=reason,
+        role=grant.role if grant else "", unit=grant.unit_code if grant else "",
+    )
+    transaction.on_commit(lambda: _notify(event.pk))
+    return event
+
+
+def _notify(event_id: int) -> None:
+    from ..tasks import notify_case_event
+
+    notify_case_event.delay(event_id)
+
+
+def apply_transition(
+    case: Case,
+    *,
+    actor,
+    action: str,
+    method: str,
+    label: str,
+    event_type: str,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    prepare: Callable[[Case, dict], list[str]] | None = None,
+) -> Case:
+    """Fire one FSM transition on a freshly locked case and write one audit event.
+
+    `prepare(case, audit_data)` runs after the state and permission checks; it may validate input (raising
+    ValidationError), set outcome fields and add to the audit data; it returns the names of changed fields.
+    """
+    with transaction.atomic():
+        case = lock_case(case)
+        grant = ensure_grant(actor, action, case)
+        transition = getattr(case, method)
+        before = case.state
+        if not can_proceed(transition, check_conditions=False):
+            raise InvalidTransition.for_case(case, label)
+        audit_data = {"from": before, **(data or {})}
+        changed = prepare(case, audit_data) if prepare else []
+        if not can_proceed(transition):
+            raise InvalidTransition.for_case(case, label)
+        try:
+            transition()
+            case.save(update_fields=["state", "updated_at", *changed])
+        except (TransitionNotAllowed, ConcurrentTransition) as exc:
+            raise InvalidTransition.for_case(case, label) from exc
+        audit_case(
+            case, event_type, actor=actor, grant=grant, reason=reason,
+            data={**audit_data, "to": case.state},
+        )
+    return case

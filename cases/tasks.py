@@ -1,0 +1,43 @@
+"""Celery entry points for cases: they take ids, reload rows and call services."""
+
+from celery import shared_task
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from audit.models import AuditEvent
+from notifications.services import notify
+from registry.models import Role, RoleAssignment
+
+from .models import Case
+
+# Which events tell whom: the case's nominator and the village officers of its unit.
+NOTIFIED_EVENTS = {
+    "case.returned": _("trả lại để bổ sung"),
+    "case.not_proposed": _("không được thôn đề nghị"),
+    "case.refused": _("không được công nhận"),
+    "case.recognised": _("đã được công nhận"),
+    "case.revoked": _("bị thu hồi công nhận"),
+}
+
+
+@shared_task(ignore_result=True)
+def notify_case_event(event_id: int) -> int:
+    """Notify the people concerned by a case event; idempotent per (event, user)."""
+    event = AuditEvent.objects.filter(pk=event_id).first()
+    if event is None or event.event_type not in NOTIFIED_EVENTS or not event.stream.startswith("case:"):
+        return 0
+    case = Case.objects.select_related("subject", "nominated_by").get(pk=int(event.stream.split(":", 1)[1]))
+    officers = {
+        a.user for a in RoleAssignment.objects.active().select_related("user").filter(
+            unit_id=case.unit_id, role=Role.VILLAGE_OFFICER
+        )
+    }
+    recipients = {u for u in officers | {case.nominated_by} if u is not None and u.pk != event.actor_id}
+    context = {"case": case, "event_label": NOTIFIED_EVENTS[event.event_type], "reason": event.reason,
+               "actor_name": event.actor_name}
+    sent = 0
+    for user in recipients:
+        if notify(user, kind="case_event", dedupe_key=f"audit:{event.pk}:user:{user.pk}", context=context,
+                  url=reverse("cases:detail", args=[case.pk])):
+            sent += 1
+    return sent

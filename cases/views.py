@@ -1,0 +1,85 @@
+"""Case list, case file and evidence download: parse, read through scoped selectors, respond."""
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.views.generic import DetailView, ListView
+
+from audit.services import events_for, record_event
+from registry.models import SubjectKind
+from registry.selectors import grant_covering
+
+from . import selectors
+from .conf import setting
+from .forms import CaseFilterForm
+from .models import EvidenceFile
+from .permissions import ACTION_ROLES
+
+
+class CaseListView(LoginRequiredMixin, ListView):
+    template_name = "cases/case_list.html"
+    context_object_name = "cases"
+
+    def get_paginate_by(self, queryset):
+        return setting("CASE_LIST_PAGE_SIZE")
+
+    def get_queryset(self):
+        self.filter_form = CaseFilterForm(self.request.GET or None)
+        filters = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
+        return selectors.cases_for(
+            self.request.user, q=filters.get("q", ""), state=filters.get("state", ""),
+            year=filters.get("year"), title=filters.get("title", ""),
+        )
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["filter_form"] = self.filter_form
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        ctx["query_string"] = params.urlencode()
+        return ctx
+
+
+class CaseDetailView(LoginRequiredMixin, DetailView):
+    template_name = "cases/case_detail.html"
+    context_object_name = "case"
+
+    def get_object(self, queryset=None):
+        return selectors.get_case_for(self.request.user, self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        case = self.object
+        ctx["evidence"] = selectors.evidence_for(case)
+        ctx["score_sheet"] = selectors.score_sheet(case)
+        ctx["timeline"] = events_for(case.stream)
+        if case.subject.kind == SubjectKind.HOUSEHOLD:
+            ctx["members"] = list(case.subject.household.members.all())
+            _record_personal_data_access(self.request.user, case, "household_members")
+        return ctx
+
+
+def _record_personal_data_access(user, case, what: str, **extra):
+    grant = grant_covering(user, case.unit_path, ACTION_ROLES["view"])
+    record_event(
+        f"subject:{case.subject_id}", "personal_data.viewed", actor=user,
+        role=grant.role if grant else "", unit=grant.unit_code if grant else "",
+        data={"what": what, "case": case.reference, **extra},
+    )
+
+
+@login_required
+def download_evidence(request, pk: int, evidence_pk: int):
+    """Serve an evidence file to users who may see its case; every download is logged."""
+    case = selectors.get_case_for(request.user, pk)
+    evidence = get_object_or_404(EvidenceFile, pk=evidence_pk, case=case)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    _record_personal_data_access(request.user, case, "evidence", evidence_id=evidence.pk, sha256=evidence.sha256)
+    response = FileResponse(handle, as_attachment=True, filename=evidence.original_name,
+                            content_type=evidence.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

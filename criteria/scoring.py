@@ -1,0 +1,127 @@
+"""Evaluating a score sheet against a criteria set: points with thresholds, or pass/fail indicators with levels."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from .models import CriteriaSet, ScoringMode
+
+
+@dataclass
+class CriterionResult:
+    code: str
+    points: Decimal
+    max_points: Decimal
+    minimum: Decimal
+    passed: bool
+
+
+@dataclass
+class Evaluation:
+    total: Decimal | None
+    threshold: Decimal | None
+    passed: bool
+    level: int | None
+    criteria: list[CriterionResult] = field(default_factory=list)
+    shortfalls: list[str] = field(default_factory=list)
+
+
+def clean_values(criteria_set: CriteriaSet, raw: Mapping[int, object], *, items=None) -> dict[int, object]:
+    """Validate raw values per item id: points within [0, max], booleans for indicators, no foreign items.
+
+    Raises ValidationError with a message per offending item (keyed by item id).
+    """
+    items = items if items is not None else _items(criteria_set)
+    by_id = {item.pk: item for item in items}
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[int, object] = {}
+    for item_id, value in raw.items():
+        item = by_id.get(int(item_id))
+        if item is None:
+            errors.setdefault("__all__", []).append(_("Nội dung tiêu chí không thuộc bộ tiêu chí của hồ sơ."))
+            continue
+        if item.is_points:
+            try:
+                points = Decimal(str(value))
+            except (InvalidOperation, ValueError):
+                errors[str(item.pk)] = [_("Điểm phải là một số.")]
+                continue
+            if not points.is_finite() or points < 0:
+                errors[str(item.pk)] = [_("Điểm không được âm.")]
+            elif points > item.max_points:
+                errors[str(item.pk)] = [
+                    _("Điểm %(points)s vượt quá điểm tối đa %(max)s của nội dung %(code)s.")
+                    % {"points": points, "max": item.max_points, "code": item.code}
+                ]
+            else:
+                cleaned[item.pk] = points
+        else:
+            if not isinstance(value, bool):
+                errors[str(item.pk)] = [_("Chỉ tiêu này chỉ nhận Đạt hoặc Không đạt.")]
+            else:
+                cleaned[item.pk] = value
+    missing = [item.code for item in items if item.required and item.pk not in cleaned and str(item.pk) not in errors]
+    if missing:
+        errors.setdefault("__all__", []).append(
+            _("Chưa chấm các nội dung bắt buộc: %(codes)s.") % {"codes": ", ".join(missing)}
+        )
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def evaluate(criteria_set: CriteriaSet, values: Mapping[int, object], *, area_class: str, items=None) -> Evaluation:
+    items = items if items is not None else _items(criteria_set)
+    if criteria_set.scoring_mode == ScoringMode.PASS_FAIL:
+        return _evaluate_indicators(items, values)
+    return _evaluate_points(criteria_set, items, values, area_class)
+
+
+def _items(criteria_set):
+    from .models import CriterionItem
+
+    return list(CriterionItem.objects.filter(criterion__criteria_set=criteria_set).select_related("criterion"))
+
+
+def _evaluate_points(criteria_set, items, values, area_class) -> Evaluation:
+    share = criteria_set.min_criterion_share / Decimal(100)
+    per_criterion: dict[int, CriterionResult] = {}
+    for item in items:
+        crit = item.criterion
+        result = per_criterion.setdefault(
+            crit.pk, CriterionResult(crit.code, Decimal(0), Decimal(0), Decimal(0), False)
+        )
+        result.max_points += item.max_points or 0
+        result.points += Decimal(values.get(item.pk) or 0)
+    shortfalls = []
+    for result in per_criterion.values():
+        result.minimum = (result.max_points * share).quantize(Decimal("0.01"))
+        result.passed = result.points >= result.minimum
+        if not result.passed:
+            shortfalls.append(
+                _("Tiêu chí %(code)s đạt %(points)s/%(max)s điểm, dưới mức tối thiểu %(min)s.")
+                % {"code": result.code, "points": result.points, "max": result.max_points, "min": result.minimum}
+            )
+    total = sum((r.points for r in per_criterion.values()), Decimal(0))
+    threshold = criteria_set.threshold_for(area_class)
+    if threshold is not None and total < threshold:
+        shortfalls.append(_("Tổng điểm %(total)s dưới ngưỡng đạt %(threshold)s.") % {"total": total,
+                                                                                    "threshold": threshold})
+    return Evaluation(total, threshold, not shortfalls, None, list(per_criterion.values()), shortfalls)
+
+
+def _evaluate_indicators(items, values) -> Evaluation:
+    levels = sorted({item.level or 1 for item in items})
+    achieved = None
+    for level in levels:
+        needed = [i for i in items if (i.level or 1) <= level]
+        if all(values.get(i.pk) is True for i in needed):
+            achieved = level
+        else:
+            break
+    failed = [i.code for i in items if (i.level or 1) == 1 and values.get(i.pk) is not True]
+    shortfalls = [_("Chưa đạt các chỉ tiêu mức độ 1: %(codes)s.") % {"codes": ", ".join(failed)}] if failed else []
+    return Evaluation(None, None, achieved is not None, achieved, [], shortfalls)

@@ -1,0 +1,66 @@
+"""Reads of the registry, scoped to what a user may see."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from .models import AdministrativeUnit, RoleAssignment
+
+_CACHE_ATTR = "_registry_grants_cache"
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    unit_id: int
+    unit_code: str
+    unit_path: str
+    unit_level: str
+
+
+def grants_for(user) -> list[Grant]:
+    """The user's active role grants; cached on the user object, i.e. once per request."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        rows = RoleAssignment.objects.active().filter(user=user).values_list(
+            "role", "unit_id", "unit__code", "unit__path", "unit__level"
+        )
+        cached = [Grant(*row) for row in rows]
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget_grants(user) -> None:
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def scope_paths(user, roles=None) -> list[str]:
+    """Unit paths whose subtrees the user may see (for the given roles, or any)."""
+    paths = sorted({g.unit_path for g in grants_for(user) if roles is None or g.role in roles})
+    # drop paths already covered by an ancestor path, so prefix filters stay short
+    return [p for i, p in enumerate(paths) if not any(p.startswith(q) for q in paths[:i])]
+
+
+def path_q(paths: list[str], field: str = "path") -> Q:
+    """A Q matching rows whose `field` lies in any of the subtrees; matches nothing for no paths."""
+    if not paths:
+        return Q(pk__in=[])
+    q = Q()
+    for p in paths:
+        q |= Q(**{f"{field}__startswith": p})
+    return q
+
+
+def grant_covering(user, unit_path: str, roles) -> Grant | None:
+    """The user's grant (among roles) whose unit contains unit_path, the nearest one first."""
+    matches = [g for g in grants_for(user) if g.role in roles and unit_path.startswith(g.unit_path)]
+    return max(matches, key=lambda g: len(g.unit_path), default=None)
+
+
+def units_for(user):
+    if user.is_superuser:
+        return AdministrativeUnit.objects.all()
+    return AdministrativeUnit.objects.filter(path_q(scope_paths(user)))

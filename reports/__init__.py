@@ -1,0 +1,1 @@
+"""Coverage against plan targets, dashboards, exports and registry imports: floor 6."""
