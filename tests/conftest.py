@@ -8,11 +8,28 @@ from django.db import connection
 def _isolated_media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "private")
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    # PBKDF2 costs ~0.3 s per user; the suite creates hundreds of users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _restore_shipped_criteria():
+    """Transactional tests flush the database, data migrations included; put the shipped sets back."""
+    import importlib
+
+    from django.apps import apps
+
+    from criteria.models import TitleType
+
+    if not TitleType.objects.exists():
+        migration = importlib.import_module("criteria.migrations.0002_title_types_and_shipped_criteria_sets")
+        migration.forwards(apps, None)
 
 
 @pytest.fixture
 def world(db):
     from tests.builders import build_world
+
+    _restore_shipped_criteria()
 
     return build_world()
 
