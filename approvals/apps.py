@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class ApprovalsConfig(AppConfig):
     name = "approvals"
-    verbose_name = _("Họp xét, quyết định và hậu kiểm")
+    verbose_name = _("Reviews, decisions and audits")

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class AuditConfig(AppConfig):
     name = "audit"
-    verbose_name = _("Nhật ký kiểm toán")
+    verbose_name = _("Audit log")

@@ -39,31 +39,31 @@ class AppendOnlyModel(models.Model):
 
 
 class AuditEvent(AppendOnlyModel):
-    stream = models.CharField(_("luồng"), max_length=100)
-    seq = models.PositiveIntegerField(_("số thứ tự"))
-    event_type = models.CharField(_("loại sự kiện"), max_length=60)
+    stream = models.CharField(_("stream"), max_length=100)
+    seq = models.PositiveIntegerField(_("sequence number"))
+    event_type = models.CharField(_("event type"), max_length=60)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("người thực hiện"),
+        verbose_name=_("actor"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    actor_name = models.CharField(_("tên đăng nhập"), max_length=150, blank=True)
-    actor_role = models.CharField(_("vai trò"), max_length=40, blank=True)
-    actor_unit = models.CharField(_("đơn vị"), max_length=40, blank=True)
-    occurred_at = models.DateTimeField(_("thời điểm"), db_index=True)
-    data = models.JSONField(_("dữ liệu"), default=dict, blank=True)
-    reason = models.TextField(_("lý do"), blank=True)
-    request_id = models.CharField(_("mã yêu cầu"), max_length=64, blank=True)
-    ip = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
-    prev_hash = models.CharField(_("mã băm trước"), max_length=64)
-    hash = models.CharField(_("mã băm"), max_length=64, unique=True)
+    actor_name = models.CharField(_("username"), max_length=150, blank=True)
+    actor_role = models.CharField(_("role"), max_length=40, blank=True)
+    actor_unit = models.CharField(_("unit"), max_length=40, blank=True)
+    occurred_at = models.DateTimeField(_("time"), db_index=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    request_id = models.CharField(_("request ID"), max_length=64, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
 
     class Meta:
-        verbose_name = _("sự kiện kiểm toán")
-        verbose_name_plural = _("sự kiện kiểm toán")
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
         constraints = [models.UniqueConstraint(fields=["stream", "seq"], name="audit_event_stream_seq_uniq")]
         indexes = [
             models.Index(fields=["event_type", "occurred_at"], name="audit_event_type_time_idx"),
@@ -77,13 +77,13 @@ class AuditEvent(AppendOnlyModel):
 class StreamHead(models.Model):
     """The latest link of each stream; the row lock serialises appends to one stream."""
 
-    stream = models.CharField(_("luồng"), max_length=100, primary_key=True)
-    seq = models.PositiveIntegerField(_("số thứ tự"), default=0)
-    hash = models.CharField(_("mã băm"), max_length=64, default=GENESIS_HASH)
+    stream = models.CharField(_("stream"), max_length=100, primary_key=True)
+    seq = models.PositiveIntegerField(_("sequence number"), default=0)
+    hash = models.CharField(_("hash"), max_length=64, default=GENESIS_HASH)
 
     class Meta:
-        verbose_name = _("đầu luồng")
-        verbose_name_plural = _("đầu luồng")
+        verbose_name = _("stream head")
+        verbose_name_plural = _("stream heads")
 
     def __str__(self):
         return f"{self.stream}#{self.seq}"
@@ -92,18 +92,18 @@ class StreamHead(models.Model):
 class Checkpoint(AppendOnlyModel):
     """A digest of every stream head as of a cut-off time; checkpoints are chained to each other."""
 
-    day = models.DateField(_("ngày"), unique=True)
-    cutoff = models.DateTimeField(_("mốc thời gian"))
-    stream_count = models.PositiveIntegerField(_("số luồng"))
-    event_count = models.PositiveBigIntegerField(_("số sự kiện"))
-    heads_digest = models.CharField(_("mã băm các đầu luồng"), max_length=64)
-    prev_hash = models.CharField(_("mã băm trước"), max_length=64)
-    hash = models.CharField(_("mã băm"), max_length=64, unique=True)
-    created_at = models.DateTimeField(_("lập lúc"), auto_now_add=True)
+    day = models.DateField(_("day"), unique=True)
+    cutoff = models.DateTimeField(_("cut-off"))
+    stream_count = models.PositiveIntegerField(_("stream count"))
+    event_count = models.PositiveBigIntegerField(_("event count"))
+    heads_digest = models.CharField(_("digest of stream heads"), max_length=64)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("điểm kiểm tra")
-        verbose_name_plural = _("điểm kiểm tra")
+        verbose_name = _("checkpoint")
+        verbose_name_plural = _("checkpoints")
         ordering = ["-day"]
 
     def __str__(self):

@@ -16,8 +16,8 @@ class InvalidTransition(CaseActionError):
     def for_case(cls, case, action_label: str) -> "InvalidTransition":
         return cls(
             _(
-                "Không thể «%(action)s»: hồ sơ %(ref)s đang ở trạng thái «%(state)s». "
-                "Có thể thao tác này đã được thực hiện."
+                "Cannot “%(action)s”: case %(ref)s is in state “%(state)s”. "
+                "It may have been done already."
             )
             % {"action": action_label, "ref": case.reference, "state": case.get_state_display()}
         )

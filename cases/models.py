@@ -11,15 +11,15 @@ from registry.models import AdministrativeUnit, Subject
 
 
 class CaseState(models.TextChoices):
-    NOMINATED = "nominated", _("Đã đăng ký")
-    EVIDENCE_COLLECTED = "evidence_collected", _("Đã thu thập minh chứng")
-    SCORED = "scored", _("Đã chấm điểm")
-    VILLAGE_REVIEWED = "village_reviewed", _("Thôn đã họp xét, đề nghị")
-    COMMUNE_DECIDED = "commune_decided", _("Xã đã quyết định công nhận")
-    DISTRICT_AUDITED = "district_audited", _("Đã hậu kiểm")
-    NOT_RECOGNIZED = "not_recognized", _("Không được công nhận")
-    REVOKED = "revoked", _("Bị thu hồi công nhận")
-    WITHDRAWN = "withdrawn", _("Đã rút hồ sơ")
+    NOMINATED = "nominated", _("Nominated")
+    EVIDENCE_COLLECTED = "evidence_collected", _("Evidence collected")
+    SCORED = "scored", _("Scored")
+    VILLAGE_REVIEWED = "village_reviewed", _("Proposed by village")
+    COMMUNE_DECIDED = "commune_decided", _("Recognised by commune")
+    DISTRICT_AUDITED = "district_audited", _("Audited")
+    NOT_RECOGNIZED = "not_recognized", _("Not recognised")
+    REVOKED = "revoked", _("Recognition revoked")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 S = CaseState
@@ -28,34 +28,34 @@ FINAL_STATES = (S.DISTRICT_AUDITED, S.NOT_RECOGNIZED, S.REVOKED, S.WITHDRAWN)
 
 
 class Case(ConcurrentTransitionMixin, models.Model):
-    reference = models.CharField(_("số hồ sơ"), max_length=60, unique=True)
-    subject = models.ForeignKey(Subject, verbose_name=_("đối tượng"), on_delete=models.PROTECT,
+    reference = models.CharField(_("case number"), max_length=60, unique=True)
+    subject = models.ForeignKey(Subject, verbose_name=_("subject"), on_delete=models.PROTECT,
                                 related_name="cases")
-    title_type = models.ForeignKey(TitleType, verbose_name=_("danh hiệu"), on_delete=models.PROTECT,
+    title_type = models.ForeignKey(TitleType, verbose_name=_("title"), on_delete=models.PROTECT,
                                    related_name="cases")
-    year = models.PositiveSmallIntegerField(_("năm đánh giá"))
-    unit = models.ForeignKey(AdministrativeUnit, verbose_name=_("địa bàn"), on_delete=models.PROTECT,
+    year = models.PositiveSmallIntegerField(_("assessment year"))
+    unit = models.ForeignKey(AdministrativeUnit, verbose_name=_("locality"), on_delete=models.PROTECT,
                              related_name="cases")
     # Denormalised copy of unit.path: scoping is an indexed prefix match on this column.
     unit_path = models.CharField(max_length=255, editable=False)
-    criteria_set = models.ForeignKey(CriteriaSet, verbose_name=_("bộ tiêu chí"), on_delete=models.PROTECT,
+    criteria_set = models.ForeignKey(CriteriaSet, verbose_name=_("criteria set"), on_delete=models.PROTECT,
                                      related_name="cases")
-    state = FSMField(_("trạng thái"), max_length=20, choices=CaseState.choices, default=S.NOMINATED,
+    state = FSMField(_("status"), max_length=20, choices=CaseState.choices, default=S.NOMINATED,
                      protected=True)
-    total_score = models.DecimalField(_("tổng điểm"), max_digits=7, decimal_places=2, null=True, blank=True)
-    level = models.PositiveSmallIntegerField(_("mức độ đạt"), null=True, blank=True)
-    meets_criteria = models.BooleanField(_("đạt tiêu chí"), null=True, blank=True)
-    decision_reference = models.CharField(_("số quyết định"), max_length=60, blank=True)
-    decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
-    outcome_reason = models.TextField(_("lý do"), blank=True)
-    nominated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người lập"), null=True,
+    total_score = models.DecimalField(_("total score"), max_digits=7, decimal_places=2, null=True, blank=True)
+    level = models.PositiveSmallIntegerField(_("level achieved"), null=True, blank=True)
+    meets_criteria = models.BooleanField(_("meets criteria"), null=True, blank=True)
+    decision_reference = models.CharField(_("decision number"), max_length=60, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    outcome_reason = models.TextField(_("reason"), blank=True)
+    nominated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("nominated by"), null=True,
                                      on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(_("ngày lập"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
+    created_at = models.DateTimeField(_("opened on"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
-        verbose_name = _("hồ sơ")
-        verbose_name_plural = _("hồ sơ")
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
         constraints = [
             models.UniqueConstraint(
                 fields=["subject", "title_type", "year"],
@@ -69,7 +69,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["state", "year"], name="cases_state_year_idx"),
             models.Index(fields=["-updated_at"], name="cases_updated_idx"),
         ]
-        permissions = [("export_case", _("Xuất danh sách hồ sơ"))]
+        permissions = [("export_case", _("Can export case lists"))]
 
     def __str__(self):
         return self.reference
@@ -138,25 +138,25 @@ def evidence_upload_to(instance, filename):
 
 
 class EvidenceFile(models.Model):
-    case = models.ForeignKey(Case, verbose_name=_("hồ sơ"), on_delete=models.PROTECT, related_name="evidence")
-    item = models.ForeignKey(CriterionItem, verbose_name=_("nội dung tiêu chí"), on_delete=models.PROTECT,
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="evidence")
+    item = models.ForeignKey(CriterionItem, verbose_name=_("criterion item"), on_delete=models.PROTECT,
                              related_name="+")
-    file = models.FileField(_("tệp"), upload_to=evidence_upload_to, max_length=255)
-    original_name = models.CharField(_("tên tệp"), max_length=255)
-    content_type = models.CharField(_("loại tệp"), max_length=100)
-    size = models.PositiveIntegerField(_("dung lượng"))
+    file = models.FileField(_("file"), upload_to=evidence_upload_to, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("file type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người tải lên"),
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"),
                                     on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("thời điểm tải lên"), auto_now_add=True)
-    removed_at = models.DateTimeField(_("thời điểm gỡ"), null=True, blank=True)
-    removed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người gỡ"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
-    removal_reason = models.TextField(_("lý do gỡ"), blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    removed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("removed by"), null=True,
+                                   blank=True, on_delete=models.PROTECT, related_name="+")
+    removal_reason = models.TextField(_("removal reason"), blank=True)
 
     class Meta:
-        verbose_name = _("minh chứng")
-        verbose_name_plural = _("minh chứng")
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
         indexes = [models.Index(fields=["case", "item"], name="cases_evidence_case_item_idx")]
 
     def __str__(self):
@@ -168,19 +168,19 @@ class EvidenceFile(models.Model):
 
 
 class Score(models.Model):
-    case = models.ForeignKey(Case, verbose_name=_("hồ sơ"), on_delete=models.CASCADE, related_name="scores")
-    item = models.ForeignKey(CriterionItem, verbose_name=_("nội dung tiêu chí"), on_delete=models.PROTECT,
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="scores")
+    item = models.ForeignKey(CriterionItem, verbose_name=_("criterion item"), on_delete=models.PROTECT,
                              related_name="+")
-    points = models.DecimalField(_("điểm"), max_digits=6, decimal_places=2, null=True, blank=True)
-    passed = models.BooleanField(_("đạt"), null=True, blank=True)
-    comment = models.TextField(_("nhận xét"), blank=True)
-    scored_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người chấm"), on_delete=models.PROTECT,
-                                  related_name="+")
-    scored_at = models.DateTimeField(_("thời điểm chấm"), auto_now=True)
+    points = models.DecimalField(_("points"), max_digits=6, decimal_places=2, null=True, blank=True)
+    passed = models.BooleanField(_("passed"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    scored_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("scored by"),
+                                  on_delete=models.PROTECT, related_name="+")
+    scored_at = models.DateTimeField(_("scored at"), auto_now=True)
 
     class Meta:
-        verbose_name = _("điểm")
-        verbose_name_plural = _("điểm")
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
         constraints = [
             models.UniqueConstraint(fields=["case", "item"], name="cases_score_case_item_uniq"),
             models.CheckConstraint(condition=Q(points__isnull=True) | Q(points__gte=0), name="cases_score_not_negative"),

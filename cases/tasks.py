@@ -12,11 +12,11 @@ from .models import Case
 
 # Which events tell whom: the case's nominator and the village officers of its unit.
 NOTIFIED_EVENTS = {
-    "case.returned": _("trả lại để bổ sung"),
-    "case.not_proposed": _("không được thôn đề nghị"),
-    "case.refused": _("không được công nhận"),
-    "case.recognised": _("đã được công nhận"),
-    "case.revoked": _("bị thu hồi công nhận"),
+    "case.returned": _("returned for rework"),
+    "case.not_proposed": _("not proposed by the village"),
+    "case.refused": _("not recognised"),
+    "case.recognised": _("recognised"),
+    "case.revoked": _("recognition revoked"),
 }
 
 

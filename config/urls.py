@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from . import views
 
-admin.site.site_header = _("Công nhận danh hiệu học tập suốt đời")
-admin.site.site_title = _("Quản trị")
-admin.site.index_title = _("Cấu hình hệ thống")
+admin.site.site_header = _("Lifelong-learning title recognition")
+admin.site.site_title = _("Administration")
+admin.site.index_title = _("System configuration")
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -46,11 +46,11 @@ class CriteriaSetAdmin(InUseReadOnlyMixin, AuditedAdminMixin):
     def _set_of(self, obj):
         return obj
 
-    @admin.action(description=_("Tạo phiên bản mới để chỉnh sửa"))
+    @admin.action(description=_("Create a new version for editing"))
     def make_new_version(self, request, queryset):
         for criteria_set in queryset:
             clone = revise_criteria_set(criteria_set, actor=request.user)
-            self.message_user(request, _("Đã tạo %(set)s.") % {"set": clone}, messages.SUCCESS)
+            self.message_user(request, _("Created %(set)s.") % {"set": clone}, messages.SUCCESS)
 
 
 class CriterionItemInline(admin.TabularInline):

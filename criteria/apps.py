@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class CriteriaConfig(AppConfig):
     name = "criteria"
-    verbose_name = _("Danh hiệu và bộ tiêu chí")
+    verbose_name = _("Titles and criteria sets")

@@ -10,23 +10,26 @@ from registry.models import AdministrativeUnit, AreaClass, SubjectKind, UnitLeve
 
 
 class ScoringMode(models.TextChoices):
-    POINTS = "points", _("Chấm điểm")
-    PASS_FAIL = "pass_fail", _("Đạt/Không đạt theo chỉ tiêu, có mức độ")
+    POINTS = "points", _("Points")
+    PASS_FAIL = "pass_fail", _("Pass/fail per indicator, with levels")
 
 
 class TitleType(models.Model):
-    code = models.CharField(_("mã danh hiệu"), max_length=20, unique=True)
-    name = models.CharField(_("tên danh hiệu"), max_length=120)
-    subject_kind = models.CharField(_("loại đối tượng"), max_length=15, choices=SubjectKind.choices)
+    code = models.CharField(_("title code"), max_length=20, unique=True)
+    name = models.CharField(_("title name"), max_length=120)
+    subject_kind = models.CharField(_("subject kind"), max_length=15, choices=SubjectKind.choices)
     case_unit_level = models.CharField(
-        _("cấp địa bàn của hồ sơ"), max_length=10, choices=UnitLevel.choices, default=UnitLevel.VILLAGE,
-        help_text=_("Hồ sơ thuộc thôn (hộ, cộng đồng thôn) hay xã (dòng họ, đơn vị)."),
+        _("case unit level"), max_length=10, choices=UnitLevel.choices, default=UnitLevel.VILLAGE,
+        help_text=_(
+            "Whether cases belong to a village (households, village communities) "
+            "or a commune (clans, organisations)."
+        ),
     )
-    active = models.BooleanField(_("đang dùng"), default=True)
+    active = models.BooleanField(_("active"), default=True)
 
     class Meta:
-        verbose_name = _("danh hiệu")
-        verbose_name_plural = _("danh hiệu")
+        verbose_name = _("title")
+        verbose_name_plural = _("titles")
         ordering = ["code"]
 
     def __str__(self):
@@ -44,40 +47,42 @@ class CriteriaSetQuerySet(models.QuerySet):
 
 
 class CriteriaSet(models.Model):
-    title_type = models.ForeignKey(TitleType, verbose_name=_("danh hiệu"), on_delete=models.PROTECT,
+    title_type = models.ForeignKey(TitleType, verbose_name=_("title"), on_delete=models.PROTECT,
                                    related_name="criteria_sets")
-    version = models.PositiveIntegerField(_("phiên bản"), default=1)
-    name = models.CharField(_("tên bộ tiêu chí"), max_length=200)
-    legal_reference = models.CharField(_("căn cứ pháp lý"), max_length=255, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    name = models.CharField(_("criteria set name"), max_length=200)
+    legal_reference = models.CharField(_("legal basis"), max_length=255, blank=True)
     province = models.ForeignKey(
-        AdministrativeUnit, verbose_name=_("áp dụng riêng cho tỉnh"), null=True, blank=True,
+        AdministrativeUnit, verbose_name=_("specific to province"), null=True, blank=True,
         on_delete=models.PROTECT, limit_choices_to={"level": UnitLevel.PROVINCE},
     )
-    valid_from = models.DateField(_("áp dụng từ"))
-    valid_to = models.DateField(_("áp dụng đến"), null=True, blank=True)
-    scoring_mode = models.CharField(_("cách đánh giá"), max_length=10, choices=ScoringMode.choices)
-    threshold_urban = models.DecimalField(_("ngưỡng đạt — thành thị"), max_digits=6, decimal_places=2, null=True,
-                                          blank=True)
-    threshold_ordinary = models.DecimalField(_("ngưỡng đạt — nông thôn"), max_digits=6, decimal_places=2,
+    valid_from = models.DateField(_("applies from"))
+    valid_to = models.DateField(_("applies until"), null=True, blank=True)
+    scoring_mode = models.CharField(_("scoring mode"), max_length=10, choices=ScoringMode.choices)
+    threshold_urban = models.DecimalField(_("pass threshold — urban"), max_digits=6, decimal_places=2,
+                                          null=True, blank=True)
+    threshold_ordinary = models.DecimalField(_("pass threshold — rural"), max_digits=6, decimal_places=2,
                                              null=True, blank=True)
-    threshold_mountain = models.DecimalField(_("ngưỡng đạt — miền núi, khó khăn"), max_digits=6,
+    threshold_mountain = models.DecimalField(_("pass threshold — mountainous, disadvantaged"), max_digits=6,
                                              decimal_places=2, null=True, blank=True)
     min_criterion_share = models.DecimalField(
-        _("tỷ lệ điểm tối thiểu mỗi tiêu chí (%)"), max_digits=5, decimal_places=2, default=50,
+        _("minimum share of points per criterion (%)"), max_digits=5, decimal_places=2, default=50,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     is_sample = models.BooleanField(
-        _("bộ mẫu, cần địa phương hiệu chỉnh"), default=False,
-        help_text=_("Bộ tiêu chí mẫu do hệ thống cung cấp; địa phương rà soát và chỉnh sửa trước khi dùng."),
+        _("sample set, to be adapted locally"), default=False,
+        help_text=_(
+            "A sample criteria set shipped with the system; localities review and adjust it before use."
+        ),
     )
-    derived_from = models.ForeignKey("self", verbose_name=_("phiên bản trước"), null=True, blank=True,
+    derived_from = models.ForeignKey("self", verbose_name=_("previous version"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="revisions")
 
     objects = CriteriaSetQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("bộ tiêu chí")
-        verbose_name_plural = _("bộ tiêu chí")
+        verbose_name = _("criteria set")
+        verbose_name_plural = _("criteria sets")
         constraints = [
             models.UniqueConstraint(fields=["title_type", "province", "version"],
                                     name="criteria_set_version_uniq", nulls_distinct=False),
@@ -99,21 +104,22 @@ class CriteriaSet(models.Model):
     def ensure_editable(self):
         if self.pk and self.is_in_use:
             raise ValidationError(
-                _("Bộ tiêu chí này đã được dùng cho hồ sơ; hãy tạo phiên bản mới để chỉnh sửa.")
+                _("This criteria set is already used by cases; create a new version to edit it.")
             )
 
 
 class Criterion(models.Model):
-    criteria_set = models.ForeignKey(CriteriaSet, verbose_name=_("bộ tiêu chí"), on_delete=models.CASCADE,
+    criteria_set = models.ForeignKey(CriteriaSet, verbose_name=_("criteria set"), on_delete=models.CASCADE,
                                      related_name="criteria")
-    code = models.CharField(_("mã"), max_length=20)
-    name = models.CharField(_("tên tiêu chí"), max_length=255)
-    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
-    max_points = models.DecimalField(_("điểm tối đa"), max_digits=6, decimal_places=2, null=True, blank=True)
+    code = models.CharField(_("code"), max_length=20)
+    name = models.CharField(_("criterion name"), max_length=255)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    max_points = models.DecimalField(_("maximum points"), max_digits=6, decimal_places=2, null=True,
+                                     blank=True)
 
     class Meta:
-        verbose_name = _("tiêu chí")
-        verbose_name_plural = _("tiêu chí")
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
         ordering = ["order", "pk"]
         constraints = [models.UniqueConstraint(fields=["criteria_set", "code"], name="criteria_criterion_code_uniq")]
 
@@ -126,24 +132,24 @@ class Criterion(models.Model):
 
 
 class CriterionItem(models.Model):
-    criterion = models.ForeignKey(Criterion, verbose_name=_("tiêu chí"), on_delete=models.CASCADE,
+    criterion = models.ForeignKey(Criterion, verbose_name=_("criterion"), on_delete=models.CASCADE,
                                   related_name="items")
-    code = models.CharField(_("mã"), max_length=20)
-    text = models.TextField(_("nội dung"))
-    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    code = models.CharField(_("code"), max_length=20)
+    text = models.TextField(_("text"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
     max_points = models.DecimalField(
-        _("điểm tối đa"), max_digits=6, decimal_places=2, null=True, blank=True,
-        help_text=_("Để trống với chỉ tiêu đánh giá Đạt/Không đạt."),
+        _("maximum points"), max_digits=6, decimal_places=2, null=True, blank=True,
+        help_text=_("Leave blank for pass/fail indicators."),
         validators=[MinValueValidator(0)],
     )
     level = models.PositiveSmallIntegerField(
-        _("mức độ"), null=True, blank=True, help_text=_("Với chỉ tiêu Đạt/Không đạt: mức độ 1 hoặc 2.")
+        _("indicator level"), null=True, blank=True, help_text=_("For pass/fail indicators: level 1 or 2.")
     )
-    required = models.BooleanField(_("bắt buộc chấm"), default=True)
+    required = models.BooleanField(_("must be scored"), default=True)
 
     class Meta:
-        verbose_name = _("nội dung tiêu chí")
-        verbose_name_plural = _("nội dung tiêu chí")
+        verbose_name = _("criterion item")
+        verbose_name_plural = _("criterion items")
         ordering = ["order", "pk"]
         constraints = [models.UniqueConstraint(fields=["criterion", "code"], name="criteria_item_code_uniq")]
 
@@ -160,14 +166,14 @@ class CriterionItem(models.Model):
 
 
 class EvidenceRequirement(models.Model):
-    item = models.ForeignKey(CriterionItem, verbose_name=_("nội dung tiêu chí"), on_delete=models.CASCADE,
+    item = models.ForeignKey(CriterionItem, verbose_name=_("criterion item"), on_delete=models.CASCADE,
                              related_name="evidence_requirements")
-    description = models.CharField(_("minh chứng cần có"), max_length=255)
-    required = models.BooleanField(_("bắt buộc"), default=True)
+    description = models.CharField(_("required evidence"), max_length=255)
+    required = models.BooleanField(_("required"), default=True)
 
     class Meta:
-        verbose_name = _("yêu cầu minh chứng")
-        verbose_name_plural = _("yêu cầu minh chứng")
+        verbose_name = _("evidence requirement")
+        verbose_name_plural = _("evidence requirements")
 
     def __str__(self):
         return self.description
@@ -180,19 +186,19 @@ class EvidenceRequirement(models.Model):
 class PlanTarget(models.Model):
     """A coverage target: share of subjects recognised, per jurisdiction, title, period and area class."""
 
-    unit = models.ForeignKey(AdministrativeUnit, verbose_name=_("địa bàn"), on_delete=models.PROTECT,
+    unit = models.ForeignKey(AdministrativeUnit, verbose_name=_("locality"), on_delete=models.PROTECT,
                              related_name="targets")
-    title_type = models.ForeignKey(TitleType, verbose_name=_("danh hiệu"), on_delete=models.PROTECT)
-    year_from = models.PositiveSmallIntegerField(_("từ năm"))
-    year_to = models.PositiveSmallIntegerField(_("đến năm"))
-    area_class = models.CharField(_("khu vực"), max_length=10, choices=AreaClass.choices, blank=True)
-    target_percent = models.DecimalField(_("chỉ tiêu (%)"), max_digits=5, decimal_places=2,
+    title_type = models.ForeignKey(TitleType, verbose_name=_("title"), on_delete=models.PROTECT)
+    year_from = models.PositiveSmallIntegerField(_("from year"))
+    year_to = models.PositiveSmallIntegerField(_("to year"))
+    area_class = models.CharField(_("area class"), max_length=10, choices=AreaClass.choices, blank=True)
+    target_percent = models.DecimalField(_("target (%)"), max_digits=5, decimal_places=2,
                                          validators=[MinValueValidator(0), MaxValueValidator(100)])
-    source = models.CharField(_("văn bản giao chỉ tiêu"), max_length=255, blank=True)
+    source = models.CharField(_("target-setting document"), max_length=255, blank=True)
 
     class Meta:
-        verbose_name = _("chỉ tiêu kế hoạch")
-        verbose_name_plural = _("chỉ tiêu kế hoạch")
+        verbose_name = _("plan target")
+        verbose_name_plural = _("plan targets")
         constraints = [
             models.UniqueConstraint(fields=["unit", "title_type", "year_from", "year_to", "area_class"],
                                     name="criteria_target_uniq"),

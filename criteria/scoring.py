@@ -41,32 +41,34 @@ def clean_values(criteria_set: CriteriaSet, raw: Mapping[int, object], *, items=
     for item_id, value in raw.items():
         item = by_id.get(int(item_id))
         if item is None:
-            errors.setdefault("__all__", []).append(_("Nội dung tiêu chí không thuộc bộ tiêu chí của hồ sơ."))
+            errors.setdefault("__all__", []).append(
+                _("The criterion item is not part of the case's criteria set.")
+            )
             continue
         if item.is_points:
             try:
                 points = Decimal(str(value))
             except (InvalidOperation, ValueError):
-                errors[str(item.pk)] = [_("Điểm phải là một số.")]
+                errors[str(item.pk)] = [_("Points must be a number.")]
                 continue
             if not points.is_finite() or points < 0:
-                errors[str(item.pk)] = [_("Điểm không được âm.")]
+                errors[str(item.pk)] = [_("Points cannot be negative.")]
             elif points > item.max_points:
                 errors[str(item.pk)] = [
-                    _("Điểm %(points)s vượt quá điểm tối đa %(max)s của nội dung %(code)s.")
+                    _("%(points)s points exceed the maximum of %(max)s for item %(code)s.")
                     % {"points": points, "max": item.max_points, "code": item.code}
                 ]
             else:
                 cleaned[item.pk] = points
         else:
             if not isinstance(value, bool):
-                errors[str(item.pk)] = [_("Chỉ tiêu này chỉ nhận Đạt hoặc Không đạt.")]
+                errors[str(item.pk)] = [_("This indicator only accepts pass or fail.")]
             else:
                 cleaned[item.pk] = value
     missing = [item.code for item in items if item.required and item.pk not in cleaned and str(item.pk) not in errors]
     if missing:
         errors.setdefault("__all__", []).append(
-            _("Chưa chấm các nội dung bắt buộc: %(codes)s.") % {"codes": ", ".join(missing)}
+            _("Required items not yet scored: %(codes)s.") % {"codes": ", ".join(missing)}
         )
     if errors:
         raise ValidationError(errors)
@@ -102,14 +104,16 @@ def _evaluate_points(criteria_set, items, values, area_class) -> Evaluation:
         result.passed = result.points >= result.minimum
         if not result.passed:
             shortfalls.append(
-                _("Tiêu chí %(code)s đạt %(points)s/%(max)s điểm, dưới mức tối thiểu %(min)s.")
+                _("Criterion %(code)s scored %(points)s/%(max)s points, below the minimum of %(min)s.")
                 % {"code": result.code, "points": result.points, "max": result.max_points, "min": result.minimum}
             )
     total = sum((r.points for r in per_criterion.values()), Decimal(0))
     threshold = criteria_set.threshold_for(area_class)
     if threshold is not None and total < threshold:
-        shortfalls.append(_("Tổng điểm %(total)s dưới ngưỡng đạt %(threshold)s.") % {"total": total,
-                                                                                    "threshold": threshold})
+        shortfalls.append(
+            _("Total score %(total)s is below the pass threshold of %(threshold)s.")
+            % {"total": total, "threshold": threshold}
+        )
     return Evaluation(total, threshold, not shortfalls, None, list(per_criterion.values()), shortfalls)
 
 
@@ -123,5 +127,7 @@ def _evaluate_indicators(items, values) -> Evaluation:
         else:
             break
     failed = [i.code for i in items if (i.level or 1) == 1 and values.get(i.pk) is not True]
-    shortfalls = [_("Chưa đạt các chỉ tiêu mức độ 1: %(codes)s.") % {"codes": ", ".join(failed)}] if failed else []
+    shortfalls = (
+        [_("Level 1 indicators not met: %(codes)s.") % {"codes": ", ".join(failed)}] if failed else []
+    )
     return Evaluation(None, None, achieved is not None, achieved, [], shortfalls)

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class NotificationsConfig(AppConfig):
     name = "notifications"
-    verbose_name = _("Thông báo")
+    verbose_name = _("Notifications")

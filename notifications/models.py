@@ -6,20 +6,20 @@ from django.utils.translation import gettext_lazy as _
 class Notification(models.Model):
     """An in-app message to one user; the dedupe key makes delivery idempotent."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người nhận"), on_delete=models.CASCADE,
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,
                              related_name="notifications")
-    kind = models.CharField(_("loại"), max_length=40)
-    title = models.CharField(_("tiêu đề"), max_length=200)
-    body = models.TextField(_("nội dung"), blank=True)
-    url = models.CharField(_("liên kết"), max_length=255, blank=True)
+    kind = models.CharField(_("kind"), max_length=40)
+    title = models.CharField(_("heading"), max_length=200)
+    body = models.TextField(_("body"), blank=True)
+    url = models.CharField(_("link"), max_length=255, blank=True)
     dedupe_key = models.CharField(max_length=150, unique=True)
-    created_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
-    read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
-    emailed_at = models.DateTimeField(_("đã gửi thư lúc"), null=True, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("thông báo")
-        verbose_name_plural = _("thông báo")
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["user", "read_at", "-created_at"], name="notif_user_unread_idx")]
 

@@ -76,7 +76,8 @@ class PersonAdmin(SubjectAdmin):
 
 
 class RoleAssignmentForm(forms.ModelForm):
-    end_reason = forms.CharField(label=_("Lý do kết thúc"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    end_reason = forms.CharField(label=_("Reason for ending"), required=False,
+                                 widget=forms.Textarea(attrs={"rows": 2}))
 
     class Meta:
         model = RoleAssignment
@@ -85,7 +86,7 @@ class RoleAssignmentForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if self.instance.pk and "valid_to" in self.changed_data and not (data.get("end_reason") or "").strip():
-            raise ValidationError({"end_reason": _("Phải nêu lý do.")})
+            raise ValidationError({"end_reason": _("A reason is required.")})
         return data
 
 

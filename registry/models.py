@@ -9,16 +9,16 @@ from .text import fold
 
 
 class AreaClass(models.TextChoices):
-    URBAN = "urban", _("Thành thị")
-    ORDINARY = "ordinary", _("Nông thôn")
-    MOUNTAIN = "mountain", _("Miền núi, vùng khó khăn")
+    URBAN = "urban", _("Urban")
+    ORDINARY = "ordinary", _("Rural")
+    MOUNTAIN = "mountain", _("Mountainous or disadvantaged")
 
 
 class UnitLevel(models.TextChoices):
-    PROVINCE = "province", _("Tỉnh/Thành phố")
-    DISTRICT = "district", _("Quận/Huyện (trước 01/7/2025)")
-    COMMUNE = "commune", _("Xã/Phường/Đặc khu")
-    VILLAGE = "village", _("Thôn/Bản/Ấp/Tổ dân phố")
+    PROVINCE = "province", _("Province/City")
+    DISTRICT = "district", _("District (before 1 July 2025)")
+    COMMUNE = "commune", _("Commune/Ward/Special zone")
+    VILLAGE = "village", _("Village/Hamlet/Residential group")
 
 
 LEVEL_DEPTH = {UnitLevel.PROVINCE: 0, UnitLevel.DISTRICT: 1, UnitLevel.COMMUNE: 2, UnitLevel.VILLAGE: 3}
@@ -31,36 +31,37 @@ ALLOWED_PARENT = {
 
 
 class AdministrativeUnit(models.Model):
-    code = models.CharField(_("mã đơn vị"), max_length=40, unique=True)
-    name = models.CharField(_("tên"), max_length=200)
-    level = models.CharField(_("cấp"), max_length=10, choices=UnitLevel.choices)
+    code = models.CharField(_("unit code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    level = models.CharField(_("level"), max_length=10, choices=UnitLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("đơn vị cấp trên"), null=True, blank=True, on_delete=models.PROTECT,
+        "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="children",
     )
     # "/24/24-07627/24-07627-01/": a unit's subtree is every unit whose path starts with its path.
-    path = models.CharField(_("đường dẫn"), max_length=255, unique=True, editable=False)
-    area_class = models.CharField(_("khu vực"), max_length=10, choices=AreaClass.choices, default=AreaClass.ORDINARY)
-    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
-    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    path = models.CharField(_("path"), max_length=255, unique=True, editable=False)
+    area_class = models.CharField(_("area class"), max_length=10, choices=AreaClass.choices,
+                                  default=AreaClass.ORDINARY)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("đơn vị hành chính")
-        verbose_name_plural = _("đơn vị hành chính")
+        verbose_name = _("administrative unit")
+        verbose_name_plural = _("administrative units")
         ordering = ["path"]
         indexes = [
             models.Index(fields=["path"], name="registry_unit_path_like_idx", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["level", "parent"], name="registry_unit_level_idx"),
         ]
         permissions = [
-            ("nominate_case", _("Lập hồ sơ đề nghị")),
-            ("collect_evidence", _("Thu thập minh chứng")),
-            ("score_case", _("Chấm điểm")),
-            ("review_case", _("Họp xét tại thôn")),
-            ("decide_case", _("Quyết định công nhận")),
-            ("audit_case", _("Hậu kiểm")),
-            ("supervise_unit", _("Giám sát địa bàn")),
-            ("inspect_unit", _("Thanh tra nhật ký")),
+            ("nominate_case", _("Can nominate cases")),
+            ("collect_evidence", _("Can collect evidence")),
+            ("score_case", _("Can score cases")),
+            ("review_case", _("Can review cases in the village meeting")),
+            ("decide_case", _("Can decide on recognition")),
+            ("audit_case", _("Can audit decisions")),
+            ("supervise_unit", _("Can supervise the area")),
+            ("inspect_unit", _("Can inspect the audit log")),
         ]
 
     def __str__(self):
@@ -94,18 +95,18 @@ class UnitSuccession(models.Model):
     """Old unit -> new unit (the 2025 reform, later village mergers) for year-on-year reporting."""
 
     old_unit = models.ForeignKey(
-        AdministrativeUnit, verbose_name=_("đơn vị cũ"), on_delete=models.PROTECT, related_name="successions"
+        AdministrativeUnit, verbose_name=_("old unit"), on_delete=models.PROTECT, related_name="successions"
     )
     new_unit = models.ForeignKey(
-        AdministrativeUnit, verbose_name=_("đơn vị mới"), on_delete=models.PROTECT, related_name="predecessions"
+        AdministrativeUnit, verbose_name=_("new unit"), on_delete=models.PROTECT, related_name="predecessions"
     )
-    effective_date = models.DateField(_("ngày hiệu lực"))
-    share = models.DecimalField(_("tỷ lệ chuyển sang"), max_digits=5, decimal_places=2, default=100)
-    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    effective_date = models.DateField(_("effective date"))
+    share = models.DecimalField(_("share transferred"), max_digits=5, decimal_places=2, default=100)
+    note = models.CharField(_("note"), max_length=255, blank=True)
 
     class Meta:
-        verbose_name = _("sắp xếp đơn vị (cũ → mới)")
-        verbose_name_plural = _("sắp xếp đơn vị (cũ → mới)")
+        verbose_name = _("unit reorganisation (old → new)")
+        verbose_name_plural = _("unit reorganisations (old → new)")
         constraints = [
             models.UniqueConstraint(fields=["old_unit", "new_unit"], name="registry_succession_uniq"),
             models.CheckConstraint(condition=~Q(old_unit=models.F("new_unit")), name="registry_succession_not_self"),
@@ -116,32 +117,32 @@ class UnitSuccession(models.Model):
 
 
 class SubjectKind(models.TextChoices):
-    HOUSEHOLD = "household", _("Hộ gia đình")
-    CLAN = "clan", _("Dòng họ")
-    COMMUNITY = "community", _("Cộng đồng (thôn, tổ dân phố)")
-    ORGANISATION = "organisation", _("Cơ quan, đơn vị")
-    PERSON = "person", _("Công dân")
+    HOUSEHOLD = "household", _("Household")
+    CLAN = "clan", _("Clan")
+    COMMUNITY = "community", _("Community (village, residential group)")
+    ORGANISATION = "organisation", _("Organisation")
+    PERSON = "person", _("Citizen")
 
 
 class Subject(models.Model):
     """Anything that can hold a title; the kind-specific details live in the child tables."""
 
-    kind = models.CharField(_("loại đối tượng"), max_length=15, choices=SubjectKind.choices, editable=False)
-    code = models.CharField(_("mã"), max_length=40, unique=True)
-    name = models.CharField(_("tên"), max_length=200)
+    kind = models.CharField(_("subject kind"), max_length=15, choices=SubjectKind.choices, editable=False)
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
     name_folded = models.CharField(max_length=200, editable=False, db_index=True)
     unit = models.ForeignKey(
-        AdministrativeUnit, verbose_name=_("địa bàn"), on_delete=models.PROTECT, related_name="subjects"
+        AdministrativeUnit, verbose_name=_("locality"), on_delete=models.PROTECT, related_name="subjects"
     )
-    area_class = models.CharField(_("khu vực"), max_length=10, choices=AreaClass.choices, blank=True)
-    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
-    created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
+    area_class = models.CharField(_("area class"), max_length=10, choices=AreaClass.choices, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created on"), auto_now_add=True)
 
     KIND = ""
 
     class Meta:
-        verbose_name = _("đối tượng")
-        verbose_name_plural = _("đối tượng")
+        verbose_name = _("subject")
+        verbose_name_plural = _("subjects")
         indexes = [models.Index(fields=["unit", "kind"], name="registry_subject_unit_kind_idx")]
 
     def __str__(self):
@@ -158,30 +159,31 @@ class Subject(models.Model):
 
 class Household(Subject):
     KIND = SubjectKind.HOUSEHOLD
-    head_name = models.CharField(_("chủ hộ"), max_length=120)
+    head_name = models.CharField(_("head of household"), max_length=120)
 
     class Meta:
-        verbose_name = _("hộ gia đình")
-        verbose_name_plural = _("hộ gia đình")
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
 
 
 class HouseholdMember(models.Model):
     class Relation(models.TextChoices):
-        HEAD = "head", _("Chủ hộ")
-        SPOUSE = "spouse", _("Vợ/Chồng")
-        CHILD = "child", _("Con")
-        PARENT = "parent", _("Bố/Mẹ")
-        GRANDCHILD = "grandchild", _("Cháu")
-        OTHER = "other", _("Khác")
+        HEAD = "head", _("Head of household")
+        SPOUSE = "spouse", _("Spouse")
+        CHILD = "child", _("Child")
+        PARENT = "parent", _("Parent")
+        GRANDCHILD = "grandchild", _("Grandchild")
+        OTHER = "other", _("Other")
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
-    full_name = models.CharField(_("họ và tên"), max_length=120)
-    birth_year = models.PositiveSmallIntegerField(_("năm sinh"))
-    relation = models.CharField(_("quan hệ với chủ hộ"), max_length=12, choices=Relation.choices)
+    full_name = models.CharField(_("full name"), max_length=120)
+    birth_year = models.PositiveSmallIntegerField(_("birth year"))
+    relation = models.CharField(_("relationship to head of household"), max_length=12,
+                                choices=Relation.choices)
 
     class Meta:
-        verbose_name = _("thành viên hộ")
-        verbose_name_plural = _("thành viên hộ")
+        verbose_name = _("household member")
+        verbose_name_plural = _("household members")
         constraints = [
             models.CheckConstraint(
                 condition=Q(birth_year__gte=1900) & Q(birth_year__lte=2100), name="registry_member_birth_year_range"
@@ -194,13 +196,14 @@ class HouseholdMember(models.Model):
 
 class Clan(Subject):
     KIND = SubjectKind.CLAN
-    representative = models.CharField(_("trưởng ban khuyến học dòng họ"), max_length=120, blank=True)
-    households = models.ManyToManyField(Household, verbose_name=_("các hộ thành viên"), blank=True,
+    representative = models.CharField(_("head of the clan's study-promotion board"), max_length=120,
+                                      blank=True)
+    households = models.ManyToManyField(Household, verbose_name=_("member households"), blank=True,
                                         related_name="clans")
 
     class Meta:
-        verbose_name = _("dòng họ")
-        verbose_name_plural = _("dòng họ")
+        verbose_name = _("clan")
+        verbose_name_plural = _("clans")
 
 
 class Community(Subject):
@@ -209,49 +212,49 @@ class Community(Subject):
     KIND = SubjectKind.COMMUNITY
 
     class Meta:
-        verbose_name = _("cộng đồng")
-        verbose_name_plural = _("cộng đồng")
+        verbose_name = _("community")
+        verbose_name_plural = _("communities")
 
 
 class Organisation(Subject):
     KIND = SubjectKind.ORGANISATION
 
     class OrgType(models.TextChoices):
-        AGENCY = "agency", _("Cơ quan")
-        SCHOOL = "school", _("Trường học")
-        ENTERPRISE = "enterprise", _("Doanh nghiệp")
-        COOPERATIVE = "cooperative", _("Hợp tác xã")
-        OTHER = "other", _("Khác")
+        AGENCY = "agency", _("Agency")
+        SCHOOL = "school", _("School")
+        ENTERPRISE = "enterprise", _("Enterprise")
+        COOPERATIVE = "cooperative", _("Cooperative")
+        OTHER = "other", _("Other")
 
-    org_type = models.CharField(_("loại hình"), max_length=12, choices=OrgType.choices)
-    member_count = models.PositiveIntegerField(_("số người lao động/thành viên"), default=0)
+    org_type = models.CharField(_("organisation type"), max_length=12, choices=OrgType.choices)
+    member_count = models.PositiveIntegerField(_("number of employees/members"), default=0)
 
     class Meta:
-        verbose_name = _("cơ quan, đơn vị")
-        verbose_name_plural = _("cơ quan, đơn vị")
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
 
 
 class Person(Subject):
     KIND = SubjectKind.PERSON
-    birth_year = models.PositiveSmallIntegerField(_("năm sinh"))
-    member_of = models.ForeignKey(Household, verbose_name=_("thuộc hộ gia đình"), null=True, blank=True,
+    birth_year = models.PositiveSmallIntegerField(_("birth year"))
+    member_of = models.ForeignKey(Household, verbose_name=_("member of household"), null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="citizens")
 
     class Meta:
-        verbose_name = _("công dân")
-        verbose_name_plural = _("công dân")
+        verbose_name = _("citizen")
+        verbose_name_plural = _("citizens")
 
 
 class Role(models.TextChoices):
-    VILLAGE_OFFICER = "village_officer", _("Cán bộ chi hội khuyến học")
-    ASSESSOR = "assessor", _("Người chấm điểm")
-    VILLAGE_HEAD = "village_head", _("Trưởng thôn/Tổ trưởng")
-    COMMUNE_OFFICER = "commune_officer", _("Cán bộ xã")
-    COMMUNE_CHAIR = "commune_chair", _("Chủ tịch UBND xã")
-    AUDITOR = "auditor", _("Cán bộ hậu kiểm")
-    SUPERVISOR = "supervisor", _("Giám sát")
-    INSPECTOR = "inspector", _("Thanh tra")
-    ADMINISTRATOR = "administrator", _("Quản trị")
+    VILLAGE_OFFICER = "village_officer", _("Study-promotion branch officer")
+    ASSESSOR = "assessor", _("Assessor")
+    VILLAGE_HEAD = "village_head", _("Village head/Group leader")
+    COMMUNE_OFFICER = "commune_officer", _("Commune officer")
+    COMMUNE_CHAIR = "commune_chair", _("Commune People's Committee chair")
+    AUDITOR = "auditor", _("Auditor")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    INSPECTOR = "inspector", _("Inspector")
+    ADMINISTRATOR = "administrator", _("Administrator")
 
 
 # The unit levels each role may be assigned on.
@@ -290,19 +293,19 @@ class RoleAssignmentQuerySet(models.QuerySet):
 
 
 class RoleAssignment(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người dùng"), on_delete=models.CASCADE,
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
                              related_name="role_assignments")
-    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
-    unit = models.ForeignKey(AdministrativeUnit, verbose_name=_("đơn vị"), on_delete=models.PROTECT,
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    unit = models.ForeignKey(AdministrativeUnit, verbose_name=_("unit"), on_delete=models.PROTECT,
                              related_name="role_assignments")
-    valid_from = models.DateField(_("hiệu lực từ"))
-    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
 
     objects = RoleAssignmentQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("phân công vai trò")
-        verbose_name_plural = _("phân công vai trò")
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
         constraints = [
             models.UniqueConstraint(fields=["user", "role", "unit", "valid_from"], name="registry_role_assignment_uniq"),
             models.CheckConstraint(

@@ -19,7 +19,9 @@ def create_unit(*, code: str, name: str, level: str, parent: AdministrativeUnit 
     """Add a unit to the tree under a parent of an allowed level."""
     allowed = ALLOWED_PARENT[level]
     if (parent is None and allowed) or (parent is not None and parent.level not in allowed):
-        raise ValidationError(_("Đơn vị cấp %(level)s không thể trực thuộc đơn vị này.") % {"level": level})
+        raise ValidationError(
+            _("A unit of level %(level)s cannot be placed under this unit.") % {"level": level}
+        )
     unit = AdministrativeUnit(code=code, name=name, level=level, parent=parent, valid_from=valid_from)
     unit.area_class = area_class or (parent.area_class if parent else unit.area_class)
     unit.full_clean()
@@ -45,10 +47,10 @@ def assign_role(user, *, role: str, unit: AdministrativeUnit, actor, valid_from:
                 valid_to: datetime.date | None = None) -> RoleAssignment:
     """Give a user a role on a unit; the user joins the unit's role group."""
     if role not in Role.values:
-        raise ValidationError(_("Vai trò không hợp lệ."))
+        raise ValidationError(_("Invalid role."))
     if unit.level not in ROLE_LEVELS[role]:
         raise ValidationError(
-            _("Vai trò %(role)s không thể giao ở cấp %(level)s.")
+            _("The role %(role)s cannot be assigned at level %(level)s.")
             % {"role": Role(role).label, "level": unit.get_level_display()}
         )
     assignment, created = RoleAssignment.objects.get_or_create(
@@ -70,7 +72,7 @@ def end_role_assignment(assignment: RoleAssignment, *, actor, on: datetime.date 
                         reason: str) -> RoleAssignment:
     """Close a role assignment; the user leaves the unit's role group unless another assignment keeps it."""
     if not reason.strip():
-        raise ValidationError({"reason": _("Phải nêu lý do.")})
+        raise ValidationError({"reason": _("A reason is required.")})
     assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
     assignment.valid_to = on or timezone.localdate()
     assignment.save(update_fields=["valid_to"])

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class WorkflowsConfig(AppConfig):
     name = "workflows"
-    verbose_name = _("Quy trình xử lý")
+    verbose_name = _("Workflows")

@@ -27,7 +27,7 @@ def lock_case(case: Case | int) -> Case:
 def require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": _("Phải nêu lý do.")})
+        raise ValidationError({"reason": _("A reason is required.")})
     return reason
 
 
@@ -35,7 +35,7 @@ def ensure_grant(actor, action: str, case: Case):
     grant = authorising_grant(actor, action, case.unit_path)
     if grant is None:
         raise PermissionDenied(
-            _("Bạn không có quyền thực hiện thao tác này với hồ sơ %(ref)s.") % {"ref": case.reference}
+            _("You are not allowed to do this on case %(ref)s.") % {"ref": case.reference}
         )
     return grant
 

@@ -26,19 +26,20 @@ def nominate_case(subject: Subject, *, title_type: TitleType, year: int, actor) 
     unit = subject.unit
     grant = authorising_grant(actor, "nominate", unit.path)
     if grant is None:
-        raise PermissionDenied(_("Bạn không có quyền lập hồ sơ cho địa bàn %(unit)s.") % {"unit": unit.name})
+        raise PermissionDenied(_("You are not allowed to nominate cases in %(unit)s.") % {"unit": unit.name})
     if subject.kind != title_type.subject_kind:
         raise ValidationError(
-            _("Danh hiệu «%(title)s» không áp dụng cho đối tượng loại «%(kind)s».")
+            _("The title “%(title)s” does not apply to subjects of kind “%(kind)s”.")
             % {"title": title_type.name, "kind": subject.get_kind_display()}
         )
     current_year = timezone.localdate().year
     if not (2000 <= year <= current_year + 1):
-        raise ValidationError({"year": _("Năm đánh giá không hợp lệ.")})
+        raise ValidationError({"year": _("Invalid assessment year.")})
     existing = _live_case(subject, title_type, year)
     if existing is not None:
         raise ValidationError(
-            _("Đối tượng này đã có hồ sơ %(ref)s cho danh hiệu và năm đánh giá này.") % {"ref": existing.reference}
+            _("This subject already has case %(ref)s for this title and assessment year.")
+            % {"ref": existing.reference}
         )
     criteria_set = _criteria_set_for(title_type, year, unit)
     try:
@@ -58,7 +59,8 @@ def nominate_case(subject: Subject, *, title_type: TitleType, year: int, actor) 
         if existing is None:
             raise
         raise ValidationError(
-            _("Đối tượng này đã có hồ sơ %(ref)s cho danh hiệu và năm đánh giá này.") % {"ref": existing.reference}
+            _("This subject already has case %(ref)s for this title and assessment year.")
+            % {"ref": existing.reference}
         ) from exc
     return case
 
@@ -79,7 +81,7 @@ def _criteria_set_for(title_type: TitleType, year: int, unit: AdministrativeUnit
     )
     if criteria_set is None:
         raise ValidationError(
-            _("Chưa có bộ tiêu chí hiệu lực cho danh hiệu «%(title)s» năm %(year)s.")
+            _("No criteria set is in force for the title “%(title)s” in %(year)s.")
             % {"title": title_type.name, "year": year}
         )
     return criteria_set
@@ -105,15 +107,15 @@ def _validate_upload(upload: UploadedFile) -> str:
     max_bytes = setting("EVIDENCE_MAX_BYTES")
     if upload.size > max_bytes:
         raise ValidationError(
-            {"file": _("Tệp %(name)s có dung lượng %(size)s, vượt quá giới hạn %(max)s.")
+            {"file": _("File %(name)s is %(size)s, over the %(max)s limit.")
              % {"name": upload.name, "size": filesizeformat(upload.size), "max": filesizeformat(max_bytes)}}
         )
     if upload.size == 0:
-        raise ValidationError({"file": _("Tệp %(name)s rỗng.") % {"name": upload.name}})
+        raise ValidationError({"file": _("File %(name)s is empty.") % {"name": upload.name}})
     mime = sniff_content_type(upload)
     if mime not in setting("EVIDENCE_CONTENT_TYPES"):
         raise ValidationError(
-            {"file": _("Tệp %(name)s không phải PDF, JPEG hoặc PNG (kiểm tra theo nội dung, không theo đuôi tệp).")
+            {"file": _("File %(name)s is not a PDF, JPEG or PNG (checked by content, not by extension).")
              % {"name": upload.name}}
         )
     if mime.startswith("image/"):
@@ -123,7 +125,7 @@ def _validate_upload(upload: UploadedFile) -> str:
             with Image.open(upload) as image:
                 image.verify()
         except (UnidentifiedImageError, OSError, SyntaxError) as exc:
-            raise ValidationError({"file": _("Ảnh %(name)s bị hỏng.") % {"name": upload.name}}) from exc
+            raise ValidationError({"file": _("Image %(name)s is corrupt.") % {"name": upload.name}}) from exc
         finally:
             upload.seek(0)
     return mime
@@ -141,7 +143,10 @@ def _sha256(upload: UploadedFile) -> str:
 def _ensure_evidence_editable(case: Case):
     if case.state != CaseState.NOMINATED:
         raise CaseActionError(
-            _("Chỉ bổ sung hoặc gỡ minh chứng khi hồ sơ %(ref)s đang ở bước thu thập minh chứng (hiện: «%(state)s»).")
+            _(
+                "Evidence can only be added or removed while case %(ref)s is at the evidence collection step "
+                "(now: “%(state)s”)."
+            )
             % {"ref": case.reference, "state": case.get_state_display()}
         )
 
@@ -153,7 +158,7 @@ def add_evidence(case: Case, *, item: CriterionItem, upload: UploadedFile, actor
     grant = ensure_grant(actor, "collect_evidence", case)
     _ensure_evidence_editable(case)
     if item.criterion.criteria_set_id != case.criteria_set_id:
-        raise ValidationError({"item": _("Nội dung tiêu chí không thuộc bộ tiêu chí của hồ sơ.")})
+        raise ValidationError({"item": _("The criterion item is not part of the case's criteria set.")})
     mime = _validate_upload(upload)
     evidence = EvidenceFile(
         case=case, item=item, original_name=upload.name[:255], content_type=mime, size=upload.size,
@@ -178,7 +183,9 @@ def remove_evidence(evidence: EvidenceFile, *, actor, reason: str) -> EvidenceFi
     _ensure_evidence_editable(case)
     evidence = EvidenceFile.objects.select_for_update().get(pk=evidence.pk, case=case)
     if evidence.removed_at is not None:
-        raise CaseActionError(_("Minh chứng %(name)s đã được gỡ trước đó.") % {"name": evidence.original_name})
+        raise CaseActionError(
+            _("Evidence file %(name)s was already removed.") % {"name": evidence.original_name}
+        )
     evidence.removed_at = timezone.now()
     evidence.removed_by = actor
     evidence.removal_reason = reason

@@ -20,13 +20,14 @@ def complete_evidence_collection(case: Case, *, actor, note: str = "") -> Case:
         missing = missing_evidence(locked)
         if missing:
             raise ValidationError(
-                _("Còn thiếu minh chứng bắt buộc cho các nội dung: %(codes)s.") % {"codes": ", ".join(missing)}
+                _("Required evidence is missing for items: %(codes)s.") % {"codes": ", ".join(missing)}
             )
         return []
 
     return apply_transition(
         case, actor=actor, action="collect_evidence", method="collect_evidence",
-        label=_("Hoàn tất thu thập minh chứng"), event_type="case.evidence_collected", reason=note, prepare=prepare,
+        label=_("Complete evidence collection"), event_type="case.evidence_collected", reason=note,
+        prepare=prepare,
     )
 
 
@@ -76,7 +77,7 @@ def score_case(case: Case, *, values: Mapping[int, object], actor, comments: Map
         return ["total_score", "level", "meets_criteria"]
 
     return apply_transition(
-        case, actor=actor, action="score", method="record_score", label=_("Chấm điểm"),
+        case, actor=actor, action="score", method="record_score", label=_("Score"),
         event_type="case.scored", reason=note, prepare=prepare,
     )
 
@@ -101,20 +102,21 @@ def review_in_village(case: Case, *, proposed: bool, actor, reason: str = "") ->
         reason = require_reason(reason)
         return apply_transition(
             case, actor=actor, action="review_in_village", method="reject_in_village",
-            label=_("Họp xét tại thôn"), event_type="case.not_proposed", reason=reason,
+            label=_("Village review"), event_type="case.not_proposed", reason=reason,
             prepare=lambda c, d: _set_reason(c, reason),
         )
 
     def prepare(locked: Case, data: dict) -> list[str]:
         if not locked.meets_criteria:
             raise ValidationError(
-                _("Hồ sơ %(ref)s chưa đạt tiêu chí nên không thể đề nghị công nhận.") % {"ref": locked.reference}
+                _("Case %(ref)s does not meet the criteria, so it cannot be proposed for recognition.")
+                % {"ref": locked.reference}
             )
         return []
 
     return apply_transition(
         case, actor=actor, action="review_in_village", method="propose_in_village",
-        label=_("Họp xét tại thôn"), event_type="case.proposed", reason=reason, prepare=prepare,
+        label=_("Village review"), event_type="case.proposed", reason=reason, prepare=prepare,
     )
 
 
@@ -123,9 +125,9 @@ def decide_in_commune(case: Case, *, recognised: bool, actor, decision_reference
     """The commune chairman's decision on one case: recognised under a decision, or refused with a reason."""
     decision_reference = (decision_reference or "").strip()
     if not decision_reference:
-        raise ValidationError({"decision_reference": _("Phải có số quyết định.")})
+        raise ValidationError({"decision_reference": _("A decision number is required.")})
     if decision_date is None:
-        raise ValidationError({"decision_date": _("Phải có ngày quyết định.")})
+        raise ValidationError({"decision_date": _("A decision date is required.")})
     if not recognised:
         reason = require_reason(reason)
 
@@ -139,7 +141,7 @@ def decide_in_commune(case: Case, *, recognised: bool, actor, decision_reference
 
     return apply_transition(
         case, actor=actor, action="decide", method="recognise" if recognised else "refuse",
-        label=_("Quyết định của xã"), event_type="case.recognised" if recognised else "case.refused",
+        label=_("Commune decision"), event_type="case.recognised" if recognised else "case.refused",
         reason=reason, prepare=prepare,
         data={"decision_reference": decision_reference, "decision_date": decision_date},
     )
@@ -148,7 +150,7 @@ def decide_in_commune(case: Case, *, recognised: bool, actor, decision_reference
 def audit_in_district(case: Case, *, actor, note: str = "") -> Case:
     """The audit above the commune confirms the recognition of one case."""
     return apply_transition(
-        case, actor=actor, action="audit", method="confirm_audit", label=_("Hậu kiểm"),
+        case, actor=actor, action="audit", method="confirm_audit", label=_("Post-decision audit"),
         event_type="case.audit_confirmed", reason=note,
     )
 
@@ -157,7 +159,7 @@ def revoke_case(case: Case, *, actor, reason: str) -> Case:
     """An audit finding revokes a recognition; the decision itself stays as issued."""
     reason = require_reason(reason)
     return apply_transition(
-        case, actor=actor, action="revoke", method="revoke", label=_("Thu hồi công nhận"),
+        case, actor=actor, action="revoke", method="revoke", label=_("Revoke recognition"),
         event_type="case.revoked", reason=reason, prepare=lambda c, d: _set_reason(c, reason),
     )
 
@@ -166,8 +168,9 @@ def return_for_rework(case: Case, *, actor, reason: str) -> Case:
     """Send a case back to evidence collection, saying what must be fixed."""
     reason = require_reason(reason)
     return apply_transition(
-        case, actor=actor, action="return_for_rework", method="return_for_rework", label=_("Trả lại để bổ sung"),
-        event_type="case.returned", reason=reason, prepare=lambda c, d: _set_reason(c, reason),
+        case, actor=actor, action="return_for_rework", method="return_for_rework",
+        label=_("Return for rework"), event_type="case.returned", reason=reason,
+        prepare=lambda c, d: _set_reason(c, reason),
     )
 
 
@@ -175,7 +178,7 @@ def withdraw_case(case: Case, *, actor, reason: str) -> Case:
     """Withdraw an open case at the subject's or the nominating body's request."""
     reason = require_reason(reason)
     return apply_transition(
-        case, actor=actor, action="withdraw", method="withdraw", label=_("Rút hồ sơ"),
+        case, actor=actor, action="withdraw", method="withdraw", label=_("Withdraw case"),
         event_type="case.withdrawn", reason=reason, prepare=lambda c, d: _set_reason(c, reason),
     )
 
