@@ -23,8 +23,21 @@ HASHED_FIELDS = (
 
 
 def normalise(data: Any) -> Any:
-    """Make data JSON-stable (decimals, dates and sets become strings) so it hashes the same after storage."""
-    return json.loads(json.dumps(data, default=str, ensure_ascii=False))
+    """Make data JSON-stable so it hashes the same after a database round trip.
+
+    Decimals, dates and sets become strings; so do floats, because jsonb may hand 1e20 back as an integer.
+    """
+    return _floats_to_text(json.loads(json.dumps(data, default=str, ensure_ascii=False)))
+
+
+def _floats_to_text(value: Any) -> Any:
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, dict):
+        return {k: _floats_to_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_floats_to_text(v) for v in value]
+    return value
 
 
 def canonical(values: dict[str, Any]) -> str:

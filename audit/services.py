@@ -23,8 +23,9 @@ def record_event(
 ) -> AuditEvent:
     """Append one event to a stream's hash chain, in the caller's transaction."""
     meta = current_request_meta()
-    with transaction.atomic():
-        head, _created = StreamHead.objects.select_for_update().get_or_create(stream=stream)
+    # No savepoint of our own: the event belongs to the caller's transaction and fails with it.
+    with transaction.atomic(savepoint=False):
+        head = _locked_head(stream)
         values = {
             "stream": stream,
             "seq": head.seq + 1,
@@ -37,7 +38,8 @@ def record_event(
             "data": normalise(dict(data or {})),
             "reason": reason or "",
             "request_id": meta.request_id,
-            "ip": meta.ip,
+            # hashed in the form the column stores (IPv6 addresses are normalised on save)
+            "ip": AuditEvent._meta.get_field("ip").get_prep_value(meta.ip),
         }
         digest = chain_hash(head.hash, values)
         event = AuditEvent(prev_hash=head.hash, hash=digest, **values)
@@ -46,6 +48,15 @@ def record_event(
         head.hash = digest
         head.save(update_fields=["seq", "hash"])
     return event
+
+
+def _locked_head(stream: str) -> StreamHead:
+    """Lock the stream's head row, creating it race-free (INSERT .. ON CONFLICT DO NOTHING) on first use."""
+    head = StreamHead.objects.select_for_update().filter(stream=stream).first()
+    if head is None:
+        StreamHead.objects.bulk_create([StreamHead(stream=stream)], ignore_conflicts=True)
+        head = StreamHead.objects.select_for_update().get(stream=stream)
+    return head
 
 
 def events_for(stream: str):

@@ -3,7 +3,7 @@
 A role granted on a unit covers that unit's whole subtree (prefix match on the materialised path).
 """
 
-from registry.models import AdministrativeUnit, Role
+from registry.models import AdministrativeUnit, Role, UnitLevel
 from registry.selectors import Grant, grant_covering
 
 R = Role
@@ -21,15 +21,32 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
 }
 
 
-def authorising_grant(user, action: str, unit_path: str) -> Grant | None:
+# Cases held at commune level (clans, organisations) have no village meeting: the commune officer, who
+# prepares the commune's review, takes that step instead of a village head.
+COMMUNE_LEVEL_ROLES: dict[str, frozenset[str]] = {
+    "review_in_village": frozenset({R.COMMUNE_OFFICER}),
+}
+
+
+def roles_for(action: str, unit_level: str | None = None) -> frozenset[str]:
+    if unit_level == UnitLevel.COMMUNE and action in COMMUNE_LEVEL_ROLES:
+        return COMMUNE_LEVEL_ROLES[action]
+    return ACTION_ROLES[action]
+
+
+def authorising_grant(user, action: str, unit_path: str, unit_level: str | None = None) -> Grant | None:
     """The grant that lets the user take `action` on something at unit_path, or None."""
-    return grant_covering(user, unit_path, ACTION_ROLES[action])
+    return grant_covering(user, unit_path, roles_for(action, unit_level))
+
+
+def case_grant(user, action: str, case) -> Grant | None:
+    return authorising_grant(user, action, case.unit_path, case.unit.level)
 
 
 def can(user, action: str, case) -> bool:
     if action == "view" and getattr(user, "is_superuser", False):
         return True
-    return authorising_grant(user, action, case.unit_path) is not None
+    return case_grant(user, action, case) is not None
 
 
 def can_view(user, case) -> bool:

@@ -40,7 +40,7 @@ def get_case_for(user, pk: int) -> Case:
     """One case the user may see, or 404 (outsiders cannot tell a hidden case from a missing one)."""
     case = (
         visible_cases(user)
-        .select_related("subject", "unit", "title_type", "criteria_set", "nominated_by")
+        .select_related("subject__household", "unit", "title_type", "criteria_set", "nominated_by")
         .filter(pk=pk)
         .first()
     )
@@ -57,11 +57,17 @@ def evidence_for(case: Case):
 
 def score_sheet(case: Case) -> list[dict]:
     """The pinned criteria set with this case's scores, grouped by criterion (two queries)."""
-    from criteria.models import Criterion
+    from criteria.models import CriterionItem
 
     scores = {s.item_id: s for s in case.scores.all()}
-    sheet = []
-    for criterion in Criterion.objects.filter(criteria_set_id=case.criteria_set_id).prefetch_related("items"):
-        sheet.append({"criterion": criterion,
-                      "items": [{"item": item, "score": scores.get(item.pk)} for item in criterion.items.all()]})
+    items = (
+        CriterionItem.objects.filter(criterion__criteria_set_id=case.criteria_set_id)
+        .select_related("criterion")
+        .order_by("criterion__order", "criterion__pk", "order", "pk")
+    )
+    sheet: list[dict] = []
+    for item in items:
+        if not sheet or sheet[-1]["criterion"].pk != item.criterion_id:
+            sheet.append({"criterion": item.criterion, "items": []})
+        sheet[-1]["items"].append({"item": item, "score": scores.get(item.pk)})
     return sheet

@@ -13,6 +13,6 @@ app.autodiscover_tasks()
 def _ensure_filesystem_broker_dirs(sender, **kwargs):
     """The filesystem transport needs its folders to exist before the first message."""
     opts = sender.conf.broker_transport_options or {}
-    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         if opts.get(key):
             os.makedirs(opts[key], exist_ok=True)

@@ -7,6 +7,7 @@ e-mail); production sets DATABASE_URL, CELERY_BROKER_URL, SECRET_KEY, EMAIL_URL 
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -46,6 +47,8 @@ INSTALLED_APPS = [
     "workflows",
     # floor 6
     "reports",
+    # top floor: settings, URLs, Celery, the demo seeder
+    "config",
 ]
 
 MIDDLEWARE = [
@@ -157,6 +160,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_broker_dir / "out"),
         "data_folder_out": str(_broker_dir / "out"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 CELERY_RESULT_BACKEND = None
@@ -167,6 +171,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    "audit-nightly-verification": {
+        "task": "audit.tasks.verify_audit_log",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "audit-daily-checkpoint": {
         "task": "audit.tasks.make_daily_checkpoint",
         "schedule": 3600.0,  # idempotent per day: the first run after midnight writes it

@@ -12,7 +12,7 @@ from audit.services import record_event
 
 from ..exceptions import InvalidTransition
 from ..models import Case
-from ..permissions import authorising_grant
+from ..permissions import case_grant
 
 
 def lock_case(case: Case | int) -> Case:
@@ -32,7 +32,7 @@ def require_reason(reason: str) -> str:
 
 
 def ensure_grant(actor, action: str, case: Case):
-    grant = authorising_grant(actor, action, case.unit_path)
+    grant = case_grant(actor, action, case)
     if grant is None:
         raise PermissionDenied(
             _("You are not allowed to do this on case %(ref)s.") % {"ref": case.reference}

@@ -93,3 +93,29 @@ def test_no_notification_when_the_transaction_rolls_back(world, django_capture_o
             pass
     assert callbacks == []
     assert Notification.objects.count() == 0
+
+
+def test_commune_level_case_is_reviewed_by_the_commune_officer(world):
+    from criteria.models import TitleType
+    from registry.models import Clan
+    from tests.builders import pdf_upload, required_evidence_items
+
+    clan = Clan.objects.create(code="DH-001", name="Dòng họ Nguyễn Đình", unit=world.commune_a)
+    officer = world.user("commune_officer_a")
+    case = services.nominate_case(clan, title_type=TitleType.objects.get(code="DHHT"), year=2026, actor=officer)
+    for item in required_evidence_items(case):
+        services.add_evidence(case, item=item, upload=pdf_upload(), actor=officer)
+    services.complete_evidence_collection(case, actor=officer)
+    assessor = make_user(Role.ASSESSOR, world.commune_a)
+    case = services.score_case(case, values=full_marks(case), actor=assessor)
+    import pytest
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.review_in_village(case, proposed=True, actor=world.user("head_a1"))
+    case = services.review_in_village(case, proposed=True, actor=officer)
+    assert case.state == CaseState.VILLAGE_REVIEWED
+    # and a commune officer still cannot take a village meeting's place for a household case
+    household_case = advance(world, nominate(world), CaseState.SCORED)
+    with pytest.raises(PermissionDenied):
+        services.review_in_village(household_case, proposed=True, actor=officer)

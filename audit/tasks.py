@@ -1,0 +1,55 @@
+"""Celery entry points for the audit log: the daily checkpoint and the full verification."""
+
+import logging
+
+from celery import shared_task
+
+from .checkpoints import make_checkpoint
+from .verify import verify_log
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(ignore_result=True)
+def make_daily_checkpoint() -> str | None:
+    """Checkpoint yesterday (local date); scheduled hourly, every run after the first of a day is a no-op."""
+    try:
+        checkpoint = make_checkpoint()
+    except ValueError as exc:
+        # E.g. an operator already checkpointed today (audit_checkpoint --now) before yesterday's was written.
+        logger.warning("audit checkpoint of yesterday not written: %s", exc)
+        return None
+    if checkpoint is None:
+        return None
+    logger.info(
+        "audit checkpoint of %s written: %s streams, %s events, hash %s",
+        checkpoint.day,
+        checkpoint.stream_count,
+        checkpoint.event_count,
+        checkpoint.hash,
+    )
+    return checkpoint.hash
+
+
+@shared_task(ignore_result=True)
+def verify_audit_log() -> bool:
+    """Verify the whole audit log and log the outcome."""
+    result = verify_log()
+    if result.ok:
+        logger.info(
+            "audit log verified: %s events in %s streams, %s checkpoints, %.1f s",
+            result.events_checked,
+            result.streams_checked,
+            result.checkpoints_checked,
+            result.elapsed,
+        )
+    else:
+        first = result.first_problem
+        logger.error(
+            "audit log verification FAILED: %s problems; first at %s (%s): %s",
+            result.problem_count,
+            first.location(),
+            first.kind,
+            first.message,
+        )
+    return result.ok
