@@ -15,8 +15,12 @@ class AuditedAdminMixin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         after = model_to_dict(obj)
         changed = {k: {"from": before.get(k), "to": v} for k, v in after.items() if before.get(k) != v}
-        record_event(self._stream(obj), "config.changed" if change else "config.created", actor=request.user,
-                     data={"model": obj._meta.label_lower, "object": str(obj), "changes": changed})
+        record_event(
+            self._stream(obj),
+            "config.changed" if change else "config.created",
+            actor=request.user,
+            data={"model": obj._meta.label_lower, "object": str(obj), "changes": changed},
+        )
 
     def delete_model(self, request, obj):
         stream, label = self._stream(obj), str(obj)

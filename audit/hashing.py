@@ -51,8 +51,9 @@ def chain_hash(prev_hash: str, values: dict[str, Any]) -> str:
     return hashlib.sha256((prev_hash + canonical(values)).encode()).hexdigest()
 
 
-def checkpoint_hash(prev_hash: str, *, day: str, cutoff: datetime, stream_count: int, event_count: int,
-                    heads_digest: str) -> str:
+def checkpoint_hash(
+    prev_hash: str, *, day: str, cutoff: datetime, stream_count: int, event_count: int, heads_digest: str
+) -> str:
     doc = {
         "day": day,
         "cutoff": cutoff.astimezone(UTC).isoformat(timespec="microseconds"),

@@ -11,7 +11,9 @@ class RequestContextMiddleware:
 
     def __call__(self, request):
         request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex
-        token = set_request_meta(RequestMeta(request_id=request_id, ip=request.META.get("REMOTE_ADDR") or None))
+        token = set_request_meta(
+            RequestMeta(request_id=request_id, ip=request.META.get("REMOTE_ADDR") or None)
+        )
         try:
             response = self.get_response(request)
         finally:

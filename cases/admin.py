@@ -16,7 +16,16 @@ class ReadOnlyInline(admin.TabularInline):
 
 class EvidenceInline(ReadOnlyInline):
     model = EvidenceFile
-    fields = ("item", "original_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at", "removed_at")
+    fields = (
+        "item",
+        "original_name",
+        "content_type",
+        "size",
+        "sha256",
+        "uploaded_by",
+        "uploaded_at",
+        "removed_at",
+    )
     readonly_fields = fields
 
 

@@ -15,9 +15,6 @@ class InvalidTransition(CaseActionError):
     @classmethod
     def for_case(cls, case, action_label: str) -> "InvalidTransition":
         return cls(
-            _(
-                "Cannot “%(action)s”: case %(ref)s is in state “%(state)s”. "
-                "It may have been done already."
-            )
+            _("Cannot “%(action)s”: case %(ref)s is in state “%(state)s”. It may have been done already.")
             % {"action": action_label, "ref": case.reference, "state": case.get_state_display()}
         )

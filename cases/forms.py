@@ -8,16 +8,22 @@ from .models import CaseState
 
 
 class CaseFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100,
-                        widget=forms.TextInput(attrs={"placeholder": _("Subject name or case number"),
-                                                      "type": "search"}))
-    state = forms.ChoiceField(label=_("Status"), required=False,
-                              choices=[("", _("All statuses")), *CaseState.choices])
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("Subject name or case number"), "type": "search"}),
+    )
+    state = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All statuses")), *CaseState.choices]
+    )
     title = forms.ChoiceField(label=_("Title"), required=False)
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["title"].choices = [("", _("All titles")),
-                                        *TitleType.objects.filter(active=True).values_list("code", "name")]
+        self.fields["title"].choices = [
+            ("", _("All titles")),
+            *TitleType.objects.filter(active=True).values_list("code", "name"),
+        ]
         self.fields["year"].widget.attrs["placeholder"] = str(timezone.localdate().year)

@@ -29,27 +29,37 @@ FINAL_STATES = (S.DISTRICT_AUDITED, S.NOT_RECOGNIZED, S.REVOKED, S.WITHDRAWN)
 
 class Case(ConcurrentTransitionMixin, models.Model):
     reference = models.CharField(_("case number"), max_length=60, unique=True)
-    subject = models.ForeignKey(Subject, verbose_name=_("subject"), on_delete=models.PROTECT,
-                                related_name="cases")
-    title_type = models.ForeignKey(TitleType, verbose_name=_("title"), on_delete=models.PROTECT,
-                                   related_name="cases")
+    subject = models.ForeignKey(
+        Subject, verbose_name=_("subject"), on_delete=models.PROTECT, related_name="cases"
+    )
+    title_type = models.ForeignKey(
+        TitleType, verbose_name=_("title"), on_delete=models.PROTECT, related_name="cases"
+    )
     year = models.PositiveSmallIntegerField(_("assessment year"))
-    unit = models.ForeignKey(AdministrativeUnit, verbose_name=_("locality"), on_delete=models.PROTECT,
-                             related_name="cases")
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("locality"), on_delete=models.PROTECT, related_name="cases"
+    )
     # Denormalised copy of unit.path: scoping is an indexed prefix match on this column.
     unit_path = models.CharField(max_length=255, editable=False)
-    criteria_set = models.ForeignKey(CriteriaSet, verbose_name=_("criteria set"), on_delete=models.PROTECT,
-                                     related_name="cases")
-    state = FSMField(_("status"), max_length=20, choices=CaseState.choices, default=S.NOMINATED,
-                     protected=True)
+    criteria_set = models.ForeignKey(
+        CriteriaSet, verbose_name=_("criteria set"), on_delete=models.PROTECT, related_name="cases"
+    )
+    state = FSMField(
+        _("status"), max_length=20, choices=CaseState.choices, default=S.NOMINATED, protected=True
+    )
     total_score = models.DecimalField(_("total score"), max_digits=7, decimal_places=2, null=True, blank=True)
     level = models.PositiveSmallIntegerField(_("level achieved"), null=True, blank=True)
     meets_criteria = models.BooleanField(_("meets criteria"), null=True, blank=True)
     decision_reference = models.CharField(_("decision number"), max_length=60, blank=True)
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
     outcome_reason = models.TextField(_("reason"), blank=True)
-    nominated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("nominated by"), null=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    nominated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("nominated by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("opened on"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -64,7 +74,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["unit_path"], name="cases_unit_path_like_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["unit_path"], name="cases_unit_path_like_idx", opclasses=["varchar_pattern_ops"]
+            ),
             models.Index(fields=["unit_path", "year", "state"], name="cases_scope_year_state_idx"),
             models.Index(fields=["state", "year"], name="cases_state_year_idx"),
             models.Index(fields=["-updated_at"], name="cases_updated_idx"),
@@ -131,6 +143,9 @@ class ReferenceCounter(models.Model):
     key = models.CharField(max_length=100, primary_key=True)
     value = models.PositiveIntegerField(default=0)
 
+    def __str__(self):
+        return f"{self.key}={self.value}"
+
 
 def evidence_upload_to(instance, filename):
     # Content-addressed names: nothing of the uploader's file name reaches the file system.
@@ -139,19 +154,27 @@ def evidence_upload_to(instance, filename):
 
 class EvidenceFile(models.Model):
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="evidence")
-    item = models.ForeignKey(CriterionItem, verbose_name=_("criterion item"), on_delete=models.PROTECT,
-                             related_name="+")
+    item = models.ForeignKey(
+        CriterionItem, verbose_name=_("criterion item"), on_delete=models.PROTECT, related_name="+"
+    )
     file = models.FileField(_("file"), upload_to=evidence_upload_to, max_length=255)
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("file type"), max_length=100)
     size = models.PositiveIntegerField(_("size"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"),
-                                    on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
-    removed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("removed by"), null=True,
-                                   blank=True, on_delete=models.PROTECT, related_name="+")
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("removed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     removal_reason = models.TextField(_("removal reason"), blank=True)
 
     class Meta:
@@ -169,13 +192,15 @@ class EvidenceFile(models.Model):
 
 class Score(models.Model):
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="scores")
-    item = models.ForeignKey(CriterionItem, verbose_name=_("criterion item"), on_delete=models.PROTECT,
-                             related_name="+")
+    item = models.ForeignKey(
+        CriterionItem, verbose_name=_("criterion item"), on_delete=models.PROTECT, related_name="+"
+    )
     points = models.DecimalField(_("points"), max_digits=6, decimal_places=2, null=True, blank=True)
     passed = models.BooleanField(_("passed"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
-    scored_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("scored by"),
-                                  on_delete=models.PROTECT, related_name="+")
+    scored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("scored by"), on_delete=models.PROTECT, related_name="+"
+    )
     scored_at = models.DateTimeField(_("scored at"), auto_now=True)
 
     class Meta:
@@ -183,7 +208,9 @@ class Score(models.Model):
         verbose_name_plural = _("scores")
         constraints = [
             models.UniqueConstraint(fields=["case", "item"], name="cases_score_case_item_uniq"),
-            models.CheckConstraint(condition=Q(points__isnull=True) | Q(points__gte=0), name="cases_score_not_negative"),
+            models.CheckConstraint(
+                condition=Q(points__isnull=True) | Q(points__gte=0), name="cases_score_not_negative"
+            ),
         ]
 
     def __str__(self):

@@ -18,8 +18,9 @@ def visible_cases(user) -> QuerySet[Case]:
     return Case.objects.filter(path_q(scope_paths(user), field="unit_path"))
 
 
-def cases_for(user, *, q: str = "", state: str = "", year: int | None = None, title: str = "",
-              unit_path: str = "") -> QuerySet[Case]:
+def cases_for(
+    user, *, q: str = "", state: str = "", year: int | None = None, title: str = "", unit_path: str = ""
+) -> QuerySet[Case]:
     """The user's case list with filters; joins for the list columns are already made."""
     qs = visible_cases(user).select_related("subject", "unit", "title_type")
     if q:

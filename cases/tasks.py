@@ -28,16 +28,26 @@ def notify_case_event(event_id: int) -> int:
         return 0
     case = Case.objects.select_related("subject", "nominated_by").get(pk=int(event.stream.split(":", 1)[1]))
     officers = {
-        a.user for a in RoleAssignment.objects.active().select_related("user").filter(
-            unit_id=case.unit_id, role=Role.VILLAGE_OFFICER
-        )
+        a.user
+        for a in RoleAssignment.objects.active()
+        .select_related("user")
+        .filter(unit_id=case.unit_id, role=Role.VILLAGE_OFFICER)
     }
     recipients = {u for u in officers | {case.nominated_by} if u is not None and u.pk != event.actor_id}
-    context = {"case": case, "event_label": NOTIFIED_EVENTS[event.event_type], "reason": event.reason,
-               "actor_name": event.actor_name}
+    context = {
+        "case": case,
+        "event_label": NOTIFIED_EVENTS[event.event_type],
+        "reason": event.reason,
+        "actor_name": event.actor_name,
+    }
     sent = 0
     for user in recipients:
-        if notify(user, kind="case_event", dedupe_key=f"audit:{event.pk}:user:{user.pk}", context=context,
-                  url=reverse("cases:detail", args=[case.pk])):
+        if notify(
+            user,
+            kind="case_event",
+            dedupe_key=f"audit:{event.pk}:user:{user.pk}",
+            context=context,
+            url=reverse("cases:detail", args=[case.pk]),
+        ):
             sent += 1
     return sent

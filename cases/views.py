@@ -28,8 +28,11 @@ class CaseListView(LoginRequiredMixin, ListView):
         self.filter_form = CaseFilterForm(self.request.GET or None)
         filters = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
         return selectors.cases_for(
-            self.request.user, q=filters.get("q", ""), state=filters.get("state", ""),
-            year=filters.get("year"), title=filters.get("title", ""),
+            self.request.user,
+            q=filters.get("q", ""),
+            state=filters.get("state", ""),
+            year=filters.get("year"),
+            title=filters.get("title", ""),
         )
 
     def get_context_data(self, **kwargs):
@@ -63,8 +66,11 @@ class CaseDetailView(LoginRequiredMixin, DetailView):
 def _record_personal_data_access(user, case, what: str, **extra):
     grant = grant_covering(user, case.unit_path, ACTION_ROLES["view"])
     record_event(
-        f"subject:{case.subject_id}", "personal_data.viewed", actor=user,
-        role=grant.role if grant else "", unit=grant.unit_code if grant else "",
+        f"subject:{case.subject_id}",
+        "personal_data.viewed",
+        actor=user,
+        role=grant.role if grant else "",
+        unit=grant.unit_code if grant else "",
         data={"what": what, "case": case.reference, **extra},
     )
 
@@ -78,8 +84,11 @@ def download_evidence(request, pk: int, evidence_pk: int):
         handle = evidence.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    _record_personal_data_access(request.user, case, "evidence", evidence_id=evidence.pk, sha256=evidence.sha256)
-    response = FileResponse(handle, as_attachment=True, filename=evidence.original_name,
-                            content_type=evidence.content_type)
+    _record_personal_data_access(
+        request.user, case, "evidence", evidence_id=evidence.pk, sha256=evidence.sha256
+    )
+    response = FileResponse(
+        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response

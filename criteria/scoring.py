@@ -1,4 +1,4 @@
-"""Evaluating a score sheet against a criteria set: points with thresholds, or pass/fail indicators with levels."""
+"""Evaluating a score sheet: points with thresholds, or pass/fail indicators with levels."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -65,7 +65,9 @@ def clean_values(criteria_set: CriteriaSet, raw: Mapping[int, object], *, items=
                 errors[str(item.pk)] = [_("This indicator only accepts pass or fail.")]
             else:
                 cleaned[item.pk] = value
-    missing = [item.code for item in items if item.required and item.pk not in cleaned and str(item.pk) not in errors]
+    missing = [
+        item.code for item in items if item.required and item.pk not in cleaned and str(item.pk) not in errors
+    ]
     if missing:
         errors.setdefault("__all__", []).append(
             _("Required items not yet scored: %(codes)s.") % {"codes": ", ".join(missing)}
@@ -75,7 +77,9 @@ def clean_values(criteria_set: CriteriaSet, raw: Mapping[int, object], *, items=
     return cleaned
 
 
-def evaluate(criteria_set: CriteriaSet, values: Mapping[int, object], *, area_class: str, items=None) -> Evaluation:
+def evaluate(
+    criteria_set: CriteriaSet, values: Mapping[int, object], *, area_class: str, items=None
+) -> Evaluation:
     items = items if items is not None else _items(criteria_set)
     if criteria_set.scoring_mode == ScoringMode.PASS_FAIL:
         return _evaluate_indicators(items, values)
@@ -85,7 +89,9 @@ def evaluate(criteria_set: CriteriaSet, values: Mapping[int, object], *, area_cl
 def _items(criteria_set):
     from .models import CriterionItem
 
-    return list(CriterionItem.objects.filter(criterion__criteria_set=criteria_set).select_related("criterion"))
+    return list(
+        CriterionItem.objects.filter(criterion__criteria_set=criteria_set).select_related("criterion")
+    )
 
 
 def _evaluate_points(criteria_set, items, values, area_class) -> Evaluation:
@@ -105,7 +111,12 @@ def _evaluate_points(criteria_set, items, values, area_class) -> Evaluation:
         if not result.passed:
             shortfalls.append(
                 _("Criterion %(code)s scored %(points)s/%(max)s points, below the minimum of %(min)s.")
-                % {"code": result.code, "points": result.points, "max": result.max_points, "min": result.minimum}
+                % {
+                    "code": result.code,
+                    "points": result.points,
+                    "max": result.max_points,
+                    "min": result.minimum,
+                }
             )
     total = sum((r.points for r in per_criterion.values()), Decimal(0))
     threshold = criteria_set.threshold_for(area_class)

@@ -35,8 +35,14 @@ def revise_criteria_set(criteria_set: CriteriaSet, *, actor) -> CriteriaSet:
                 EvidenceRequirement(item=item, description=r.description, required=r.required) for r in reqs
             )
     record_event(
-        f"config:criteria_set:{clone.title_type.code}", "criteria_set.revised", actor=actor,
-        data={"from_id": source.pk, "from_version": source.version, "to_id": clone.pk, "to_version": clone.version},
+        f"config:criteria_set:{clone.title_type.code}",
+        "criteria_set.revised",
+        actor=actor,
+        data={
+            "from_id": source.pk,
+            "from_version": source.version,
+            "to_id": clone.pk,
+            "to_version": clone.version,
+        },
     )
     return clone
-

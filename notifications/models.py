@@ -6,8 +6,12 @@ from django.utils.translation import gettext_lazy as _
 class Notification(models.Model):
     """An in-app message to one user; the dedupe key makes delivery idempotent."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,
-                             related_name="notifications")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
     kind = models.CharField(_("kind"), max_length=40)
     title = models.CharField(_("heading"), max_length=200)
     body = models.TextField(_("body"), blank=True)

@@ -76,8 +76,9 @@ class PersonAdmin(SubjectAdmin):
 
 
 class RoleAssignmentForm(forms.ModelForm):
-    end_reason = forms.CharField(label=_("Reason for ending"), required=False,
-                                 widget=forms.Textarea(attrs={"rows": 2}))
+    end_reason = forms.CharField(
+        label=_("Reason for ending"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     class Meta:
         model = RoleAssignment
@@ -85,7 +86,11 @@ class RoleAssignmentForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if self.instance.pk and "valid_to" in self.changed_data and not (data.get("end_reason") or "").strip():
+        if (
+            self.instance.pk
+            and "valid_to" in self.changed_data
+            and not (data.get("end_reason") or "").strip()
+        ):
             raise ValidationError({"end_reason": _("A reason is required.")})
         return data
 
@@ -106,11 +111,21 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            end_role_assignment(obj, actor=request.user, on=form.cleaned_data["valid_to"],
-                                reason=form.cleaned_data["end_reason"])
+            end_role_assignment(
+                obj,
+                actor=request.user,
+                on=form.cleaned_data["valid_to"],
+                reason=form.cleaned_data["end_reason"],
+            )
         else:
-            saved = assign_role(obj.user, role=obj.role, unit=obj.unit, actor=request.user,
-                                valid_from=obj.valid_from, valid_to=obj.valid_to)
+            saved = assign_role(
+                obj.user,
+                role=obj.role,
+                unit=obj.unit,
+                actor=request.user,
+                valid_from=obj.valid_from,
+                valid_to=obj.valid_to,
+            )
             obj.pk = saved.pk
 
     def has_delete_permission(self, request, obj=None):

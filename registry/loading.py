@@ -37,8 +37,13 @@ def load_province(code: int, *, wards: Iterable[int] | None = None, valid_from: 
     pcode = province_code(code)
     province = AdministrativeUnit.objects.filter(code=pcode).first()
     if province is None:
-        province = create_unit(code=pcode, name=province_unit_name(official), level=UnitLevel.PROVINCE,
-                               area_class=AreaClass.ORDINARY, valid_from=valid_from)
+        province = create_unit(
+            code=pcode,
+            name=province_unit_name(official),
+            level=UnitLevel.PROVINCE,
+            area_class=AreaClass.ORDINARY,
+            valid_from=valid_from,
+        )
         created += 1
     existing = set(
         AdministrativeUnit.objects.filter(code__startswith=f"{pcode}-").values_list("code", flat=True)
@@ -50,8 +55,14 @@ def load_province(code: int, *, wards: Iterable[int] | None = None, valid_from: 
         if ccode in existing:
             continue
         urban = ward.division_type == VietNamDivisionType.PHUONG
-        create_unit(code=ccode, name=ward.name, level=UnitLevel.COMMUNE, parent=province,
-                    area_class=AreaClass.URBAN if urban else AreaClass.ORDINARY, valid_from=valid_from)
+        create_unit(
+            code=ccode,
+            name=ward.name,
+            level=UnitLevel.COMMUNE,
+            parent=province,
+            area_class=AreaClass.URBAN if urban else AreaClass.ORDINARY,
+            valid_from=valid_from,
+        )
         existing.add(ccode)
         created += 1
     return province, created

@@ -35,13 +35,18 @@ class AdministrativeUnit(models.Model):
     name = models.CharField(_("name"), max_length=200)
     level = models.CharField(_("level"), max_length=10, choices=UnitLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     # "/24/24-07627/24-07627-01/": a unit's subtree is every unit whose path starts with its path.
     path = models.CharField(_("path"), max_length=255, unique=True, editable=False)
-    area_class = models.CharField(_("area class"), max_length=10, choices=AreaClass.choices,
-                                  default=AreaClass.ORDINARY)
+    area_class = models.CharField(
+        _("area class"), max_length=10, choices=AreaClass.choices, default=AreaClass.ORDINARY
+    )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
 
@@ -50,7 +55,9 @@ class AdministrativeUnit(models.Model):
         verbose_name_plural = _("administrative units")
         ordering = ["path"]
         indexes = [
-            models.Index(fields=["path"], name="registry_unit_path_like_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["path"], name="registry_unit_path_like_idx", opclasses=["varchar_pattern_ops"]
+            ),
             models.Index(fields=["level", "parent"], name="registry_unit_level_idx"),
         ]
         permissions = [
@@ -67,13 +74,13 @@ class AdministrativeUnit(models.Model):
     def __str__(self):
         return self.name
 
-    def compute_path(self) -> str:
-        prefix = self.parent.path if self.parent_id else "/"
-        return f"{prefix}{self.code}/"
-
     def save(self, *args, **kwargs):
         self.path = self.compute_path()
         super().save(*args, **kwargs)
+
+    def compute_path(self) -> str:
+        prefix = self.parent.path if self.parent_id else "/"
+        return f"{prefix}{self.code}/"
 
     def ancestors(self):
         """This unit's ancestors, nearest first (one query)."""
@@ -82,13 +89,17 @@ class AdministrativeUnit(models.Model):
         return [by_code[c] for c in reversed(codes) if c in by_code]
 
     def audit_unit(self):
-        """Who audits a commune's decisions: the nearest ancestor above the commune level (district or province)."""
-        commune = self if self.level == UnitLevel.COMMUNE else next(
-            (u for u in self.ancestors() if u.level == UnitLevel.COMMUNE), None
+        """Who audits a commune's decisions: the nearest ancestor above the commune (district or province)."""
+        commune = (
+            self
+            if self.level == UnitLevel.COMMUNE
+            else next((u for u in self.ancestors() if u.level == UnitLevel.COMMUNE), None)
         )
         if commune is None:
             return None
-        return next((u for u in commune.ancestors() if u.level in (UnitLevel.DISTRICT, UnitLevel.PROVINCE)), None)
+        return next(
+            (u for u in commune.ancestors() if u.level in (UnitLevel.DISTRICT, UnitLevel.PROVINCE)), None
+        )
 
 
 class UnitSuccession(models.Model):
@@ -109,7 +120,9 @@ class UnitSuccession(models.Model):
         verbose_name_plural = _("unit reorganisations (old → new)")
         constraints = [
             models.UniqueConstraint(fields=["old_unit", "new_unit"], name="registry_succession_uniq"),
-            models.CheckConstraint(condition=~Q(old_unit=models.F("new_unit")), name="registry_succession_not_self"),
+            models.CheckConstraint(
+                condition=~Q(old_unit=models.F("new_unit")), name="registry_succession_not_self"
+            ),
         ]
 
     def __str__(self):
@@ -178,15 +191,17 @@ class HouseholdMember(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
     full_name = models.CharField(_("full name"), max_length=120)
     birth_year = models.PositiveSmallIntegerField(_("birth year"))
-    relation = models.CharField(_("relationship to head of household"), max_length=12,
-                                choices=Relation.choices)
+    relation = models.CharField(
+        _("relationship to head of household"), max_length=12, choices=Relation.choices
+    )
 
     class Meta:
         verbose_name = _("household member")
         verbose_name_plural = _("household members")
         constraints = [
             models.CheckConstraint(
-                condition=Q(birth_year__gte=1900) & Q(birth_year__lte=2100), name="registry_member_birth_year_range"
+                condition=Q(birth_year__gte=1900) & Q(birth_year__lte=2100),
+                name="registry_member_birth_year_range",
             )
         ]
 
@@ -196,10 +211,12 @@ class HouseholdMember(models.Model):
 
 class Clan(Subject):
     KIND = SubjectKind.CLAN
-    representative = models.CharField(_("head of the clan's study-promotion board"), max_length=120,
-                                      blank=True)
-    households = models.ManyToManyField(Household, verbose_name=_("member households"), blank=True,
-                                        related_name="clans")
+    representative = models.CharField(
+        _("head of the clan's study-promotion board"), max_length=120, blank=True
+    )
+    households = models.ManyToManyField(
+        Household, verbose_name=_("member households"), blank=True, related_name="clans"
+    )
 
     class Meta:
         verbose_name = _("clan")
@@ -237,8 +254,14 @@ class Organisation(Subject):
 class Person(Subject):
     KIND = SubjectKind.PERSON
     birth_year = models.PositiveSmallIntegerField(_("birth year"))
-    member_of = models.ForeignKey(Household, verbose_name=_("member of household"), null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="citizens")
+    member_of = models.ForeignKey(
+        Household,
+        verbose_name=_("member of household"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="citizens",
+    )
 
     class Meta:
         verbose_name = _("citizen")
@@ -293,11 +316,16 @@ class RoleAssignmentQuerySet(models.QuerySet):
 
 
 class RoleAssignment(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
-                             related_name="role_assignments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    unit = models.ForeignKey(AdministrativeUnit, verbose_name=_("unit"), on_delete=models.PROTECT,
-                             related_name="role_assignments")
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="role_assignments"
+    )
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
 
@@ -307,7 +335,9 @@ class RoleAssignment(models.Model):
         verbose_name = _("role assignment")
         verbose_name_plural = _("role assignments")
         constraints = [
-            models.UniqueConstraint(fields=["user", "role", "unit", "valid_from"], name="registry_role_assignment_uniq"),
+            models.UniqueConstraint(
+                fields=["user", "role", "unit", "valid_from"], name="registry_role_assignment_uniq"
+            ),
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
                 name="registry_role_assignment_dates",

@@ -24,8 +24,10 @@ def grants_for(user) -> list[Grant]:
         return []
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        rows = RoleAssignment.objects.active().filter(user=user).values_list(
-            "role", "unit_id", "unit__code", "unit__path", "unit__level"
+        rows = (
+            RoleAssignment.objects.active()
+            .filter(user=user)
+            .values_list("role", "unit_id", "unit__code", "unit__path", "unit__level")
         )
         cached = [Grant(*row) for row in rows]
         setattr(user, _CACHE_ATTR, cached)

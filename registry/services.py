@@ -14,8 +14,15 @@ from audit.services import record_event
 from .models import ALLOWED_PARENT, ROLE_LEVELS, ROLE_PERMISSIONS, AdministrativeUnit, Role, RoleAssignment
 
 
-def create_unit(*, code: str, name: str, level: str, parent: AdministrativeUnit | None = None,
-                area_class: str = "", valid_from: datetime.date | None = None) -> AdministrativeUnit:
+def create_unit(
+    *,
+    code: str,
+    name: str,
+    level: str,
+    parent: AdministrativeUnit | None = None,
+    area_class: str = "",
+    valid_from: datetime.date | None = None,
+) -> AdministrativeUnit:
     """Add a unit to the tree under a parent of an allowed level."""
     allowed = ALLOWED_PARENT[level]
     if (parent is None and allowed) or (parent is not None and parent.level not in allowed):
@@ -43,8 +50,15 @@ def ensure_role_group(role: str, unit: AdministrativeUnit) -> Group:
 
 
 @transaction.atomic
-def assign_role(user, *, role: str, unit: AdministrativeUnit, actor, valid_from: datetime.date | None = None,
-                valid_to: datetime.date | None = None) -> RoleAssignment:
+def assign_role(
+    user,
+    *,
+    role: str,
+    unit: AdministrativeUnit,
+    actor,
+    valid_from: datetime.date | None = None,
+    valid_to: datetime.date | None = None,
+) -> RoleAssignment:
     """Give a user a role on a unit; the user joins the unit's role group."""
     if role not in Role.values:
         raise ValidationError(_("Invalid role."))
@@ -54,22 +68,28 @@ def assign_role(user, *, role: str, unit: AdministrativeUnit, actor, valid_from:
             % {"role": Role(role).label, "level": unit.get_level_display()}
         )
     assignment, created = RoleAssignment.objects.get_or_create(
-        user=user, role=role, unit=unit, valid_from=valid_from or timezone.localdate(),
+        user=user,
+        role=role,
+        unit=unit,
+        valid_from=valid_from or timezone.localdate(),
         defaults={"valid_to": valid_to},
     )
     if not created:
         return assignment
     user.groups.add(ensure_role_group(role, unit))
     record_event(
-        f"user:{user.pk}", "role.assigned", actor=actor,
+        f"user:{user.pk}",
+        "role.assigned",
+        actor=actor,
         data={"role": role, "unit": unit.code, "valid_from": assignment.valid_from, "valid_to": valid_to},
     )
     return assignment
 
 
 @transaction.atomic
-def end_role_assignment(assignment: RoleAssignment, *, actor, on: datetime.date | None = None,
-                        reason: str) -> RoleAssignment:
+def end_role_assignment(
+    assignment: RoleAssignment, *, actor, on: datetime.date | None = None, reason: str
+) -> RoleAssignment:
     """Close a role assignment; the user leaves the unit's role group unless another assignment keeps it."""
     if not reason.strip():
         raise ValidationError({"reason": _("A reason is required.")})
@@ -84,7 +104,10 @@ def end_role_assignment(assignment: RoleAssignment, *, actor, on: datetime.date 
     if not still_active:
         assignment.user.groups.remove(ensure_role_group(assignment.role, assignment.unit))
     record_event(
-        f"user:{assignment.user_id}", "role.ended", actor=actor, reason=reason,
+        f"user:{assignment.user_id}",
+        "role.ended",
+        actor=actor,
+        reason=reason,
         data={"role": assignment.role, "unit": assignment.unit.code, "valid_to": assignment.valid_to},
     )
     return assignment

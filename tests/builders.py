@@ -27,13 +27,22 @@ def make_user(role: str | None = None, unit=None, username: str | None = None):
 
 def make_household(village, name: str = "Hộ Nguyễn Văn An", members: int = 2) -> Household:
     n = next(_seq)
-    household = Household.objects.create(code=f"HH{n:06d}", name=name, head_name=name.removeprefix("Hộ "),
-                                         unit=village)
-    HouseholdMember.objects.create(household=household, full_name=household.head_name, birth_year=1975,
-                                   relation=HouseholdMember.Relation.HEAD)
+    household = Household.objects.create(
+        code=f"HH{n:06d}", name=name, head_name=name.removeprefix("Hộ "), unit=village
+    )
+    HouseholdMember.objects.create(
+        household=household,
+        full_name=household.head_name,
+        birth_year=1975,
+        relation=HouseholdMember.Relation.HEAD,
+    )
     for i in range(members - 1):
-        HouseholdMember.objects.create(household=household, full_name=f"Thành viên {i}", birth_year=2010,
-                                       relation=HouseholdMember.Relation.CHILD)
+        HouseholdMember.objects.create(
+            household=household,
+            full_name=f"Thành viên {i}",
+            birth_year=2010,
+            relation=HouseholdMember.Relation.CHILD,
+        )
     return household
 
 
@@ -139,16 +148,25 @@ def full_marks(case: Case, minus: int = 0) -> dict[int, object]:
 
 def nominate(world: World, village=None, year: int = 2026, household=None) -> Case:
     village = village or world.village_a1
-    officer = {world.village_a1.pk: "officer_a1", world.village_a2.pk: "officer_a2",
-               world.village_b1.pk: "officer_b1"}[village.pk]
+    officer = {
+        world.village_a1.pk: "officer_a1",
+        world.village_a2.pk: "officer_a2",
+        world.village_b1.pk: "officer_b1",
+    }[village.pk]
     household = household or make_household(village)
     return services.nominate_case(household, title_type=gdht(), year=year, actor=world.user(officer))
 
 
 def advance(world: World, case: Case, target: str) -> Case:
     """Walk a village-A1 case forward through the services until it reaches `target`."""
-    path = [CaseState.NOMINATED, CaseState.EVIDENCE_COLLECTED, CaseState.SCORED, CaseState.VILLAGE_REVIEWED,
-            CaseState.COMMUNE_DECIDED, CaseState.DISTRICT_AUDITED]
+    path = [
+        CaseState.NOMINATED,
+        CaseState.EVIDENCE_COLLECTED,
+        CaseState.SCORED,
+        CaseState.VILLAGE_REVIEWED,
+        CaseState.COMMUNE_DECIDED,
+        CaseState.DISTRICT_AUDITED,
+    ]
     case = Case.objects.get(pk=case.pk)
     terminal = {
         CaseState.NOT_RECOGNIZED: CaseState.VILLAGE_REVIEWED,
@@ -160,9 +178,14 @@ def advance(world: World, case: Case, target: str) -> Case:
         step = path[path.index(case.state) + 1]
         case = _step(world, case, step)
     if target == CaseState.NOT_RECOGNIZED:
-        case = services.decide_in_commune(case, recognised=False, actor=world.user("chair_a"),
-                                          decision_reference="12/QĐ-UBND", decision_date=TODAY,
-                                          reason="Không đủ điều kiện")
+        case = services.decide_in_commune(
+            case,
+            recognised=False,
+            actor=world.user("chair_a"),
+            decision_reference="12/QĐ-UBND",
+            decision_date=TODAY,
+            reason="Không đủ điều kiện",
+        )
     elif target == CaseState.REVOKED:
         case = services.revoke_case(case, actor=world.user("auditor"), reason="Hậu kiểm phát hiện sai lệch")
     elif target == CaseState.WITHDRAWN:
@@ -180,8 +203,13 @@ def _step(world: World, case: Case, step: str) -> Case:
     if step == CaseState.VILLAGE_REVIEWED:
         return services.review_in_village(case, proposed=True, actor=world.user("head_a1"))
     if step == CaseState.COMMUNE_DECIDED:
-        return services.decide_in_commune(case, recognised=True, actor=world.user("chair_a"),
-                                          decision_reference="12/QĐ-UBND", decision_date=TODAY)
+        return services.decide_in_commune(
+            case,
+            recognised=True,
+            actor=world.user("chair_a"),
+            decision_reference="12/QĐ-UBND",
+            decision_date=TODAY,
+        )
     if step == CaseState.DISTRICT_AUDITED:
         return services.audit_in_district(case, actor=world.user("auditor"))
     raise AssertionError(step)

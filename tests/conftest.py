@@ -36,7 +36,7 @@ def world(db):
 
 @pytest.fixture
 def requires_postgres():
-    """Tests that need PostgreSQL skip on SQLite; in CI (REQUIRE_SERVICES=1) a missing service fails instead."""
+    """Skip on SQLite; in CI (REQUIRE_SERVICES=1) a missing PostgreSQL fails the test instead."""
     if connection.vendor != "postgresql":
         if os.environ.get("REQUIRE_SERVICES") == "1":
             pytest.fail("REQUIRE_SERVICES=1 but DATABASE_URL is not PostgreSQL")

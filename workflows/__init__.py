@@ -1,1 +1,1 @@
-"""viewflow flows orchestrating the human work (who acts next, since when): floor 5, built on cases.services."""
+"""viewflow flows orchestrating the human work (who acts next, since when): floor 5, on cases.services."""

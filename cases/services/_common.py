@@ -1,4 +1,4 @@
-"""The one path every state change takes: lock, check permission, transition, save, audit, on-commit effects."""
+"""The one path every state change takes: lock, permission, transition, save, audit, effects on commit."""
 
 from collections.abc import Callable
 from typing import Any
@@ -34,16 +34,21 @@ def require_reason(reason: str) -> str:
 def ensure_grant(actor, action: str, case: Case):
     grant = case_grant(actor, action, case)
     if grant is None:
-        raise PermissionDenied(
-            _("You are not allowed to do this on case %(ref)s.") % {"ref": case.reference}
-        )
+        raise PermissionDenied(_("You are not allowed to do this on case %(ref)s.") % {"ref": case.reference})
     return grant
 
 
-def audit_case(case: Case, event_type: str, *, actor, grant, data: dict[str, Any] | None = None, reason: str = ""):
+def audit_case(
+    case: Case, event_type: str, *, actor, grant, data: dict[str, Any] | None = None, reason: str = ""
+):
     event = record_event(
-        case.stream, event_type, actor=actor, data=data or {}, reason=reason,
-        role=grant.role if grant else "", unit=grant.unit_code if grant else "",
+        case.stream,
+        event_type,
+        actor=actor,
+        data=data or {},
+        reason=reason,
+        role=grant.role if grant else "",
+        unit=grant.unit_code if grant else "",
     )
     transaction.on_commit(lambda: _notify(event.pk))
     return event
@@ -89,7 +94,11 @@ def apply_transition(
         except (TransitionNotAllowed, ConcurrentTransition) as exc:
             raise InvalidTransition.for_case(case, label) from exc
         audit_case(
-            case, event_type, actor=actor, grant=grant, reason=reason,
+            case,
+            event_type,
+            actor=actor,
+            grant=grant,
+            reason=reason,
             data={**audit_data, "to": case.state},
         )
     return case

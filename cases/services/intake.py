@@ -45,14 +45,29 @@ def nominate_case(subject: Subject, *, title_type: TitleType, year: int, actor) 
     try:
         with transaction.atomic():
             case = Case(
-                reference=_next_reference(title_type, year, unit), subject=subject, title_type=title_type,
-                year=year, unit=unit, unit_path=unit.path, criteria_set=criteria_set, nominated_by=actor,
+                reference=_next_reference(title_type, year, unit),
+                subject=subject,
+                title_type=title_type,
+                year=year,
+                unit=unit,
+                unit_path=unit.path,
+                criteria_set=criteria_set,
+                nominated_by=actor,
             )
             case.save()
             audit_case(
-                case, "case.nominated", actor=actor, grant=grant,
-                data={"to": CaseState.NOMINATED, "subject": subject.code, "title": title_type.code, "year": year,
-                      "criteria_set": criteria_set.pk, "criteria_set_version": criteria_set.version},
+                case,
+                "case.nominated",
+                actor=actor,
+                grant=grant,
+                data={
+                    "to": CaseState.NOMINATED,
+                    "subject": subject.code,
+                    "title": title_type.code,
+                    "year": year,
+                    "criteria_set": criteria_set.pk,
+                    "criteria_set_version": criteria_set.version,
+                },
             )
     except IntegrityError as exc:
         existing = _live_case(subject, title_type, year)
@@ -77,7 +92,10 @@ def _criteria_set_for(title_type: TitleType, year: int, unit: AdministrativeUnit
     on = min(timezone.localdate(), datetime.date(year, 12, 31))
     province = next((u for u in unit.ancestors() if u.level == UnitLevel.PROVINCE), None)
     criteria_set = (
-        CriteriaSet.objects.in_force(on, province=province).filter(title_type=title_type).order_by("-version").first()
+        CriteriaSet.objects.in_force(on, province=province)
+        .filter(title_type=title_type)
+        .order_by("-version")
+        .first()
     )
     if criteria_set is None:
         raise ValidationError(
@@ -107,16 +125,20 @@ def _validate_upload(upload: UploadedFile) -> str:
     max_bytes = setting("EVIDENCE_MAX_BYTES")
     if upload.size > max_bytes:
         raise ValidationError(
-            {"file": _("File %(name)s is %(size)s, over the %(max)s limit.")
-             % {"name": upload.name, "size": filesizeformat(upload.size), "max": filesizeformat(max_bytes)}}
+            {
+                "file": _("File %(name)s is %(size)s, over the %(max)s limit.")
+                % {"name": upload.name, "size": filesizeformat(upload.size), "max": filesizeformat(max_bytes)}
+            }
         )
     if upload.size == 0:
         raise ValidationError({"file": _("File %(name)s is empty.") % {"name": upload.name}})
     mime = sniff_content_type(upload)
     if mime not in setting("EVIDENCE_CONTENT_TYPES"):
         raise ValidationError(
-            {"file": _("File %(name)s is not a PDF, JPEG or PNG (checked by content, not by extension).")
-             % {"name": upload.name}}
+            {
+                "file": _("File %(name)s is not a PDF, JPEG or PNG (checked by content, not by extension).")
+                % {"name": upload.name}
+            }
         )
     if mime.startswith("image/"):
         from PIL import Image, UnidentifiedImageError
@@ -161,15 +183,29 @@ def add_evidence(case: Case, *, item: CriterionItem, upload: UploadedFile, actor
         raise ValidationError({"item": _("The criterion item is not part of the case's criteria set.")})
     mime = _validate_upload(upload)
     evidence = EvidenceFile(
-        case=case, item=item, original_name=upload.name[:255], content_type=mime, size=upload.size,
-        sha256=_sha256(upload), uploaded_by=actor,
+        case=case,
+        item=item,
+        original_name=upload.name[:255],
+        content_type=mime,
+        size=upload.size,
+        sha256=_sha256(upload),
+        uploaded_by=actor,
     )
     evidence.file.save(evidence.sha256, upload, save=False)
     evidence.save()
     audit_case(
-        case, "evidence.added", actor=actor, grant=grant,
-        data={"evidence_id": evidence.pk, "item": item.code, "name": evidence.original_name, "size": evidence.size,
-              "content_type": mime, "sha256": evidence.sha256},
+        case,
+        "evidence.added",
+        actor=actor,
+        grant=grant,
+        data={
+            "evidence_id": evidence.pk,
+            "item": item.code,
+            "name": evidence.original_name,
+            "size": evidence.size,
+            "content_type": mime,
+            "sha256": evidence.sha256,
+        },
     )
     return evidence
 
@@ -191,7 +227,11 @@ def remove_evidence(evidence: EvidenceFile, *, actor, reason: str) -> EvidenceFi
     evidence.removal_reason = reason
     evidence.save(update_fields=["removed_at", "removed_by", "removal_reason"])
     audit_case(
-        case, "evidence.removed", actor=actor, grant=grant, reason=reason,
+        case,
+        "evidence.removed",
+        actor=actor,
+        grant=grant,
+        reason=reason,
         data={"evidence_id": evidence.pk, "item": evidence.item.code, "sha256": evidence.sha256},
     )
     return evidence

@@ -25,8 +25,13 @@ def complete_evidence_collection(case: Case, *, actor, note: str = "") -> Case:
         return []
 
     return apply_transition(
-        case, actor=actor, action="collect_evidence", method="collect_evidence",
-        label=_("Complete evidence collection"), event_type="case.evidence_collected", reason=note,
+        case,
+        actor=actor,
+        action="collect_evidence",
+        method="collect_evidence",
+        label=_("Complete evidence collection"),
+        event_type="case.evidence_collected",
+        reason=note,
         prepare=prepare,
     )
 
@@ -42,8 +47,14 @@ def missing_evidence(case: Case) -> list[str]:
     return [item.code for item in needing.order_by("criterion__order", "order", "pk") if item.pk not in have]
 
 
-def score_case(case: Case, *, values: Mapping[int, object], actor, comments: Mapping[int, str] | None = None,
-               note: str = "") -> Case:
+def score_case(
+    case: Case,
+    *,
+    values: Mapping[int, object],
+    actor,
+    comments: Mapping[int, str] | None = None,
+    note: str = "",
+) -> Case:
     """Record the assessor's score sheet against the pinned criteria set; the case moves to SCORED."""
     comments = comments or {}
 
@@ -77,15 +88,23 @@ def score_case(case: Case, *, values: Mapping[int, object], actor, comments: Map
         return ["total_score", "level", "meets_criteria"]
 
     return apply_transition(
-        case, actor=actor, action="score", method="record_score", label=_("Score"),
-        event_type="case.scored", reason=note, prepare=prepare,
+        case,
+        actor=actor,
+        action="score",
+        method="record_score",
+        label=_("Score"),
+        event_type="case.scored",
+        reason=note,
+        prepare=prepare,
     )
 
 
 def _items_of(case: Case):
     from criteria.models import CriterionItem
 
-    return CriterionItem.objects.filter(criterion__criteria_set_id=case.criteria_set_id).select_related("criterion")
+    return CriterionItem.objects.filter(criterion__criteria_set_id=case.criteria_set_id).select_related(
+        "criterion"
+    )
 
 
 def _plain(value):
@@ -101,8 +120,13 @@ def review_in_village(case: Case, *, proposed: bool, actor, reason: str = "") ->
     if not proposed:
         reason = require_reason(reason)
         return apply_transition(
-            case, actor=actor, action="review_in_village", method="reject_in_village",
-            label=_("Village review"), event_type="case.not_proposed", reason=reason,
+            case,
+            actor=actor,
+            action="review_in_village",
+            method="reject_in_village",
+            label=_("Village review"),
+            event_type="case.not_proposed",
+            reason=reason,
             prepare=lambda c, d: _set_reason(c, reason),
         )
 
@@ -115,13 +139,26 @@ def review_in_village(case: Case, *, proposed: bool, actor, reason: str = "") ->
         return []
 
     return apply_transition(
-        case, actor=actor, action="review_in_village", method="propose_in_village",
-        label=_("Village review"), event_type="case.proposed", reason=reason, prepare=prepare,
+        case,
+        actor=actor,
+        action="review_in_village",
+        method="propose_in_village",
+        label=_("Village review"),
+        event_type="case.proposed",
+        reason=reason,
+        prepare=prepare,
     )
 
 
-def decide_in_commune(case: Case, *, recognised: bool, actor, decision_reference: str = "",
-                      decision_date: datetime.date | None = None, reason: str = "") -> Case:
+def decide_in_commune(
+    case: Case,
+    *,
+    recognised: bool,
+    actor,
+    decision_reference: str = "",
+    decision_date: datetime.date | None = None,
+    reason: str = "",
+) -> Case:
     """The commune chairman's decision on one case: recognised under a decision, or refused with a reason."""
     decision_reference = (decision_reference or "").strip()
     if not decision_reference:
@@ -140,9 +177,14 @@ def decide_in_commune(case: Case, *, recognised: bool, actor, decision_reference
         return changed
 
     return apply_transition(
-        case, actor=actor, action="decide", method="recognise" if recognised else "refuse",
-        label=_("Commune decision"), event_type="case.recognised" if recognised else "case.refused",
-        reason=reason, prepare=prepare,
+        case,
+        actor=actor,
+        action="decide",
+        method="recognise" if recognised else "refuse",
+        label=_("Commune decision"),
+        event_type="case.recognised" if recognised else "case.refused",
+        reason=reason,
+        prepare=prepare,
         data={"decision_reference": decision_reference, "decision_date": decision_date},
     )
 
@@ -150,8 +192,13 @@ def decide_in_commune(case: Case, *, recognised: bool, actor, decision_reference
 def audit_in_district(case: Case, *, actor, note: str = "") -> Case:
     """The audit above the commune confirms the recognition of one case."""
     return apply_transition(
-        case, actor=actor, action="audit", method="confirm_audit", label=_("Post-decision audit"),
-        event_type="case.audit_confirmed", reason=note,
+        case,
+        actor=actor,
+        action="audit",
+        method="confirm_audit",
+        label=_("Post-decision audit"),
+        event_type="case.audit_confirmed",
+        reason=note,
     )
 
 
@@ -159,8 +206,14 @@ def revoke_case(case: Case, *, actor, reason: str) -> Case:
     """An audit finding revokes a recognition; the decision itself stays as issued."""
     reason = require_reason(reason)
     return apply_transition(
-        case, actor=actor, action="revoke", method="revoke", label=_("Revoke recognition"),
-        event_type="case.revoked", reason=reason, prepare=lambda c, d: _set_reason(c, reason),
+        case,
+        actor=actor,
+        action="revoke",
+        method="revoke",
+        label=_("Revoke recognition"),
+        event_type="case.revoked",
+        reason=reason,
+        prepare=lambda c, d: _set_reason(c, reason),
     )
 
 
@@ -168,8 +221,13 @@ def return_for_rework(case: Case, *, actor, reason: str) -> Case:
     """Send a case back to evidence collection, saying what must be fixed."""
     reason = require_reason(reason)
     return apply_transition(
-        case, actor=actor, action="return_for_rework", method="return_for_rework",
-        label=_("Return for rework"), event_type="case.returned", reason=reason,
+        case,
+        actor=actor,
+        action="return_for_rework",
+        method="return_for_rework",
+        label=_("Return for rework"),
+        event_type="case.returned",
+        reason=reason,
         prepare=lambda c, d: _set_reason(c, reason),
     )
 
@@ -178,8 +236,14 @@ def withdraw_case(case: Case, *, actor, reason: str) -> Case:
     """Withdraw an open case at the subject's or the nominating body's request."""
     reason = require_reason(reason)
     return apply_transition(
-        case, actor=actor, action="withdraw", method="withdraw", label=_("Withdraw case"),
-        event_type="case.withdrawn", reason=reason, prepare=lambda c, d: _set_reason(c, reason),
+        case,
+        actor=actor,
+        action="withdraw",
+        method="withdraw",
+        label=_("Withdraw case"),
+        event_type="case.withdrawn",
+        reason=reason,
+        prepare=lambda c, d: _set_reason(c, reason),
     )
 
 

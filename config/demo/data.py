@@ -34,8 +34,6 @@ HOUSEHOLD_PREFIX = "HGD"
 # --- official units ---------------------------------------------------------------------------------------
 
 
-
-
 def pdf_bytes(text: str = "Minh chung") -> bytes:
     """A small, valid one-page PDF (ASCII text only)."""
     text = fold(text).replace("(", "[").replace(")", "]").replace("\\", "/")
@@ -90,34 +88,115 @@ class CommuneSpec:
 
 
 DEMO_COMMUNES = (
-    CommuneSpec(7627, "daison", 15, "", (
-        VillageSpec("Thôn Đông", "dong"), VillageSpec("Thôn Tây", "tay"), VillageSpec("Thôn Trung", "trung"),
-    )),
+    CommuneSpec(
+        7627,
+        "daison",
+        15,
+        "",
+        (
+            VillageSpec("Thôn Đông", "dong"),
+            VillageSpec("Thôn Tây", "tay"),
+            VillageSpec("Thôn Trung", "trung"),
+        ),
+    ),
     # The former Sơn Động district is mountainous: its villages use the mountain thresholds.
-    CommuneSpec(7615, "sondong", 27, AreaClass.MOUNTAIN, (
-        VillageSpec("Bản Nà Lầm", "nalam"), VillageSpec("Thôn Khe Rỗ", "khero"),
-        VillageSpec("Thôn Đồng Bài", "dongbai"),
-    )),
-    CommuneSpec(9187, "kinhbac", 112, "", (
-        VillageSpec("Khu phố Đọ Xá", "doxa"), VillageSpec("Khu phố Thanh Sơn", "thanhson"),
-        VillageSpec("Tổ dân phố số 5", "tdp5"),
-    )),
+    CommuneSpec(
+        7615,
+        "sondong",
+        27,
+        AreaClass.MOUNTAIN,
+        (
+            VillageSpec("Bản Nà Lầm", "nalam"),
+            VillageSpec("Thôn Khe Rỗ", "khero"),
+            VillageSpec("Thôn Đồng Bài", "dongbai"),
+        ),
+    ),
+    CommuneSpec(
+        9187,
+        "kinhbac",
+        112,
+        "",
+        (
+            VillageSpec("Khu phố Đọ Xá", "doxa"),
+            VillageSpec("Khu phố Thanh Sơn", "thanhson"),
+            VillageSpec("Tổ dân phố số 5", "tdp5"),
+        ),
+    ),
 )
 
-FAMILY_NAMES = ["Nguyễn"] * 6 + ["Trần"] * 3 + ["Lê"] * 2 + [
-    "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô", "Dương", "Lý", "Hà", "Đinh", "Nông",
-]
+FAMILY_NAMES = (
+    ["Nguyễn"] * 6
+    + ["Trần"] * 3
+    + ["Lê"] * 2
+    + [
+        "Phạm",
+        "Hoàng",
+        "Vũ",
+        "Đặng",
+        "Bùi",
+        "Đỗ",
+        "Ngô",
+        "Dương",
+        "Lý",
+        "Hà",
+        "Đinh",
+        "Nông",
+    ]
+)
 MALE_MIDDLE = ["Văn", "Văn", "Đức", "Minh", "Quang", "Hữu", "Công", "Xuân", "Đình"]
 FEMALE_MIDDLE = ["Thị", "Thị", "Thu", "Ngọc", "Minh", "Thanh", "Hồng", "Kim"]
-MALE_GIVEN = ["An", "Bình", "Cường", "Dũng", "Đức", "Hải", "Hùng", "Khang", "Long", "Nam", "Phong", "Quân",
-              "Sơn", "Tuấn", "Việt", "Thắng", "Toàn", "Hiếu", "Khánh", "Lâm"]
-FEMALE_GIVEN = ["Hà", "Hương", "Lan", "Linh", "Mai", "Ngọc", "Nhung", "Phương", "Thảo", "Trang", "Yến", "Hoa",
-                "Huyền", "Loan", "Oanh", "Vân", "Hằng", "Thủy"]
+MALE_GIVEN = [
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Đức",
+    "Hải",
+    "Hùng",
+    "Khang",
+    "Long",
+    "Nam",
+    "Phong",
+    "Quân",
+    "Sơn",
+    "Tuấn",
+    "Việt",
+    "Thắng",
+    "Toàn",
+    "Hiếu",
+    "Khánh",
+    "Lâm",
+]
+FEMALE_GIVEN = [
+    "Hà",
+    "Hương",
+    "Lan",
+    "Linh",
+    "Mai",
+    "Ngọc",
+    "Nhung",
+    "Phương",
+    "Thảo",
+    "Trang",
+    "Yến",
+    "Hoa",
+    "Huyền",
+    "Loan",
+    "Oanh",
+    "Vân",
+    "Hằng",
+    "Thủy",
+]
 
 R = Role
 USER_PREFIX = {
-    R.VILLAGE_OFFICER: "chihoi", R.VILLAGE_HEAD: "truongthon", R.ASSESSOR: "chamdiem",
-    R.COMMUNE_OFFICER: "canbo", R.COMMUNE_CHAIR: "chutich", R.SUPERVISOR: "giamsat", R.AUDITOR: "hauky",
+    R.VILLAGE_OFFICER: "chihoi",
+    R.VILLAGE_HEAD: "truongthon",
+    R.ASSESSOR: "chamdiem",
+    R.COMMUNE_OFFICER: "canbo",
+    R.COMMUNE_CHAIR: "chutich",
+    R.SUPERVISOR: "giamsat",
+    R.AUDITOR: "hauky",
     R.INSPECTOR: "thanhtra",
 }
 VILLAGE_ROLES = (R.VILLAGE_OFFICER, R.VILLAGE_HEAD)
@@ -127,8 +206,17 @@ PROVINCE_ROLES = (R.AUDITOR, R.SUPERVISOR, R.INSPECTOR)
 # Where each household case ends up. The first case of each scenario comes in this order, so even a small
 # demo shows every state; the rest are drawn with these weights.
 SCENARIOS = {
-    "district_audited": 34, "commune_decided": 14, "village_reviewed": 10, "scored": 6, "not_proposed": 6,
-    "evidence_collected": 7, "nominated": 6, "returned": 3, "refused": 3, "revoked": 3, "withdrawn": 3,
+    "district_audited": 34,
+    "commune_decided": 14,
+    "village_reviewed": 10,
+    "scored": 6,
+    "not_proposed": 6,
+    "evidence_collected": 7,
+    "nominated": 6,
+    "returned": 3,
+    "refused": 3,
+    "revoked": 3,
+    "withdrawn": 3,
     "scored_low": 2,
 }
 PASSING = {"scored", "village_reviewed", "commune_decided", "refused", "district_audited", "revoked"}

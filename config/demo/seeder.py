@@ -79,8 +79,12 @@ class DemoSeeder:
     # ---- entry point
     @transaction.atomic
     def run(self):
-        for name, step in (("units", self.build_units), ("users", self.build_users),
-                           ("subjects", self.build_subjects), ("cases", self.build_cases)):
+        for name, step in (
+            ("units", self.build_units),
+            ("users", self.build_users),
+            ("subjects", self.build_subjects),
+            ("cases", self.build_cases),
+        ):
             started = time.monotonic()
             step()
             self.timings[name] = time.monotonic() - started
@@ -97,8 +101,12 @@ class DemoSeeder:
             for n, vspec in enumerate(spec.villages, start=1):
                 code = f"{unit.code}-{n:02d}"
                 village = AdministrativeUnit.objects.filter(code=code).first() or create_unit(
-                    code=code, name=vspec.name, level=UnitLevel.VILLAGE, parent=unit,
-                    area_class=spec.village_area_class, valid_from=REFORM_DATE,
+                    code=code,
+                    name=vspec.name,
+                    level=UnitLevel.VILLAGE,
+                    parent=unit,
+                    area_class=spec.village_area_class,
+                    valid_from=REFORM_DATE,
                 )
                 local.villages.append((vspec, village))
             self.locals.append(local)
@@ -114,8 +122,13 @@ class DemoSeeder:
         male = self.rng.random() < 0.6 if male is None else male
         family, middle, given = self._name_parts(self.rng.choice(FAMILY_NAMES), male)
         # Django's first_name holds the given name ("tên"); last_name the family and middle names ("họ, đệm").
-        user = User(username=username, first_name=given, last_name=f"{family} {middle}",
-                    password=self._password, **extra)
+        user = User(
+            username=username,
+            first_name=given,
+            last_name=f"{family} {middle}",
+            password=self._password,
+            **extra,
+        )
         user.save()
         return user
 
@@ -176,8 +189,9 @@ class DemoSeeder:
         while len(people) < size:
             male = rng.random() < 0.5
             if elder_children and len(people) >= 3 and rng.random() < 0.6:
-                people.append((self._full_name(children_family, male), year - rng.randint(3, 17),
-                               rel.GRANDCHILD, male))
+                people.append(
+                    (self._full_name(children_family, male), year - rng.randint(3, 17), rel.GRANDCHILD, male)
+                )
             else:
                 birth = min(year - 1, head_birth + rng.randint(21, 36))
                 people.append((self._full_name(children_family, male), birth, rel.CHILD, male))
@@ -195,8 +209,10 @@ class DemoSeeder:
             people = self._household_people()
             head = people[0][0]
             household = Household(
-                code=f"{HOUSEHOLD_PREFIX}-{village.code}-{per_village[village.pk]:04d}", name=f"Hộ {head}",
-                head_name=head, unit=village,
+                code=f"{HOUSEHOLD_PREFIX}-{village.code}-{per_village[village.pk]:04d}",
+                name=f"Hộ {head}",
+                head_name=head,
+                unit=village,
                 address=f"{village.name}, {local.unit.name}, {self.province.name}",
             )
             household.save()
@@ -214,14 +230,18 @@ class DemoSeeder:
             by_family = defaultdict(list)
             for _village, household in in_commune:
                 by_family[household.head_name.split(" ", 1)[0]].append(household)
-            families = sorted((f for f, hs in by_family.items() if len(hs) >= 2),
-                              key=lambda f: -len(by_family[f]))
+            families = sorted(
+                (f for f, hs in by_family.items() if len(hs) >= 2), key=lambda f: -len(by_family[f])
+            )
             for n, family in enumerate(families[:3], start=1):
                 members_of = by_family[family]
-                clan = Clan(code=f"DH-{local.unit.code}-{n:02d}",
-                            name=f"Dòng họ {family} – {local.unit.name}", unit=local.unit,
-                            representative=members_of[0].head_name,
-                            address=f"{local.unit.name}, {self.province.name}")
+                clan = Clan(
+                    code=f"DH-{local.unit.code}-{n:02d}",
+                    name=f"Dòng họ {family} – {local.unit.name}",
+                    unit=local.unit,
+                    representative=members_of[0].head_name,
+                    address=f"{local.unit.name}, {self.province.name}",
+                )
                 clan.save()
                 clan.households.add(*members_of)
                 self.clans.append((local, clan))
@@ -229,30 +249,51 @@ class DemoSeeder:
                 (f"Trường Tiểu học {local.short}", Organisation.OrgType.SCHOOL, 30),
                 (f"Trường Trung học cơ sở {local.short}", Organisation.OrgType.SCHOOL, 35),
                 (f"Hợp tác xã Nông nghiệp {local.short}", Organisation.OrgType.COOPERATIVE, 25),
-                (f"Trạm Y tế {local.unit.name[:1].lower()}{local.unit.name[1:]}", Organisation.OrgType.AGENCY,
-                 10),
+                (
+                    f"Trạm Y tế {local.unit.name[:1].lower()}{local.unit.name[1:]}",
+                    Organisation.OrgType.AGENCY,
+                    10,
+                ),
             ]
             for n, (name, org_type, base) in enumerate(orgs, start=1):
-                org = Organisation(code=f"DV-{local.unit.code}-{n:02d}", name=name, unit=local.unit,
-                                   org_type=org_type, member_count=base + self.rng.randint(0, 20),
-                                   address=f"{local.unit.name}, {self.province.name}")
+                org = Organisation(
+                    code=f"DV-{local.unit.code}-{n:02d}",
+                    name=name,
+                    unit=local.unit,
+                    org_type=org_type,
+                    member_count=base + self.rng.randint(0, 20),
+                    address=f"{local.unit.name}, {self.province.name}",
+                )
                 org.save()
                 self.organisations.append((local, org))
             for vspec, village in local.villages:
-                community = Community(code=f"CDT-{village.code}", name=f"{vspec.name} – {local.unit.name}",
-                                      unit=village, address=f"{local.unit.name}, {self.province.name}")
+                community = Community(
+                    code=f"CDT-{village.code}",
+                    name=f"{vspec.name} – {local.unit.name}",
+                    unit=village,
+                    address=f"{local.unit.name}, {self.province.name}",
+                )
                 community.save()
                 self.communities.append((local, village, community))
         # learning citizens: adults of some households
         n_persons = max(len(villages), self.n_households // 20)
-        candidates = [(loc, v, h, p) for loc, v, h, people in self.households for p in people
-                      if 18 <= self.year - p[1] <= 62]
+        candidates = [
+            (loc, v, h, p)
+            for loc, v, h, people in self.households
+            for p in people
+            if 18 <= self.year - p[1] <= 62
+        ]
         counter = Counter()
         for local, village, household, person in self.rng.sample(candidates, min(n_persons, len(candidates))):
             counter[village.pk] += 1
-            citizen = Person(code=f"CDAN-{village.code}-{counter[village.pk]:03d}", name=person[0],
-                             birth_year=person[1], member_of=household, unit=village,
-                             address=household.address)
+            citizen = Person(
+                code=f"CDAN-{village.code}-{counter[village.pk]:03d}",
+                name=person[0],
+                birth_year=person[1],
+                member_of=household,
+                unit=village,
+                address=household.address,
+            )
             citizen.save()
             self.persons.append((local, village, citizen))
 
@@ -266,12 +307,17 @@ class DemoSeeder:
         from criteria.models import CriterionItem
 
         if case.criteria_set_id not in self._item_cache:
-            items = list(CriterionItem.objects.filter(criterion__criteria_set_id=case.criteria_set_id)
-                         .select_related("criterion").prefetch_related("evidence_requirements")
-                         .order_by("criterion__order", "order", "pk"))
+            items = list(
+                CriterionItem.objects.filter(criterion__criteria_set_id=case.criteria_set_id)
+                .select_related("criterion")
+                .prefetch_related("evidence_requirements")
+                .order_by("criterion__order", "order", "pk")
+            )
             self._item_cache[case.criteria_set_id] = items
             self._evidence_items[case.criteria_set_id] = [
-                (item, req.description) for item in items for req in item.evidence_requirements.all()
+                (item, req.description)
+                for item in items
+                for req in item.evidence_requirements.all()
                 if req.required
             ]
         return self._item_cache[case.criteria_set_id]
@@ -300,8 +346,10 @@ class DemoSeeder:
         """A score sheet: passing ones clear the area's threshold, failing ones fall short of it."""
         items = self._items(case)
         if not passing:
-            return {i.pk: Decimal(self.rng.randint(int(i.max_points * 3 // 10), int(i.max_points * 6 // 10)))
-                    for i in items}
+            return {
+                i.pk: Decimal(self.rng.randint(int(i.max_points * 3 // 10), int(i.max_points * 6 // 10)))
+                for i in items
+            }
         values = {i.pk: Decimal(i.max_points) for i in items}
         threshold = case.criteria_set.threshold_for(case.subject.area_class) or Decimal(0)
         total = sum(values.values())
@@ -338,8 +386,11 @@ class DemoSeeder:
 
         rng, year = self.rng, self.year
         gdht = self._title("GDHT")
-        registered = [(local, village, household) for local, village, household, _p in self.households
-                      if rng.random() < 0.88]
+        registered = [
+            (local, village, household)
+            for local, village, household, _p in self.households
+            if rng.random() < 0.88
+        ]
         plan = list(zip(registered, self._scenarios(len(registered)), strict=True))
         officer = {}
         head = {}
@@ -385,20 +436,27 @@ class DemoSeeder:
             if scenario in REVIEWED:
                 entry[2] = services.review_in_village(case, proposed=True, actor=head[village.pk])
             elif scenario == "not_proposed":
-                entry[2] = services.review_in_village(case, proposed=False, actor=head[village.pk],
-                                                      reason=rng.choice(NOT_PROPOSED_REASONS))
+                entry[2] = services.review_in_village(
+                    case, proposed=False, actor=head[village.pk], reason=rng.choice(NOT_PROPOSED_REASONS)
+                )
         # 6. commune decision: one decision number per commune for the whole list
         for entry in cases:
             local, village, case, scenario = entry
             if scenario in DECIDED:
                 entry[2] = services.decide_in_commune(
-                    case, recognised=True, actor=local.users[R.COMMUNE_CHAIR],
-                    decision_reference=self._decision(local), decision_date=self.decision_date,
+                    case,
+                    recognised=True,
+                    actor=local.users[R.COMMUNE_CHAIR],
+                    decision_reference=self._decision(local),
+                    decision_date=self.decision_date,
                 )
             elif scenario == "refused":
                 entry[2] = services.decide_in_commune(
-                    case, recognised=False, actor=local.users[R.COMMUNE_CHAIR],
-                    decision_reference=self._decision(local), decision_date=self.decision_date,
+                    case,
+                    recognised=False,
+                    actor=local.users[R.COMMUNE_CHAIR],
+                    decision_reference=self._decision(local),
+                    decision_date=self.decision_date,
                     reason=rng.choice(REFUSAL_REASONS),
                 )
         # 7. audit above the commune (the province since the 2025 reform)
@@ -407,14 +465,16 @@ class DemoSeeder:
             if scenario == "district_audited":
                 entry[2] = services.audit_in_district(case, actor=self.auditor)
             elif scenario == "revoked":
-                entry[2] = services.revoke_case(case, actor=self.auditor,
-                                                reason=rng.choice(REVOCATION_REASONS))
+                entry[2] = services.revoke_case(
+                    case, actor=self.auditor, reason=rng.choice(REVOCATION_REASONS)
+                )
         # 8. withdrawals
         for entry in cases:
             local, village, case, scenario = entry
             if scenario == "withdrawn":
-                entry[2] = services.withdraw_case(case, actor=officer[village.pk],
-                                                  reason=rng.choice(WITHDRAWAL_REASONS))
+                entry[2] = services.withdraw_case(
+                    case, actor=officer[village.pk], reason=rng.choice(WITHDRAWAL_REASONS)
+                )
         self.log(f"  {len(cases)} household cases")
         self._citizen_cases(officer, head)
         self._commune_level_cases()
@@ -433,20 +493,29 @@ class DemoSeeder:
                 continue
             case = self._collect(case, officer[village.pk])  # no evidence is required: completes at once
             level = {"audited2": 2, "scored2": 2, "failing": None}.get(scenario, 1)
-            case = services.score_case(case, values=self._indicators(case, level=level),
-                                       actor=local.users[R.ASSESSOR])
+            case = services.score_case(
+                case, values=self._indicators(case, level=level), actor=local.users[R.ASSESSOR]
+            )
             if scenario == "scored2":
                 continue
             if scenario == "failing":
-                services.review_in_village(case, proposed=False, actor=head[village.pk],
-                                           reason="Chưa hoàn thành khóa học nào trong năm.")
+                services.review_in_village(
+                    case,
+                    proposed=False,
+                    actor=head[village.pk],
+                    reason="Chưa hoàn thành khóa học nào trong năm.",
+                )
                 continue
             case = services.review_in_village(case, proposed=True, actor=head[village.pk])
             if scenario == "reviewed1":
                 continue
-            case = services.decide_in_commune(case, recognised=True, actor=local.users[R.COMMUNE_CHAIR],
-                                              decision_reference=self._decision(local, 1),
-                                              decision_date=self.decision_date)
+            case = services.decide_in_commune(
+                case,
+                recognised=True,
+                actor=local.users[R.COMMUNE_CHAIR],
+                decision_reference=self._decision(local, 1),
+                decision_date=self.decision_date,
+            )
             if scenario == "audited2":
                 services.audit_in_district(case, actor=self.auditor)
 
@@ -466,13 +535,18 @@ class DemoSeeder:
                     continue
                 case = self._collect(case, officer)
                 if scenario in ("scored", "recognised"):
-                    case = services.score_case(case, values=self._points(case, passing=True),
-                                               actor=local.users[R.ASSESSOR])
+                    case = services.score_case(
+                        case, values=self._points(case, passing=True), actor=local.users[R.ASSESSOR]
+                    )
                 if scenario == "recognised":
                     case = services.review_in_village(case, proposed=True, actor=officer)
-                    services.decide_in_commune(case, recognised=True, actor=local.users[R.COMMUNE_CHAIR],
-                                               decision_reference=self._decision(local, 2),
-                                               decision_date=self.decision_date)
+                    services.decide_in_commune(
+                        case,
+                        recognised=True,
+                        actor=local.users[R.COMMUNE_CHAIR],
+                        decision_reference=self._decision(local, 2),
+                        decision_date=self.decision_date,
+                    )
 
     def _community_cases(self, officer):
         """Village communities are assessed after the household results: the first village of each commune
@@ -485,8 +559,9 @@ class DemoSeeder:
             if local.unit.pk in seen:
                 continue
             seen.add(local.unit.pk)
-            case = services.nominate_case(community, title_type=title, year=self.year,
-                                          actor=officer[village.pk])
+            case = services.nominate_case(
+                community, title_type=title, year=self.year, actor=officer[village.pk]
+            )
             self._collect(case, officer[village.pk], complete=False)
 
 

@@ -81,12 +81,18 @@ def test_refusals_without_reason(world):
     reviewed = advance(world, nominate(world), CaseState.VILLAGE_REVIEWED)
     before = snapshot(reviewed)
     with pytest.raises(ValidationError):
-        services.decide_in_commune(reviewed, recognised=False, actor=world.user("chair_a"),
-                                   decision_reference="3/QĐ-UBND", decision_date=datetime.date(2026, 3, 1))
+        services.decide_in_commune(
+            reviewed,
+            recognised=False,
+            actor=world.user("chair_a"),
+            decision_reference="3/QĐ-UBND",
+            decision_date=datetime.date(2026, 3, 1),
+        )
     assert snapshot(reviewed) == before
     for call in (
-        lambda: services.revoke_case(advance(world, nominate(world), CaseState.COMMUNE_DECIDED),
-                                     actor=world.user("auditor"), reason=""),
+        lambda: services.revoke_case(
+            advance(world, nominate(world), CaseState.COMMUNE_DECIDED), actor=world.user("auditor"), reason=""
+        ),
         lambda: services.withdraw_case(reviewed, actor=world.user("officer_a1"), reason=""),
     ):
         with pytest.raises(ValidationError):
@@ -97,8 +103,13 @@ def test_recognition_needs_a_decision_document(world):
     case = advance(world, nominate(world), CaseState.VILLAGE_REVIEWED)
     before = snapshot(case)
     with pytest.raises(ValidationError) as err:
-        services.decide_in_commune(case, recognised=True, actor=world.user("chair_a"), decision_reference="",
-                                   decision_date=datetime.date(2026, 3, 1))
+        services.decide_in_commune(
+            case,
+            recognised=True,
+            actor=world.user("chair_a"),
+            decision_reference="",
+            decision_date=datetime.date(2026, 3, 1),
+        )
     assert "decision_reference" in err.value.message_dict
     assert snapshot(case) == before
 
@@ -106,7 +117,9 @@ def test_recognition_needs_a_decision_document(world):
 def test_text_file_renamed_pdf_is_refused(world, settings):
     case = nominate(world)
     item = required_evidence_items(case).first()
-    fake = SimpleUploadedFile("hoc-ba.pdf", b"just some text, not a PDF at all\n" * 10, content_type="application/pdf")
+    fake = SimpleUploadedFile(
+        "hoc-ba.pdf", b"just some text, not a PDF at all\n" * 10, content_type="application/pdf"
+    )
     before = snapshot(case)
     with pytest.raises(ValidationError) as err:
         services.add_evidence(case, item=item, upload=fake, actor=world.user("officer_a1"))
@@ -156,7 +169,9 @@ def test_removing_evidence_needs_a_reason_and_is_audited(world):
     services.remove_evidence(evidence, actor=world.user("officer_a1"), reason="Ảnh mờ")
     evidence.refresh_from_db()
     assert evidence.removed_at is not None and evidence.file.storage.exists(evidence.file.name)
-    assert AuditEvent.objects.filter(stream=case.stream, event_type="evidence.removed", reason="Ảnh mờ").exists()
+    assert AuditEvent.objects.filter(
+        stream=case.stream, event_type="evidence.removed", reason="Ảnh mờ"
+    ).exists()
     with pytest.raises(ValidationError):  # required evidence now missing
         services.complete_evidence_collection(case, actor=world.user("officer_a1"))
 
@@ -176,12 +191,16 @@ def test_second_case_for_same_subject_title_year(world):
     case = nominate(world)
     count = Case.objects.count()
     with pytest.raises(ValidationError) as err:
-        services.nominate_case(case.subject, title_type=gdht(), year=case.year, actor=world.user("officer_a1"))
+        services.nominate_case(
+            case.subject, title_type=gdht(), year=case.year, actor=world.user("officer_a1")
+        )
     assert case.reference in messages_of(err.value)
     assert Case.objects.count() == count
     # after withdrawal the subject may be nominated again for the same year
     services.withdraw_case(case, actor=world.user("officer_a1"), reason="Đăng ký nhầm danh hiệu")
-    again = services.nominate_case(case.subject, title_type=gdht(), year=case.year, actor=world.user("officer_a1"))
+    again = services.nominate_case(
+        case.subject, title_type=gdht(), year=case.year, actor=world.user("officer_a1")
+    )
     assert again.reference != case.reference
 
 
@@ -189,8 +208,15 @@ def test_database_constraint_backs_the_duplicate_rule(world):
     from django.db import IntegrityError, transaction
 
     case = nominate(world)
-    clone = Case(reference="X-1", subject=case.subject, title_type=case.title_type, year=case.year, unit=case.unit,
-                 unit_path=case.unit_path, criteria_set=case.criteria_set)
+    clone = Case(
+        reference="X-1",
+        subject=case.subject,
+        title_type=case.title_type,
+        year=case.year,
+        unit=case.unit,
+        unit_path=case.unit_path,
+        criteria_set=case.criteria_set,
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
         clone.save()
 
@@ -200,8 +226,12 @@ def test_title_must_fit_the_subject_kind(world):
 
     case = nominate(world)
     with pytest.raises(ValidationError):
-        services.nominate_case(case.subject, title_type=TitleType.objects.get(code="DHHT"), year=case.year,
-                               actor=world.user("officer_a1"))
+        services.nominate_case(
+            case.subject,
+            title_type=TitleType.objects.get(code="DHHT"),
+            year=case.year,
+            actor=world.user("officer_a1"),
+        )
 
 
 def test_below_threshold_cannot_be_proposed(world):

@@ -90,7 +90,10 @@ def test_concurrent_nominations_get_distinct_gapless_references(world, requires_
 
     title = gdht()
     outcomes = _race(
-        [lambda h=h: services.nominate_case(h, title_type=title, year=2026, actor=officer) for h in households],
+        [
+            lambda h=h: services.nominate_case(h, title_type=title, year=2026, actor=officer)
+            for h in households
+        ],
         monkeypatch,
     )
     assert all(isinstance(o, Case) for o in outcomes), outcomes

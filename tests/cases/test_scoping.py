@@ -64,7 +64,9 @@ def test_search_ignores_diacritics_and_d_stroke(world, cases):
     supervisor = world.user("supervisor_a")
     found = set(selectors.cases_for(supervisor, q="nguyen van an").values_list("reference", flat=True))
     assert found == {cases["a1"].reference}
-    found = set(selectors.cases_for(world.user("supervisor_b"), q="LE DUC").values_list("reference", flat=True))
+    found = set(
+        selectors.cases_for(world.user("supervisor_b"), q="LE DUC").values_list("reference", flat=True)
+    )
     assert found == {cases["b1"].reference}
 
 
@@ -92,7 +94,9 @@ def test_wrong_role_in_the_right_unit_cannot_act(world, cases):
 def test_evidence_download_is_scoped_attached_and_logged(world, cases, client):
     case = cases["a1"]
     item = required_evidence_items(case).first()
-    evidence = services.add_evidence(case, item=item, upload=pdf_upload("học bạ.pdf"), actor=world.user("officer_a1"))
+    evidence = services.add_evidence(
+        case, item=item, upload=pdf_upload("học bạ.pdf"), actor=world.user("officer_a1")
+    )
     url = reverse("cases:evidence", args=[case.pk, evidence.pk])
 
     client.force_login(world.user("officer_b1"))

@@ -1,4 +1,4 @@
-"""The transition matrix: every allowed (from, to) succeeds with exactly one audit event; every other raises."""
+"""The transition matrix: each allowed (from, to) succeeds with exactly one audit event; all others raise."""
 
 import datetime
 
@@ -48,31 +48,67 @@ def _prepare_evidence(world, case):
 
 # Each operation: (name, target state, callable(world, case)).
 OPERATIONS = {
-    "complete_evidence": (S.EVIDENCE_COLLECTED,
-                          lambda w, c: services.complete_evidence_collection(c, actor=w.user("officer_a1"))),
-    "score": (S.SCORED, lambda w, c: services.score_case(c, values=full_marks(c), actor=w.user("assessor_a1"))),
-    "propose": (S.VILLAGE_REVIEWED,
-                lambda w, c: services.review_in_village(c, proposed=True, actor=w.user("head_a1"))),
-    "not_propose": (S.NOT_RECOGNIZED, lambda w, c: services.review_in_village(
-        c, proposed=False, actor=w.user("head_a1"), reason="Chưa tham gia sinh hoạt")),
-    "recognise": (S.COMMUNE_DECIDED, lambda w, c: services.decide_in_commune(
-        c, recognised=True, actor=w.user("chair_a"), decision_reference="7/QĐ-UBND", decision_date=DAY)),
-    "refuse": (S.NOT_RECOGNIZED, lambda w, c: services.decide_in_commune(
-        c, recognised=False, actor=w.user("chair_a"), decision_reference="7/QĐ-UBND", decision_date=DAY,
-        reason="Không đủ điều kiện")),
+    "complete_evidence": (
+        S.EVIDENCE_COLLECTED,
+        lambda w, c: services.complete_evidence_collection(c, actor=w.user("officer_a1")),
+    ),
+    "score": (
+        S.SCORED,
+        lambda w, c: services.score_case(c, values=full_marks(c), actor=w.user("assessor_a1")),
+    ),
+    "propose": (
+        S.VILLAGE_REVIEWED,
+        lambda w, c: services.review_in_village(c, proposed=True, actor=w.user("head_a1")),
+    ),
+    "not_propose": (
+        S.NOT_RECOGNIZED,
+        lambda w, c: services.review_in_village(
+            c, proposed=False, actor=w.user("head_a1"), reason="Chưa tham gia sinh hoạt"
+        ),
+    ),
+    "recognise": (
+        S.COMMUNE_DECIDED,
+        lambda w, c: services.decide_in_commune(
+            c, recognised=True, actor=w.user("chair_a"), decision_reference="7/QĐ-UBND", decision_date=DAY
+        ),
+    ),
+    "refuse": (
+        S.NOT_RECOGNIZED,
+        lambda w, c: services.decide_in_commune(
+            c,
+            recognised=False,
+            actor=w.user("chair_a"),
+            decision_reference="7/QĐ-UBND",
+            decision_date=DAY,
+            reason="Không đủ điều kiện",
+        ),
+    ),
     "audit": (S.DISTRICT_AUDITED, lambda w, c: services.audit_in_district(c, actor=w.user("auditor"))),
     "revoke": (S.REVOKED, lambda w, c: services.revoke_case(c, actor=w.user("auditor"), reason="Sai lệch")),
-    "return": (S.NOMINATED, lambda w, c: services.return_for_rework(
-        c, actor=w.user("assessor_a1"), reason="Thiếu học bạ")),
-    "withdraw": (S.WITHDRAWN, lambda w, c: services.withdraw_case(c, actor=w.user("officer_a1"), reason="Xin rút")),
+    "return": (
+        S.NOMINATED,
+        lambda w, c: services.return_for_rework(c, actor=w.user("assessor_a1"), reason="Thiếu học bạ"),
+    ),
+    "withdraw": (
+        S.WITHDRAWN,
+        lambda w, c: services.withdraw_case(c, actor=w.user("officer_a1"), reason="Xin rút"),
+    ),
 }
+
 
 def _allowed_sources(name: str) -> set[str]:
     target, _ = OPERATIONS[name]
     method = {
-        "complete_evidence": "collect_evidence", "score": "record_score", "propose": "propose_in_village",
-        "not_propose": "reject_in_village", "recognise": "recognise", "refuse": "refuse", "audit": "confirm_audit",
-        "revoke": "revoke", "return": "return_for_rework", "withdraw": "withdraw",
+        "complete_evidence": "collect_evidence",
+        "score": "record_score",
+        "propose": "propose_in_village",
+        "not_propose": "reject_in_village",
+        "recognise": "recognise",
+        "refuse": "refuse",
+        "audit": "confirm_audit",
+        "revoke": "revoke",
+        "return": "return_for_rework",
+        "withdraw": "withdraw",
     }[name]
     return {src for (src, tgt), m in EXPECTED_TABLE.items() if m == method and tgt == target}
 

@@ -74,8 +74,17 @@ def test_every_role_has_an_account_that_can_log_in(demo, client):
         client.logout()
     admin = get_user_model().objects.get(username="admin")
     assert admin.is_superuser and admin.is_staff
-    expected = ("chihoi.dongdaison", "truongthon.dongdaison", "chamdiem.daison", "canbo.daison",
-                "chutich.daison", "giamsat.daison", "hauky.bacninh", "giamsat.bacninh", "thanhtra.bacninh")
+    expected = (
+        "chihoi.dongdaison",
+        "truongthon.dongdaison",
+        "chamdiem.daison",
+        "canbo.daison",
+        "chutich.daison",
+        "giamsat.daison",
+        "hauky.bacninh",
+        "giamsat.bacninh",
+        "thanhtra.bacninh",
+    )
     for username in expected:
         assert username in demo
 
@@ -87,8 +96,15 @@ def test_cases_come_from_the_services_with_genuine_audit_chains_and_a_rerun_chan
     for case in Case.objects.all():
         assert first.get(case.stream) == "case.nominated", case.reference
     events = set(AuditEvent.objects.values_list("event_type", flat=True))
-    assert {"case.returned", "evidence.removed", "case.not_proposed", "case.refused", "case.revoked",
-            "case.withdrawn", "case.audit_confirmed"} <= events
+    assert {
+        "case.returned",
+        "evidence.removed",
+        "case.not_proposed",
+        "case.refused",
+        "case.revoked",
+        "case.withdrawn",
+        "case.audit_confirmed",
+    } <= events
     assert verify_log().ok
     decided = Case.objects.filter(state__in=[CaseState.COMMUNE_DECIDED, CaseState.DISTRICT_AUDITED])
     assert all(c.decision_reference.endswith("/QĐ-UBND") and c.decision_date for c in decided)

@@ -55,11 +55,12 @@ def superuser_client(client, world, django_user_model):
 
 
 def test_every_admin_changelist_and_add_page_renders(superuser_client):
-    for model, model_admin in admin.site._registry.items():
-        info = (model._meta.app_label, model._meta.model_name)
-        response = superuser_client.get(reverse("admin:%s_%s_changelist" % info))
+    for model in admin.site._registry:
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        info = prefix
+        response = superuser_client.get(reverse(f"{prefix}_changelist"))
         assert response.status_code == 200, info
-        add = superuser_client.get(reverse("admin:%s_%s_add" % info))
+        add = superuser_client.get(reverse(f"{prefix}_add"))
         assert add.status_code in (200, 403), info
 
 
@@ -88,10 +89,16 @@ def test_cases_cannot_be_changed_in_the_admin(superuser_client):
 
 def test_role_assignment_in_the_admin_goes_through_the_service(superuser_client, world):
     user = make_user()
-    response = superuser_client.post(reverse("admin:registry_roleassignment_add"), {
-        "user": user.pk, "role": Role.VILLAGE_OFFICER, "unit": world.village_a2.pk, "valid_from": "2026-01-01",
-        "end_reason": "",
-    })
+    response = superuser_client.post(
+        reverse("admin:registry_roleassignment_add"),
+        {
+            "user": user.pk,
+            "role": Role.VILLAGE_OFFICER,
+            "unit": world.village_a2.pk,
+            "valid_from": "2026-01-01",
+            "end_reason": "",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert user.groups.filter(name=f"village_officer@{world.village_a2.code}").exists()
     assert AuditEvent.objects.filter(stream=f"user:{user.pk}", event_type="role.assigned").exists()
@@ -102,8 +109,16 @@ def test_config_changes_in_the_admin_are_audited(superuser_client):
 
     title = TitleType.objects.get(code="DVHT")
     url = reverse("admin:criteria_titletype_change", args=[title.pk])
-    response = superuser_client.post(url, {"code": "DVHT", "name": "Đơn vị học tập", "subject_kind": "organisation",
-                                           "case_unit_level": "commune", "active": "on"})
+    response = superuser_client.post(
+        url,
+        {
+            "code": "DVHT",
+            "name": "Đơn vị học tập",
+            "subject_kind": "organisation",
+            "case_unit_level": "commune",
+            "active": "on",
+        },
+    )
     assert response.status_code == 302
     event = AuditEvent.objects.get(stream=f"config:criteria.titletype:{title.pk}")
     assert event.event_type == "config.changed" and "name" in event.data["changes"]

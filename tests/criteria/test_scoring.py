@@ -40,7 +40,7 @@ def test_threshold_depends_on_area_class(household_set):
 
 
 def test_each_criterion_needs_its_minimum_share(household_set):
-    # criterion 3 gets 0 of 20: the total (80) meets the ordinary threshold but the criterion minimum (10) fails
+    # criterion 3 gets 0 of 20: the total (80) meets the threshold, the criterion minimum (10) fails
     values = marks(household_set, **{"3_1": 0, "3_2": 0})
     result = evaluate(household_set, values, area_class=AreaClass.ORDINARY)
     assert result.total == 80

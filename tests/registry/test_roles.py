@@ -31,7 +31,9 @@ def test_unit_level_rules(world):
 
 def test_audit_unit_is_the_nearest_ancestor_above_the_commune(world):
     assert world.village_a1.audit_unit() == world.province
-    district = create_unit(code="24-D1", name="Huyện Sơn Động (cũ)", level=UnitLevel.DISTRICT, parent=world.province)
+    district = create_unit(
+        code="24-D1", name="Huyện Sơn Động (cũ)", level=UnitLevel.DISTRICT, parent=world.province
+    )
     commune = create_unit(code="24-D1-C1", name="Xã cũ", level=UnitLevel.COMMUNE, parent=district)
     village = create_unit(code="24-D1-C1-01", name="Thôn cũ", level=UnitLevel.VILLAGE, parent=commune)
     assert village.audit_unit() == district
@@ -63,14 +65,16 @@ def test_ending_an_assignment_removes_access_and_is_audited(world):
     assignment = RoleAssignment.objects.get(user=user)
     with pytest.raises(ValidationError):
         end_role_assignment(assignment, actor=None, reason="")
-    end_role_assignment(assignment, actor=world.user("supervisor_a"), reason="Chuyển công tác",
-                        on=datetime.date(2026, 1, 1))
+    end_role_assignment(
+        assignment, actor=world.user("supervisor_a"), reason="Chuyển công tác", on=datetime.date(2026, 1, 1)
+    )
     forget_grants(user)
     user = type(user).objects.get(pk=user.pk)  # drop guardian's per-instance cache
     assert not user.groups.exists()
     assert not user.has_perm("registry.collect_evidence", world.village_a2)
-    assert AuditEvent.objects.filter(stream=f"user:{user.pk}", event_type="role.ended",
-                                     reason="Chuyển công tác").exists()
+    assert AuditEvent.objects.filter(
+        stream=f"user:{user.pk}", event_type="role.ended", reason="Chuyển công tác"
+    ).exists()
 
 
 def test_grants_are_read_once_per_user_object(world, django_assert_num_queries):

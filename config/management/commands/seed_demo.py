@@ -39,8 +39,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--households", type=int, default=300, help="Number of households (default 300).")
-        parser.add_argument("--year", type=int, default=None,
-                            help="Assessment year (default: the current year).")
+        parser.add_argument(
+            "--year", type=int, default=None, help="Assessment year (default: the current year)."
+        )
 
     def handle(self, *args, **options):
         households = options["households"]
@@ -59,11 +60,23 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Demo for %(year)s created in %(seconds).1f s.") % {"year": seeder.year, "seconds": elapsed}
         )
-        for key in ("units", "households", "members", "clans", "organisations", "persons", "communities",
-                    "users", "cases", "audit_events"):
+        for key in (
+            "units",
+            "households",
+            "members",
+            "clans",
+            "organisations",
+            "persons",
+            "communities",
+            "users",
+            "cases",
+            "audit_events",
+        ):
             self.stdout.write(f"  {key}: {counts[key]}")
-        for label, values in (("cases_by_title", counts["cases_by_title"]),
-                              ("cases_by_state", counts["cases_by_state"])):
+        for label, values in (
+            ("cases_by_title", counts["cases_by_title"]),
+            ("cases_by_state", counts["cases_by_state"]),
+        ):
             self.stdout.write(f"  {label}: " + ", ".join(f"{k}={v}" for k, v in sorted(values.items())))
         self._print_logins()
 

@@ -16,7 +16,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--province", type=int, action="append", required=True, metavar="CODE",
+            "--province",
+            type=int,
+            action="append",
+            required=True,
+            metavar="CODE",
             help="Official province code, e.g. 24 for Bắc Ninh; repeat the option for several provinces.",
         )
 
