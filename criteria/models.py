@@ -109,10 +109,16 @@ class CriteriaSet(models.Model):
         verbose_name = _("criteria set")
         verbose_name_plural = _("criteria sets")
         constraints = [
+            # two partial constraints rather than nulls_distinct=False, which SQLite cannot enforce
             models.UniqueConstraint(
                 fields=["title_type", "province", "version"],
-                name="criteria_set_version_uniq",
-                nulls_distinct=False,
+                condition=Q(province__isnull=False),
+                name="criteria_set_province_version_uniq",
+            ),
+            models.UniqueConstraint(
+                fields=["title_type", "version"],
+                condition=Q(province__isnull=True),
+                name="criteria_set_national_version_uniq",
             ),
         ]
 
