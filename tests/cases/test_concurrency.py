@@ -63,20 +63,20 @@ def test_same_transition_twice_at_once(world, requires_postgres, monkeypatch):
 
 @pytest.mark.django_db(transaction=True)
 def test_conflicting_transitions_at_once(world, requires_postgres, monkeypatch):
-    """A withdrawal and a scoring racing on the same case: one wins, the other sees the new state."""
-    case = advance(world, nominate(world), CaseState.EVIDENCE_COLLECTED)
+    """Returning and proposing a scored case race: whichever commits first, the other is refused."""
+    case = advance(world, nominate(world), CaseState.SCORED)
     events_before = AuditEvent.objects.filter(stream=case.stream).count()
     outcomes = _race(
         [
-            lambda: services.score_case(case, values=full_marks(case), actor=world.user("assessor_a1")),
-            lambda: services.withdraw_case(case, actor=world.user("officer_a1"), reason="Hộ xin rút"),
+            lambda: services.return_for_rework(case, actor=world.user("assessor_a1"), reason="Thiếu học bạ"),
+            lambda: services.review_in_village(case, proposed=True, actor=world.user("head_a1")),
         ],
         monkeypatch,
     )
     assert sum(isinstance(o, Case) for o in outcomes) == 1, outcomes
     assert sum(isinstance(o, InvalidTransition) for o in outcomes) == 1, outcomes
     final = Case.objects.get(pk=case.pk)
-    assert final.state in (CaseState.SCORED, CaseState.WITHDRAWN)
+    assert final.state in (CaseState.NOMINATED, CaseState.VILLAGE_REVIEWED)
     assert AuditEvent.objects.filter(stream=case.stream).count() == events_before + 1
 
 
