@@ -245,3 +245,40 @@ def test_below_threshold_cannot_be_proposed(world):
     assert snapshot(case) == before
     services.review_in_village(case, proposed=False, actor=world.user("head_a1"), reason="Chưa đạt ngưỡng")
     assert Case.objects.get(pk=case.pk).state == CaseState.NOT_RECOGNIZED
+
+
+def test_errors_are_translated_into_vietnamese(world):
+    """The default language is Vietnamese: the messages officers see are Vietnamese, not the English msgids."""
+    from django.utils import translation
+
+    from cases.exceptions import InvalidTransition
+
+    assert translation.get_language() == "vi"
+    case = advance(world, nominate(world), CaseState.EVIDENCE_COLLECTED)
+    values = full_marks(case)
+    values[next(iter(values))] = Decimal("11")
+    with pytest.raises(ValidationError) as err:
+        services.score_case(case, values=values, actor=world.user("assessor_a1"))
+    assert "vượt quá điểm tối đa" in messages_of(err.value)
+
+    with pytest.raises(ValidationError) as err:
+        services.return_for_rework(case, actor=world.user("assessor_a1"), reason="")
+    assert "lý do" in messages_of(err.value).lower()
+
+    with pytest.raises(InvalidTransition) as err:
+        services.complete_evidence_collection(case, actor=world.user("officer_a1"))
+    assert "đang ở trạng thái" in err.value.message and "Đã thu thập minh chứng" in err.value.message
+
+    fresh = nominate(world)
+    fake = SimpleUploadedFile("a.pdf", b"plain text " * 20, content_type="application/pdf")
+    with pytest.raises(ValidationError) as err:
+        services.add_evidence(
+            fresh, item=required_evidence_items(fresh).first(), upload=fake, actor=world.user("officer_a1")
+        )
+    assert "không phải PDF" in messages_of(err.value)
+
+    with pytest.raises(ValidationError) as err:
+        services.nominate_case(
+            fresh.subject, title_type=gdht(), year=fresh.year, actor=world.user("officer_a1")
+        )
+    assert "đã có hồ sơ" in messages_of(err.value)
