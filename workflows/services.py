@@ -1,0 +1,145 @@
+"""Opening a case's process and completing its steps: the flow's lock, the task, then one case service."""
+
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+from viewflow.workflow.status import STATUS
+
+from cases import services as case_services
+from cases.exceptions import InvalidTransition
+from cases.models import Case
+
+from .flows import RecognitionFlow
+from .models import CaseProcess, CaseTask
+
+OPEN_TASK_STATES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+
+# Outcomes that end whichever step is open without being that step's own work: the actor need not be the
+# step's assignee (the case service still checks that the actor may withdraw).
+SIDE_OUTCOMES = frozenset({"withdraw"})
+
+# Which outcomes each step may end with, and the case service that produces each.
+STEP_OUTCOMES: dict[str, dict[str, Callable[..., Case]]] = {
+    "collect": {
+        "complete": case_services.complete_evidence_collection,
+        "withdraw": case_services.withdraw_case,
+    },
+    "score": {
+        "score": case_services.score_case,
+        "return": case_services.return_for_rework,
+        "withdraw": case_services.withdraw_case,
+    },
+    "review": {
+        "review": case_services.review_in_village,
+        "return": case_services.return_for_rework,
+        "withdraw": case_services.withdraw_case,
+    },
+    "decide": {
+        "decide": case_services.decide_in_commune,
+        "withdraw": case_services.withdraw_case,
+    },
+    "audit": {
+        "confirm": case_services.audit_in_district,
+        "revoke": case_services.revoke_case,
+    },
+}
+
+
+@transaction.atomic
+def open_case(subject, *, title_type, year: int, actor) -> Case:
+    """Nominate a subject and start its recognition process; the first step lands in the village's queue."""
+    case = case_services.nominate_case(subject, title_type=title_type, year=year, actor=actor)
+    RecognitionFlow.start.run(case=case)
+    return case
+
+
+def open_task(case: Case, step: str | None = None) -> CaseTask | None:
+    qs = CaseTask.objects.filter(case=case, status__in=OPEN_TASK_STATES, flow_task_type="HUMAN")
+    if step is not None:
+        qs = qs.filter(flow_task=getattr(RecognitionFlow, step))
+    return qs.select_related("process", "owner").first()
+
+
+def _already_done(case: Case, step: str) -> InvalidTransition:
+    label = getattr(RecognitionFlow, step).task_title if hasattr(RecognitionFlow, step) else step
+    return InvalidTransition(
+        _("The step “%(step)s” of case %(ref)s is no longer open. It may have been done already.")
+        % {"step": label, "ref": case.reference}
+    )
+
+
+def _locked_task(pk: int) -> CaseTask:
+    """Re-read a task under the flow lock, with its process as a CaseProcess (gateways read process.case)."""
+    task = CaseTask.objects.select_related("case__unit", "owner").get(pk=pk)
+    task.process = CaseProcess.objects.get(pk=task.process_id)
+    task.process.case = task.case
+    return task
+
+
+@transaction.atomic
+def claim_task(task: CaseTask, *, actor) -> CaseTask:
+    """Take a step from the queue into the actor's inbox."""
+    with RecognitionFlow.lock(task.process_id):
+        task = _locked_task(task.pk)
+        if task.status != STATUS.NEW:
+            if task.owner_id == actor.pk and task.status == STATUS.ASSIGNED:
+                return task
+            raise _already_done(task.case, task.flow_task.name)
+        if not task.flow_task.can_assign(actor, task):
+            raise PermissionDenied(_("You cannot take this step."))
+        task.flow_task.activation_class(task).assign(actor)
+    return task
+
+
+@transaction.atomic
+def release_task(task: CaseTask, *, actor) -> CaseTask:
+    """Put a claimed step back into the queue."""
+    with RecognitionFlow.lock(task.process_id):
+        task = _locked_task(task.pk)
+        if task.status != STATUS.ASSIGNED or task.owner_id != actor.pk:
+            raise _already_done(task.case, task.flow_task.name)
+        task.flow_task.activation_class(task).unassign()
+    return task
+
+
+def perform_step(case: Case, *, step: str, outcome: str, actor, **kwargs) -> Case:
+    """Complete the case's open `step` with one outcome, through the case service for that outcome.
+
+    The actor claims the step if it is still in the queue. The flow lock (process row), the task's
+    transitions and the case service share one transaction: either the step and the case move together,
+    or nothing changes.
+    """
+    service = STEP_OUTCOMES.get(step, {}).get(outcome)
+    if service is None:
+        raise InvalidTransition(_("This step cannot end that way."))
+    with transaction.atomic():
+        task = open_task(case, step)
+        if task is None:
+            raise _already_done(case, step)
+        with RecognitionFlow.lock(task.process_id):
+            task = _locked_task(task.pk)
+            if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
+                raise _already_done(case, step)
+            activation = task.flow_task.activation_class(task)
+            if outcome in SIDE_OUTCOMES:
+                if task.status == STATUS.NEW:
+                    activation.assign(actor)
+                elif task.owner_id != actor.pk:
+                    activation.reassign(actor)
+            elif task.status == STATUS.NEW:
+                if not task.flow_task.can_assign(actor, task):
+                    raise PermissionDenied(_("You cannot take this step."))
+                activation.assign(actor)
+            elif task.owner_id != actor.pk:
+                raise PermissionDenied(
+                    _("This step is assigned to %(user)s.") % {"user": task.owner.get_username()}
+                )
+            activation.start(None)
+            updated = service(task.case, actor=actor, **kwargs)
+            process = activation.process
+            process.case = updated
+            process.artifact = updated
+            activation.execute()
+    return updated
