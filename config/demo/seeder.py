@@ -333,7 +333,7 @@ class DemoSeeder:
         return SimpleUploadedFile(f"{slug}.pdf", pdf_bytes(text), content_type="application/pdf")
 
     def _collect(self, case, actor, *, complete: bool = True, limit: int | None = None):
-        from cases import services
+        from . import through_flow as services
 
         self._items(case)
         for item, description in self._evidence_items[case.criteria_set_id][:limit]:
@@ -382,7 +382,7 @@ class DemoSeeder:
         return plan
 
     def build_cases(self):
-        from cases import services
+        from . import through_flow as services
 
         rng, year = self.rng, self.year
         gdht = self._title("GDHT")
@@ -481,7 +481,7 @@ class DemoSeeder:
         self._community_cases(officer)
 
     def _citizen_cases(self, officer, head):
-        from cases import services
+        from . import through_flow as services
 
         title = self._title("CONGDAN")
         # level 2 audited, level 1 decided, level 1 reviewed, failing, scored, nominated
@@ -522,7 +522,7 @@ class DemoSeeder:
     def _commune_level_cases(self):
         """Clans and commune-managed units: their cases sit at the commune (opened by the commune officer,
         who also holds the review step that a village meeting holds for household cases)."""
-        from cases import services
+        from . import through_flow as services
 
         for title_code, subjects in (("DHHT", self.clans), ("DVHT", self.organisations)):
             title = self._title(title_code)
@@ -551,7 +551,7 @@ class DemoSeeder:
     def _community_cases(self, officer):
         """Village communities are assessed after the household results: the first village of each commune
         has opened its file."""
-        from cases import services
+        from . import through_flow as services
 
         title = self._title("CDHT_THON")
         seen = set()

@@ -124,3 +124,31 @@ def test_cases_come_from_the_services_with_genuine_audit_chains_and_a_rerun_chan
     out = seed()  # the default size: must still detect the demo and do nothing
     assert counts() == before
     assert DEMO_PASSWORD in out and "admin" in out
+
+
+@pytest.mark.django_db
+def test_demo_cases_run_through_the_flow():
+    """Every demo case has its process; open cases wait at exactly the step their state calls for."""
+    from viewflow.workflow.status import STATUS
+
+    from workflows.models import CaseProcess, CaseTask
+    from workflows.services import OPEN_TASK_STATES
+
+    call_command("seed_demo", households=30, stdout=StringIO())
+    expected_step = {
+        CaseState.NOMINATED: "collect",
+        CaseState.EVIDENCE_COLLECTED: "score",
+        CaseState.SCORED: "review",
+        CaseState.VILLAGE_REVIEWED: "decide",
+        CaseState.COMMUNE_DECIDED: "audit",
+    }
+    assert CaseProcess.objects.count() == Case.objects.count()
+    for case in Case.objects.all():
+        open_steps = list(
+            CaseTask.objects.filter(
+                case=case, flow_task_type="HUMAN", status__in=OPEN_TASK_STATES
+            ).values_list("flow_task", flat=True)
+        )
+        names = [step.name for step in open_steps]
+        assert names == ([expected_step[case.state]] if case.state in expected_step else []), case.reference
+    assert CaseTask.objects.filter(flow_task_type="HUMAN", status=STATUS.DONE).exists()
