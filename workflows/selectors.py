@@ -1,0 +1,116 @@
+"""Reads of the work lists (inbox, queue, archive), scoped to the user's grants and filterable."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+from viewflow.workflow.status import STATUS
+
+from cases.permissions import roles_for
+from registry.models import UnitLevel
+from registry.selectors import grants_for
+from registry.text import fold
+
+from .flows import RecognitionFlow
+from .models import CaseTask
+
+# The flow's human steps and the case action each one stands for.
+STEP_ACTIONS = {
+    "collect": "collect_evidence",
+    "score": "score",
+    "review": "review_in_village",
+    "decide": "decide",
+    "audit": "audit",
+}
+CASE_LEVELS = (UnitLevel.VILLAGE, UnitLevel.COMMUNE)
+
+
+@dataclass(frozen=True)
+class TaskFilters:
+    q: str = ""
+    step: str = ""
+    title: str = ""
+    state: str = ""
+    year: int | None = None
+    unit_path: str = ""
+    due: str = ""  # "overdue" | "week"
+    order: str = "due"  # "due" | "created"
+
+
+def _tasks() -> QuerySet[CaseTask]:
+    return CaseTask.objects.filter(flow_task_type="HUMAN").select_related(
+        "case__subject", "case__unit", "case__title_type", "owner"
+    )
+
+
+def queue_q(user) -> Q:
+    """Open steps the user may take: per grant, the steps its role acts on, under the grant's unit.
+
+    A prefix match on the case's unit path per (step, grant): sargable, and no per-object permission rows.
+    """
+    q = Q(pk__in=[])
+    for grant in grants_for(user):
+        for step, action in STEP_ACTIONS.items():
+            for level in CASE_LEVELS:
+                if grant.role in roles_for(action, level):
+                    q |= Q(
+                        flow_task=getattr(RecognitionFlow, step),
+                        case__unit_path__startswith=grant.unit_path,
+                        case__unit__level=level,
+                    )
+    return q
+
+
+def _filtered(qs: QuerySet[CaseTask], f: TaskFilters) -> QuerySet[CaseTask]:
+    if f.q:
+        qs = qs.filter(
+            Q(case__reference__icontains=f.q.strip()) | Q(case__subject__name_folded__contains=fold(f.q))
+        )
+    if f.step in STEP_ACTIONS:
+        qs = qs.filter(flow_task=getattr(RecognitionFlow, f.step))
+    if f.title:
+        qs = qs.filter(case__title_type__code=f.title)
+    if f.state:
+        qs = qs.filter(case__state=f.state)
+    if f.year:
+        qs = qs.filter(case__year=f.year)
+    if f.unit_path:
+        qs = qs.filter(case__unit_path__startswith=f.unit_path)
+    now = timezone.now()
+    if f.due == "overdue":
+        qs = qs.filter(due_at__lt=now)
+    elif f.due == "week":
+        qs = qs.filter(due_at__gte=now, due_at__lt=now + datetime.timedelta(days=7))
+    if f.order == "created":
+        return qs.order_by("-created", "-pk")
+    return qs.order_by(F("due_at").asc(nulls_last=True), "pk")
+
+
+def inbox_for(user, filters: TaskFilters = TaskFilters()) -> QuerySet[CaseTask]:
+    """Steps the user has claimed and not finished."""
+    return _filtered(_tasks().filter(owner=user, status__in=(STATUS.ASSIGNED, STATUS.STARTED)), filters)
+
+
+def queue_for(user, filters: TaskFilters = TaskFilters()) -> QuerySet[CaseTask]:
+    """Unclaimed steps the user may take."""
+    return _filtered(_tasks().filter(status=STATUS.NEW).filter(queue_q(user)), filters)
+
+
+def archive_for(user, filters: TaskFilters = TaskFilters()) -> QuerySet[CaseTask]:
+    """Steps the user completed."""
+    qs = _tasks().filter(owner=user, status=STATUS.DONE)
+    return (
+        _filtered(qs, filters).order_by("-finished", "-pk")
+        if filters.order == "due"
+        else _filtered(qs, filters)
+    )
+
+
+def open_step_for(case) -> CaseTask | None:
+    """The case's open human step (with its assignee), if any."""
+    return (
+        CaseTask.objects.filter(case=case, flow_task_type="HUMAN", status__in=(STATUS.NEW, STATUS.ASSIGNED))
+        .select_related("owner")
+        .first()
+    )
