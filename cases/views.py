@@ -10,7 +10,7 @@ from audit.services import events_for, record_event
 from registry.models import SubjectKind
 from registry.selectors import grant_covering
 
-from . import selectors
+from . import panels, selectors
 from .conf import setting
 from .forms import CaseFilterForm
 from .models import EvidenceFile
@@ -57,6 +57,7 @@ class CaseDetailView(LoginRequiredMixin, DetailView):
         ctx["evidence"] = selectors.evidence_for(case)
         ctx["score_sheet"] = selectors.score_sheet(case)
         ctx["timeline"] = events_for(case.stream)
+        ctx["panels"] = panels.render_context(self.request, case)
         if case.subject.kind == SubjectKind.HOUSEHOLD:
             ctx["members"] = list(case.subject.household.members.all())
             _record_personal_data_access(self.request.user, case, "household_members")

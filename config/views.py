@@ -4,11 +4,23 @@ from django.shortcuts import redirect
 from registry.models import Role
 from registry.selectors import grants_for
 
+# Roles whose daily work is a list of steps to take; the others watch cases.
+WORKING_ROLES = {
+    Role.VILLAGE_OFFICER,
+    Role.ASSESSOR,
+    Role.VILLAGE_HEAD,
+    Role.COMMUNE_OFFICER,
+    Role.COMMUNE_CHAIR,
+    Role.AUDITOR,
+}
+
 
 @login_required
 def home(request):
-    """Administrators land in the admin; everyone else on their scoped case list."""
+    """Administrators land in the admin, officers in their inbox, supervisors and inspectors on the cases."""
     roles = {g.role for g in grants_for(request.user)}
     if request.user.is_staff and (request.user.is_superuser or roles <= {Role.ADMINISTRATOR}):
         return redirect("admin:index")
+    if roles & WORKING_ROLES:
+        return redirect("workflows:inbox")
     return redirect("cases:list")

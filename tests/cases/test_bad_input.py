@@ -248,7 +248,7 @@ def test_below_threshold_cannot_be_proposed(world):
 
 
 def test_errors_are_translated_into_vietnamese(world):
-    """The default language is Vietnamese: the messages officers see are Vietnamese, not the English msgids."""
+    """The default language is Vietnamese: officers see Vietnamese messages, not the English msgids."""
     from django.utils import translation
 
     from cases.exceptions import InvalidTransition

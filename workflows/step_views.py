@@ -1,0 +1,302 @@
+"""One page per human step of the recognition flow: parse the outcome's form, call perform_step, respond.
+
+Evidence uploads and removals on the collect page are not step completions: they call the evidence
+services directly (one call per file) and leave the step open.
+"""
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases import permissions as perms
+from cases import selectors as case_selectors
+from cases import services as case_services
+from cases.exceptions import CaseActionError
+from cases.models import Case, EvidenceFile
+from cases.views import _record_personal_data_access
+
+from . import services
+from .models import CaseTask
+from .selectors import STEP_ACTIONS
+from .step_forms import EvidenceUploadForm, RemoveEvidenceForm
+from .step_outcomes import OUTCOMES, criteria_items
+
+# --- loading and access ---------------------------------------------------------------------------------
+
+
+def _load(user, task_pk: int) -> tuple[CaseTask, Case, str]:
+    """The step and its case, or 404 when the case is outside the user's scope."""
+    task = CaseTask.objects.filter(pk=task_pk, flow_task_type="HUMAN").select_related("owner").first()
+    if task is None:
+        raise Http404
+    case = case_selectors.get_case_for(user, task.case_id)
+    step = task.flow_task.name
+    if step not in OUTCOMES:
+        raise Http404
+    return task, case, step
+
+
+def _ensure_may_act(user, task: CaseTask, case: Case, step: str) -> None:
+    if task.owner_id != user.pk and not perms.can(user, STEP_ACTIONS[step], case):
+        raise PermissionDenied(_("You cannot take this step."))
+
+
+def _is_open(task: CaseTask) -> bool:
+    return task.status in services.OPEN_TASK_STATES
+
+
+def _case_file(case: Case):
+    return redirect("cases:detail", pk=case.pk)
+
+
+def _step_page(task: CaseTask):
+    return redirect("workflows:step", task_pk=task.pk)
+
+
+# --- the step page --------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def step_view(request, task_pk: int):
+    task, case, step = _load(request.user, task_pk)
+    _ensure_may_act(request.user, task, case, step)
+    if request.method == "GET":
+        if not _is_open(task):
+            messages.warning(request, services._already_done(case, step).message)
+            return _case_file(case)
+        return _render_step(request, task, case, step)
+
+    outcome_name = request.POST.get("outcome", "")
+    outcome = OUTCOMES[step].get(outcome_name)
+    if outcome is None:
+        return HttpResponseBadRequest(_("Unknown outcome."))
+    form = outcome.build(case, request.POST, outcome_name)
+    if not form.is_valid():
+        return _render_step(request, task, case, step, bound=(outcome_name, form))
+    try:
+        if not _is_open(task):
+            # An older copy of the page: never let it complete a newer task of the same step.
+            raise services._already_done(case, step)
+        updated = services.perform_step(
+            case, step=step, outcome=outcome_name, actor=request.user, **form.outcome_kwargs()
+        )
+    except CaseActionError as exc:
+        messages.warning(request, exc.message)
+        return _case_file(case)
+    except ValidationError as exc:
+        form.add_service_errors(exc)
+        return _render_step(request, task, case, step, bound=(outcome_name, form))
+    messages.success(request, outcome.done(updated))
+    return _case_file(updated)
+
+
+def _render_step(request, task, case, step, *, bound=None, context: dict | None = None):
+    user = request.user
+    may_work = task.owner_id in (None, user.pk)
+    forms, side = {}, []
+    for name, outcome in OUTCOMES[step].items():
+        if bound and bound[0] == name:
+            form = bound[1]
+        elif outcome.allowed(user, case) and (may_work or name in services.SIDE_OUTCOMES):
+            form = outcome.build(case, None, name)
+        else:
+            continue
+        forms[name] = form
+        if outcome.side:
+            side.append({"outcome": name, "form": form, "button": outcome.button, "open": form.is_bound})
+    ctx = {
+        "task": task,
+        "case": case,
+        "step": step,
+        "step_title": task.flow_task.task_title,
+        "forms": forms,
+        "buttons": {name: o.button for name, o in OUTCOMES[step].items()},
+        "side_forms": side,
+        "may_work": may_work,
+        **(context if context is not None else STEP_CONTEXT[step](request, task, case)),
+    }
+    if "score" in forms:
+        ctx["sheet"] = forms["score"].sheet()
+    return render(request, f"workflows/step_{step}.html", ctx)
+
+
+# --- per-step context -----------------------------------------------------------------------------------
+
+
+def _active_evidence(case):
+    return [ev for ev in case_selectors.evidence_for(case) if ev.is_active]
+
+
+def _score_summary(case: Case) -> dict:
+    blocks = []
+    for block in case_selectors.score_sheet(case):
+        points = [r["score"].points for r in block["items"] if r["score"] and r["score"].points is not None]
+        block["total"] = sum(points) if points else None
+        block["max"] = sum((r["item"].max_points or 0) for r in block["items"]) or None
+        blocks.append(block)
+    return {
+        "summary": blocks,
+        "threshold": case.criteria_set.threshold_for(case.subject.area_class),
+        "evidence_count": case.evidence.filter(removed_at__isnull=True).count(),
+    }
+
+
+def _collect_context(request, task, case, *, remove=None) -> dict:
+    items = list(criteria_items(case).prefetch_related("evidence_requirements"))
+    upload_form = EvidenceUploadForm(items=items)
+    files = defaultdict(list)
+    for ev in case_selectors.evidence_for(case):
+        form = None
+        if ev.is_active:
+            form = (
+                remove[1] if remove and remove[0] == ev.pk else RemoveEvidenceForm(auto_id=f"id_rm{ev.pk}_%s")
+            )
+        files[ev.item_id].append({"evidence": ev, "remove_form": form})
+    groups: list[dict] = []
+    for item in items:
+        if not groups or groups[-1]["criterion"].pk != item.criterion_id:
+            groups.append({"criterion": item.criterion, "rows": []})
+        groups[-1]["rows"].append(
+            {
+                "item": item,
+                "requirements": list(item.evidence_requirements.all()),
+                "files": files.get(item.pk, []),
+                "upload": upload_form[f"files_{item.pk}"],
+            }
+        )
+    return {
+        "groups": groups,
+        "upload_form": upload_form,
+        "missing": case_services.missing_evidence(case),
+        "may_collect": perms.can_collect_evidence(request.user, case),
+    }
+
+
+def _score_context(request, task, case) -> dict:
+    return {"evidence": _active_evidence(case)}
+
+
+def _summary_context(request, task, case) -> dict:
+    return _score_summary(case)
+
+
+STEP_CONTEXT = {
+    "collect": _collect_context,
+    "score": _score_context,
+    "review": _summary_context,
+    "decide": _summary_context,
+    "audit": _summary_context,
+}
+
+
+# --- evidence on the collect step -----------------------------------------------------------------------
+
+
+def _load_collect(request, task_pk: int) -> tuple[CaseTask, Case]:
+    task, case, step = _load(request.user, task_pk)
+    if step != "collect":
+        raise Http404
+    _ensure_may_act(request.user, task, case, step)
+    return task, case
+
+
+@login_required
+@require_POST
+def evidence_upload(request, task_pk: int):
+    """Attach the chosen files, each through its own add_evidence call; report each refusal by file name."""
+    task, case = _load_collect(request, task_pk)
+    form = EvidenceUploadForm(request.POST, request.FILES, items=criteria_items(case))
+    if not form.is_valid():
+        for error in form.non_field_errors():
+            messages.error(request, error)
+        return _step_page(task)
+    attached = []
+    for item, upload in form.uploads():
+        try:
+            case_services.add_evidence(case, item=item, upload=upload, actor=request.user)
+        except ValidationError as exc:
+            messages.error(
+                request,
+                _("%(name)s was not attached: %(error)s")
+                % {"name": upload.name, "error": " ".join(exc.messages)},
+            )
+        except CaseActionError as exc:
+            messages.warning(request, exc.message)
+            break
+        else:
+            attached.append(upload.name)
+    if attached:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s file attached: %(names)s.", "%(count)s files attached: %(names)s.", len(attached)
+            )
+            % {"count": len(attached), "names": ", ".join(attached)},
+        )
+    return _step_page(task)
+
+
+@login_required
+@require_POST
+def evidence_remove(request, task_pk: int, evidence_pk: int):
+    """Withdraw one file from the case with a reason; the file stays on record."""
+    task, case = _load_collect(request, task_pk)
+    evidence = get_object_or_404(EvidenceFile, pk=evidence_pk, case=case)
+    form = RemoveEvidenceForm(request.POST, auto_id=f"id_rm{evidence.pk}_%s")
+    if form.is_valid():
+        try:
+            case_services.remove_evidence(evidence, actor=request.user, reason=form.cleaned_data["reason"])
+        except CaseActionError as exc:
+            messages.warning(request, exc.message)
+            return _step_page(task)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(
+                request, _("Evidence file %(name)s was removed.") % {"name": evidence.original_name}
+            )
+            return _step_page(task)
+    messages.error(request, _("Evidence file %(name)s was not removed.") % {"name": evidence.original_name})
+    context = _collect_context(request, task, case, remove=(evidence.pk, form))
+    return _render_step(request, task, case, "collect", context=context)
+
+
+@login_required
+@require_GET
+def evidence_preview(request, task_pk: int, evidence_pk: int):
+    """Show an evidence file inline (image thumbnail, PDF) in a sandbox: it can never script our origin."""
+    task = get_object_or_404(CaseTask, pk=task_pk)
+    case = case_selectors.get_case_for(request.user, task.case_id)
+    evidence = get_object_or_404(EvidenceFile, pk=evidence_pk, case=case)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    _record_personal_data_access(
+        request.user, case, "evidence_preview", evidence_id=evidence.pk, sha256=evidence.sha256
+    )
+    response = FileResponse(
+        handle, as_attachment=False, filename=evidence.original_name, content_type=evidence.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    # Personal data: never kept in a shared office browser's cache, where the next user could reopen it.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+urlpatterns = [
+    path("viec/<int:task_pk>/", step_view, name="step"),
+    path("viec/<int:task_pk>/minh-chung/", evidence_upload, name="evidence_upload"),
+    path("viec/<int:task_pk>/minh-chung/<int:evidence_pk>/go/", evidence_remove, name="evidence_remove"),
+    path("viec/<int:task_pk>/minh-chung/<int:evidence_pk>/xem/", evidence_preview, name="evidence_preview"),
+]

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import nominate_views, step_views, views
+
+app_name = "workflows"
+
+urlpatterns = [
+    path("hop-viec/", views.InboxView.as_view(), name="inbox"),
+    path("hang-cho/", views.QueueView.as_view(), name="queue"),
+    path("da-xu-ly/", views.ArchiveView.as_view(), name="archive"),
+    path("nhan-viec/", views.claim, name="claim"),
+    path("tra-viec/<int:task_pk>/", views.release, name="release"),
+    *step_views.urlpatterns,
+    *nominate_views.urlpatterns,
+]

@@ -1,0 +1,122 @@
+"""The officer's work lists: inbox (claimed), queue (claimable) and archive (done); claim and release."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+from django.views.generic import ListView
+
+from cases.exceptions import CaseActionError
+
+from . import selectors, services
+from .forms import TaskFilterForm
+from .models import CaseTask
+
+PAGE_SIZE = 25
+MAX_BULK = 100
+
+
+class TaskListView(LoginRequiredMixin, ListView):
+    template_name = "workflows/task_list.html"
+    context_object_name = "tasks"
+    paginate_by = PAGE_SIZE
+    list_name = ""
+    heading = ""
+    selector = None
+
+    def get_queryset(self):
+        self.filter_form = TaskFilterForm(self.request.GET or None)
+        return type(self).selector(self.request.user, self.filter_form.filters())
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        ctx.update(
+            filter_form=self.filter_form,
+            query_string=params.urlencode(),
+            list_name=self.list_name,
+            heading=self.heading,
+        )
+        return ctx
+
+
+class InboxView(TaskListView):
+    list_name = "inbox"
+    heading = _("Inbox")
+    selector = staticmethod(selectors.inbox_for)
+
+
+class QueueView(TaskListView):
+    list_name = "queue"
+    heading = _("Queue")
+    selector = staticmethod(selectors.queue_for)
+
+
+class ArchiveView(TaskListView):
+    list_name = "archive"
+    heading = _("Done")
+    selector = staticmethod(selectors.archive_for)
+
+
+def _back(request, default: str):
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(default)
+
+
+@login_required
+@require_POST
+def claim(request):
+    """Claim one or several steps from the queue (bulk: every checked row)."""
+    ids = [int(pk) for pk in request.POST.getlist("task") if pk.isdigit()][:MAX_BULK]
+    if not ids:
+        messages.warning(request, _("Select at least one step."))
+        return _back(request, "workflows:queue")
+    # only steps the user could see in their queue are considered; others are reported as unavailable
+    tasks = {t.pk: t for t in CaseTask.objects.filter(pk__in=ids).filter(selectors.queue_q(request.user))}
+    claimed, refused = 0, []
+    for pk in ids:
+        task = tasks.get(pk)
+        if task is None:
+            refused.append(str(pk))
+            continue
+        try:
+            services.claim_task(task, actor=request.user)
+            claimed += 1
+        except (CaseActionError, PermissionDenied):
+            refused.append(task.case.reference)
+    if claimed:
+        messages.success(
+            request,
+            ngettext("%(n)s step moved to your inbox.", "%(n)s steps moved to your inbox.", claimed)
+            % {"n": claimed},
+        )
+    if refused:
+        messages.warning(
+            request,
+            _("Not claimed (already taken or not yours to take): %(refs)s.") % {"refs": ", ".join(refused)},
+        )
+    return _back(request, "workflows:inbox")
+
+
+@login_required
+@require_POST
+def release(request, task_pk: int):
+    """Put a claimed step back into the queue."""
+    task = CaseTask.objects.filter(pk=task_pk, owner=request.user).select_related("case").first()
+    if task is None:
+        messages.warning(request, _("This step is not in your inbox."))
+        return _back(request, "workflows:inbox")
+    try:
+        services.release_task(task, actor=request.user)
+        messages.success(request, _("Case %(ref)s is back in the queue.") % {"ref": task.case.reference})
+    except CaseActionError as exc:
+        messages.warning(request, exc.message)
+    return _back(request, "workflows:inbox")
