@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import path
@@ -12,9 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from cases.models import Case, CaseState
-from cases.permissions import can_nominate
 from cases.selectors import visible_cases
-from registry.households import create_household
 from registry.models import SubjectKind
 
 from . import services
@@ -29,19 +26,6 @@ from .nominate_forms import (
 
 MEMBERS_PREFIX = "members"
 HOUSEHOLD_ID = "household_%s"  # both forms have title and year fields: keep their ids apart
-
-
-@transaction.atomic
-def nominate_new_household(
-    village, *, head_name: str, address: str, members: list[dict], title_type, year: int, actor
-) -> Case:
-    """Register a household in a village and open its case: afterwards both exist, or neither does."""
-    if not can_nominate(actor, village):
-        raise PermissionDenied(
-            _("You are not allowed to nominate cases in %(unit)s.") % {"unit": village.name}
-        )
-    household = create_household(village, head_name=head_name, address=address, members=members, actor=actor)
-    return services.open_case(household, title_type=title_type, year=year, actor=actor)
 
 
 def _add_errors(form, exc: ValidationError) -> None:
@@ -149,7 +133,7 @@ class NominateView(LoginRequiredMixin, TemplateView):
         if valid:
             data = form.cleaned_data
             try:
-                case = nominate_new_household(
+                case = services.nominate_new_household(
                     data["village"],
                     head_name=data["head_name"],
                     address=data["address"],

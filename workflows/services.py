@@ -10,6 +10,8 @@ from viewflow.workflow.status import STATUS
 from cases import services as case_services
 from cases.exceptions import InvalidTransition
 from cases.models import Case
+from cases.permissions import can_nominate
+from registry.households import create_household
 
 from .flows import RecognitionFlow
 from .models import CaseProcess, CaseTask
@@ -48,6 +50,19 @@ STEP_OUTCOMES: dict[str, dict[str, Callable[..., Case]]] = {
 
 
 @transaction.atomic
+def nominate_new_household(
+    village, *, head_name: str, address: str, members: list[dict], title_type, year: int, actor
+) -> Case:
+    """Register a household in a village and open its case: afterwards both exist, or neither does."""
+    if not can_nominate(actor, village):
+        raise PermissionDenied(
+            _("You are not allowed to nominate cases in %(unit)s.") % {"unit": village.name}
+        )
+    household = create_household(village, head_name=head_name, address=address, members=members, actor=actor)
+    return open_case(household, title_type=title_type, year=year, actor=actor)
+
+
+@transaction.atomic
 def open_case(subject, *, title_type, year: int, actor) -> Case:
     """Nominate a subject and start its recognition process; the first step lands in the village's queue."""
     case = case_services.nominate_case(subject, title_type=title_type, year=year, actor=actor)
@@ -62,7 +77,8 @@ def open_task(case: Case, step: str | None = None) -> CaseTask | None:
     return qs.select_related("process", "owner").first()
 
 
-def _already_done(case: Case, step: str) -> InvalidTransition:
+def step_closed(case: Case, step: str) -> InvalidTransition:
+    """The refusal for a step that is no longer open (double submit, back button, a stale page)."""
     label = getattr(RecognitionFlow, step).task_title if hasattr(RecognitionFlow, step) else step
     return InvalidTransition(
         _("The step “%(step)s” of case %(ref)s is no longer open. It may have been done already.")
@@ -86,7 +102,7 @@ def claim_task(task: CaseTask, *, actor) -> CaseTask:
         if task.status != STATUS.NEW:
             if task.owner_id == actor.pk and task.status == STATUS.ASSIGNED:
                 return task
-            raise _already_done(task.case, task.flow_task.name)
+            raise step_closed(task.case, task.flow_task.name)
         if not task.flow_task.can_assign(actor, task):
             raise PermissionDenied(_("You cannot take this step."))
         task.flow_task.activation_class(task).assign(actor)
@@ -99,13 +115,18 @@ def release_task(task: CaseTask, *, actor) -> CaseTask:
     with RecognitionFlow.lock(task.process_id):
         task = _locked_task(task.pk)
         if task.status != STATUS.ASSIGNED or task.owner_id != actor.pk:
-            raise _already_done(task.case, task.flow_task.name)
+            raise step_closed(task.case, task.flow_task.name)
         task.flow_task.activation_class(task).unassign()
     return task
 
 
-def perform_step(case: Case, *, step: str, outcome: str, actor, **kwargs) -> Case:
+def perform_step(
+    case: Case, *, step: str, outcome: str, actor, task: CaseTask | None = None, **kwargs
+) -> Case:
     """Complete the case's open `step` with one outcome, through the case service for that outcome.
+
+    With `task`, only that very task may be completed: a page opened for an earlier round of the same step
+    (before a return for rework) is refused instead of completing the newer task.
 
     The actor claims the step if it is still in the queue. The flow lock (process row), the task's
     transitions and the case service share one transaction: either the step and the case move together,
@@ -115,13 +136,14 @@ def perform_step(case: Case, *, step: str, outcome: str, actor, **kwargs) -> Cas
     if service is None:
         raise InvalidTransition(_("This step cannot end that way."))
     with transaction.atomic():
-        task = open_task(case, step)
-        if task is None:
-            raise _already_done(case, step)
+        current = open_task(case, step)
+        if current is None or (task is not None and current.pk != task.pk):
+            raise step_closed(case, step)
+        task = current
         with RecognitionFlow.lock(task.process_id):
             task = _locked_task(task.pk)
             if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
-                raise _already_done(case, step)
+                raise step_closed(case, step)
             activation = task.flow_task.activation_class(task)
             if outcome in SIDE_OUTCOMES:
                 if task.status == STATUS.NEW:

@@ -71,7 +71,7 @@ def step_view(request, task_pk: int):
     _ensure_may_act(request.user, task, case, step)
     if request.method == "GET":
         if not _is_open(task):
-            messages.warning(request, services._already_done(case, step).message)
+            messages.warning(request, services.step_closed(case, step).message)
             return _case_file(case)
         return _render_step(request, task, case, step)
 
@@ -83,11 +83,8 @@ def step_view(request, task_pk: int):
     if not form.is_valid():
         return _render_step(request, task, case, step, bound=(outcome_name, form))
     try:
-        if not _is_open(task):
-            # An older copy of the page: never let it complete a newer task of the same step.
-            raise services._already_done(case, step)
         updated = services.perform_step(
-            case, step=step, outcome=outcome_name, actor=request.user, **form.outcome_kwargs()
+            case, step=step, outcome=outcome_name, actor=request.user, task=task, **form.outcome_kwargs()
         )
     except CaseActionError as exc:
         messages.warning(request, exc.message)

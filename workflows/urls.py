@@ -10,6 +10,7 @@ urlpatterns = [
     path("da-xu-ly/", views.ArchiveView.as_view(), name="archive"),
     path("nhan-viec/", views.claim, name="claim"),
     path("tra-viec/<int:task_pk>/", views.release, name="release"),
+    path("rut-ho-so/<int:case_pk>/", views.withdraw, name="withdraw"),
     *step_views.urlpatterns,
     *nominate_views.urlpatterns,
 ]

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
 from cases.exceptions import CaseActionError
+from cases.selectors import get_case_for
 
 from . import selectors, services
 from .forms import TaskFilterForm
@@ -104,6 +105,34 @@ def claim(request):
             _("Not claimed (already taken or not yours to take): %(refs)s.") % {"refs": ", ".join(refused)},
         )
     return _back(request, "workflows:inbox")
+
+
+@login_required
+@require_POST
+def withdraw(request, case_pk: int):
+    """Withdraw a case at whichever step is open (the household or the nominating body asked for it)."""
+    case = get_case_for(request.user, case_pk)
+    task_pk = request.POST.get("open_task", "")
+    task = CaseTask.objects.filter(pk=int(task_pk), case=case).first() if task_pk.isdigit() else None
+    if task is None:
+        messages.warning(request, _("This case has no open step to withdraw from."))
+        return redirect("cases:detail", pk=case.pk)
+    try:
+        services.perform_step(
+            case,
+            step=task.flow_task.name,
+            outcome="withdraw",
+            actor=request.user,
+            task=task,
+            reason=request.POST.get("reason", ""),
+        )
+    except CaseActionError as exc:
+        messages.warning(request, exc.message)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Case %(ref)s was withdrawn.") % {"ref": case.reference})
+    return redirect("cases:detail", pk=case.pk)
 
 
 @login_required

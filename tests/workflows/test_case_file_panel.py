@@ -178,3 +178,23 @@ def test_the_case_file_with_the_panel_stays_within_15_queries(client, world, dja
     with django_assert_max_num_queries(15):
         response = client.get(url)
     assert buttons(response)["claim"]
+
+
+def test_the_village_officer_can_withdraw_at_a_later_step_from_the_case_file(world, client):
+    from cases.models import Case
+
+    case = collect(world, open_case(world))  # now at the assessor's scoring step
+    url = reverse("cases:detail", args=[case.pk])
+    client.force_login(world.user("assessor_a1"))
+    assert "withdraw-reason" not in client.get(url).content.decode()
+    client.force_login(world.user("officer_a1"))
+    page = client.get(url).content.decode()
+    assert "withdraw-reason" in page
+    task = services.open_task(case)
+    withdraw_url = reverse("workflows:withdraw", args=[case.pk])
+    client.post(withdraw_url, {"open_task": task.pk, "reason": ""})
+    assert Case.objects.get(pk=case.pk).state == CaseState.EVIDENCE_COLLECTED  # a reason is required
+    client.post(withdraw_url, {"open_task": task.pk, "reason": "Hộ chuyển đi nơi khác"})
+    assert Case.objects.get(pk=case.pk).state == CaseState.WITHDRAWN
+    response = client.post(withdraw_url, {"open_task": task.pk, "reason": "lần nữa"}, follow=True)
+    assert response.status_code == 200 and Case.objects.get(pk=case.pk).state == CaseState.WITHDRAWN
