@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from criteria.scoring import clean_values, evaluate
@@ -40,11 +41,15 @@ def missing_evidence(case: Case) -> list[str]:
     """Codes of items with a required evidence requirement and no active file."""
     from criteria.models import CriterionItem
 
-    needing = CriterionItem.objects.filter(
-        criterion__criteria_set_id=case.criteria_set_id, evidence_requirements__required=True
-    ).distinct()
-    have = set(case.evidence.filter(removed_at__isnull=True).values_list("item_id", flat=True))
-    return [item.code for item in needing.order_by("criterion__order", "order", "pk") if item.pk not in have]
+    missing = (
+        CriterionItem.objects.filter(
+            criterion__criteria_set_id=case.criteria_set_id, evidence_requirements__required=True
+        )
+        .exclude(pk__in=case.evidence.filter(removed_at__isnull=True).values("item_id"))
+        .distinct()
+        .order_by("criterion__order", "order", "pk")
+    )
+    return list(missing.values_list("code", flat=True))
 
 
 def score_case(
@@ -64,16 +69,21 @@ def score_case(
         evaluation = evaluate(locked.criteria_set, cleaned, area_class=locked.subject.area_class, items=items)
         existing = {s.item_id: s for s in Score.objects.filter(case=locked)}
         result["before"] = {str(k): _score_value(s) for k, s in existing.items()}
+        # one statement for new rows and one for changed rows, however many items the set has
+        to_create, to_update = [], []
         for item in items:
             if item.pk not in cleaned:
                 continue
             value = cleaned[item.pk]
-            score = existing.get(item.pk) or Score(case=locked, item=item)
+            score = existing.get(item.pk)
+            (to_update if score else to_create).append(score := score or Score(case=locked, item=item))
             score.points = value if item.is_points else None
             score.passed = value if not item.is_points else None
             score.comment = (comments.get(item.pk) or "").strip()
             score.scored_by = actor
-            score.save()
+            score.scored_at = timezone.now()
+        Score.objects.bulk_create(to_create)
+        Score.objects.bulk_update(to_update, ["points", "passed", "comment", "scored_by", "scored_at"])
         locked.total_score = evaluation.total
         locked.level = evaluation.level
         locked.meets_criteria = evaluation.passed
