@@ -1,6 +1,9 @@
 """Reads of cases, always scoped to the units the user holds a role on."""
 
-from django.db.models import Q, QuerySet
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from registry.selectors import path_q, scope_paths
@@ -57,18 +60,40 @@ def evidence_for(case: Case):
 
 
 def score_sheet(case: Case) -> list[dict]:
-    """The pinned criteria set with this case's scores, grouped by criterion (two queries)."""
+    """The pinned criteria set with this case's scores, grouped by criterion, in one query.
+
+    Each row is {"item": CriterionItem, "score": ScoreRow | None}; the score fields come from correlated
+    subqueries on the item rows rather than a second query over Score.
+    """
     from criteria.models import CriterionItem
 
-    scores = {s.item_id: s for s in case.scores.all()}
+    from .models import Score
+
+    mine = Score.objects.filter(case_id=case.pk, item_id=OuterRef("pk"))
     items = (
         CriterionItem.objects.filter(criterion__criteria_set_id=case.criteria_set_id)
         .select_related("criterion")
+        .annotate(
+            scored=Exists(mine),
+            score_points=Subquery(mine.values("points")[:1]),
+            score_passed=Subquery(mine.values("passed")[:1]),
+            score_comment=Subquery(mine.values("comment")[:1]),
+        )
         .order_by("criterion__order", "criterion__pk", "order", "pk")
     )
     sheet: list[dict] = []
     for item in items:
         if not sheet or sheet[-1]["criterion"].pk != item.criterion_id:
             sheet.append({"criterion": item.criterion, "items": []})
-        sheet[-1]["items"].append({"item": item, "score": scores.get(item.pk)})
+        score = (
+            ScoreRow(item.score_points, item.score_passed, item.score_comment or "") if item.scored else None
+        )
+        sheet[-1]["items"].append({"item": item, "score": score})
     return sheet
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    points: Decimal | None
+    passed: bool | None
+    comment: str

@@ -7,11 +7,12 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
 from audit.services import events_for, record_event
-from registry.models import SubjectKind
+from registry.models import AdministrativeUnit, Role, SubjectKind
 from registry.selectors import grant_covering
 
 from . import panels, selectors
 from .conf import setting
+from .events import event_label
 from .forms import CaseFilterForm
 from .models import EvidenceFile
 from .permissions import ACTION_ROLES
@@ -56,12 +57,32 @@ class CaseDetailView(LoginRequiredMixin, DetailView):
         case = self.object
         ctx["evidence"] = selectors.evidence_for(case)
         ctx["score_sheet"] = selectors.score_sheet(case)
-        ctx["timeline"] = events_for(case.stream)
+        ctx["timeline"] = _timeline(case)
         ctx["panels"] = panels.render_context(self.request, case)
         if case.subject.kind == SubjectKind.HOUSEHOLD:
             ctx["members"] = list(case.subject.household.members.all())
             _record_personal_data_access(self.request.user, case, "household_members")
         return ctx
+
+
+def _timeline(case) -> list[dict]:
+    """The case's audit events with translated labels and unit names (two queries)."""
+    events = list(events_for(case.stream))
+    units = dict(
+        AdministrativeUnit.objects.filter(
+            code__in={e.actor_unit for e in events if e.actor_unit}
+        ).values_list("code", "name")
+    )
+    roles = dict(Role.choices)
+    return [
+        {
+            "event": e,
+            "label": event_label(e.event_type),
+            "role": roles.get(e.actor_role, e.actor_role),
+            "unit": units.get(e.actor_unit, e.actor_unit),
+        }
+        for e in events
+    ]
 
 
 def _record_personal_data_access(user, case, what: str, **extra):

@@ -76,8 +76,8 @@ def test_case_file_shows_the_case_and_serves_its_evidence(page, live_server, liv
     facts = page.locator("dl.facts")
     expect(facts).to_contain_text(case.reference)
     expect(facts.locator(f".state.state-{case.state}")).to_have_text("Đã đăng ký")
-    expect(page.locator("ol.timeline li").filter(has_text="case.nominated")).to_have_count(1)
-    expect(page.locator("ol.timeline")).to_contain_text("evidence.added")
+    expect(page.locator('ol.timeline li[data-event="case.nominated"]')).to_have_count(1)
+    expect(page.locator('ol.timeline li[data-event="evidence.added"]')).to_have_count(1)
 
     link = page.get_by_role("link", name=evidence.original_name)
     expect(link).to_have_attribute("href", f"/ho-so/{case.pk}/evidence/{evidence.pk}/")

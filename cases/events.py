@@ -1,0 +1,23 @@
+"""What each case event is called in the timeline (the stored event types are stable codes)."""
+
+from django.utils.translation import gettext_lazy as _
+
+EVENT_LABELS = {
+    "case.nominated": _("Nominated"),
+    "evidence.added": _("Evidence added"),
+    "evidence.removed": _("Evidence removed"),
+    "case.evidence_collected": _("Evidence collection completed"),
+    "case.scored": _("Scored"),
+    "case.returned": _("Returned for rework"),
+    "case.proposed": _("Proposed by the village review"),
+    "case.not_proposed": _("Not proposed by the village review"),
+    "case.recognised": _("Recognised by the commune"),
+    "case.refused": _("Refused by the commune"),
+    "case.audit_confirmed": _("Confirmed by the audit"),
+    "case.revoked": _("Recognition revoked"),
+    "case.withdrawn": _("Withdrawn"),
+}
+
+
+def event_label(event_type: str) -> str:
+    return str(EVENT_LABELS.get(event_type, event_type))
