@@ -16,6 +16,7 @@ EVENT_LABELS = {
     "case.audit_confirmed": _("Confirmed by the audit"),
     "case.revoked": _("Recognition revoked"),
     "case.withdrawn": _("Withdrawn"),
+    "task.returned_to_queue": _("Step returned to the queue"),
 }
 
 

@@ -22,6 +22,8 @@ class CaseFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # the filter bar shows no <label>s: name each control for readers
+            field.widget.attrs.setdefault("aria-label", field.label)
         self.fields["title"].choices = [
             ("", _("All titles")),
             *TitleType.objects.filter(active=True).values_list("code", "name"),

@@ -12,6 +12,8 @@ from guardian.shortcuts import assign_perm
 from audit.services import record_event
 
 from .models import ALLOWED_PARENT, ROLE_LEVELS, ROLE_PERMISSIONS, AdministrativeUnit, Role, RoleAssignment
+from .selectors import forget_grants
+from .signals import role_assignment_ended
 
 
 def create_unit(
@@ -103,6 +105,8 @@ def end_role_assignment(
     )
     if not still_active:
         assignment.user.groups.remove(ensure_role_group(assignment.role, assignment.unit))
+    forget_grants(assignment.user)
+    role_assignment_ended.send(sender=RoleAssignment, assignment=assignment, actor=actor, reason=reason)
     record_event(
         f"user:{assignment.user_id}",
         "role.ended",

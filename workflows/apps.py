@@ -12,3 +12,5 @@ class WorkflowsConfig(AppConfig):
         from .panels import work_panel
 
         case_panels.register("workflows/panel_work.html", work_panel, order=10)
+
+        from . import receivers  # noqa: F401  (connects the registry signal listeners)

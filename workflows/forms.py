@@ -27,7 +27,13 @@ class TaskFilterForm(forms.Form):
     state = forms.ChoiceField(
         label=_("State"), required=False, choices=[("", _("All states")), *CaseState.choices]
     )
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
+    year = forms.IntegerField(
+        label=_("Year"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"placeholder": _("Year")}),
+    )
     due = forms.ChoiceField(
         label=_("Due"),
         required=False,
@@ -41,6 +47,8 @@ class TaskFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # the filter bar shows no <label>s: name each control for readers
+            field.widget.attrs.setdefault("aria-label", field.label)
         self.fields["title"].choices = [
             ("", _("All titles")),
             *TitleType.objects.filter(active=True).values_list("code", "name"),

@@ -9,7 +9,7 @@ from viewflow.workflow.status import STATUS
 
 from cases.permissions import roles_for
 from registry.models import UnitLevel
-from registry.selectors import grants_for
+from registry.selectors import grants_for, path_q, scope_paths
 from registry.text import fold
 
 from .flows import RecognitionFlow
@@ -87,9 +87,18 @@ def _filtered(qs: QuerySet[CaseTask], f: TaskFilters) -> QuerySet[CaseTask]:
     return qs.order_by(F("due_at").asc(nulls_last=True), "pk")
 
 
+def _own_tasks(user) -> QuerySet[CaseTask]:
+    """Steps assigned to the user, on cases still in the user's scope.
+
+    A role that has ended takes its unit's cases off the user's inbox and archive, as off every other list.
+    """
+    qs = _tasks().filter(owner=user)
+    return qs if user.is_superuser else qs.filter(path_q(scope_paths(user), field="case__unit_path"))
+
+
 def inbox_for(user, filters: TaskFilters = TaskFilters()) -> QuerySet[CaseTask]:
     """Steps the user has claimed and not finished."""
-    return _filtered(_tasks().filter(owner=user, status__in=(STATUS.ASSIGNED, STATUS.STARTED)), filters)
+    return _filtered(_own_tasks(user).filter(status__in=(STATUS.ASSIGNED, STATUS.STARTED)), filters)
 
 
 def queue_for(user, filters: TaskFilters = TaskFilters()) -> QuerySet[CaseTask]:
@@ -99,7 +108,7 @@ def queue_for(user, filters: TaskFilters = TaskFilters()) -> QuerySet[CaseTask]:
 
 def archive_for(user, filters: TaskFilters = TaskFilters()) -> QuerySet[CaseTask]:
     """Steps the user completed."""
-    qs = _tasks().filter(owner=user, status=STATUS.DONE)
+    qs = _own_tasks(user).filter(status=STATUS.DONE)
     return (
         _filtered(qs, filters).order_by("-finished", "-pk")
         if filters.order == "due"

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from viewflow.workflow.status import STATUS
 
+from audit.services import record_event
 from cases import services as case_services
 from cases.exceptions import InvalidTransition
 from cases.models import Case
@@ -165,3 +166,30 @@ def perform_step(
             process.artifact = updated
             activation.execute()
     return updated
+
+
+@transaction.atomic
+def return_claimed_steps(user, *, unit_path: str, keep, actor, reason: str) -> list[CaseTask]:
+    """Put back into the queue the steps `user` holds on cases under `unit_path`, unless `keep(task)` says the
+    user still may do them; one audit event per case. Used when a user's role on a unit ends."""
+    released = []
+    held = CaseTask.objects.filter(
+        owner=user, status=STATUS.ASSIGNED, flow_task_type="HUMAN", case__unit_path__startswith=unit_path
+    ).select_related("case__unit")
+    for task in held:
+        if keep(task):
+            continue
+        with RecognitionFlow.lock(task.process_id):
+            task = _locked_task(task.pk)
+            if task.status != STATUS.ASSIGNED or task.owner_id != user.pk:
+                continue
+            task.flow_task.activation_class(task).unassign()
+            record_event(
+                task.case.stream,
+                "task.returned_to_queue",
+                actor=actor,
+                reason=reason,
+                data={"step": task.flow_task.name, "task": task.pk, "from_user": user.get_username()},
+            )
+            released.append(task)
+    return released

@@ -139,7 +139,7 @@ def withdraw(request, case_pk: int):
 @require_POST
 def release(request, task_pk: int):
     """Put a claimed step back into the queue."""
-    task = CaseTask.objects.filter(pk=task_pk, owner=request.user).select_related("case").first()
+    task = selectors.inbox_for(request.user).filter(pk=task_pk).first()  # owned, and in the user's scope
     if task is None:
         messages.warning(request, _("This step is not in your inbox."))
         return _back(request, "workflows:inbox")

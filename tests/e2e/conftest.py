@@ -19,6 +19,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     # `--headless` is added by Playwright for headless=True.
     "--no-sandbox",
+    "--lang=vi",  # the browser's own texts (file inputs) in Vietnamese, as on an officer's machine
     "--disable-gpu",
     "--disable-quic",
     "--no-first-run",
@@ -111,4 +112,6 @@ def screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / name
     page.screenshot(path=str(path), full_page=True)
+    # after a full-page capture this Chromium drops the next click unless the page scrolls once
+    page.evaluate("window.scrollTo(0, 0)")
     return path

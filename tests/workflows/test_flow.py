@@ -193,3 +193,40 @@ def test_an_outsider_cannot_withdraw_through_an_open_step(world):
     task = services.open_task(case)
     assert task.status == STATUS.NEW and task.owner is None
     assert case.__class__.objects.get(pk=case.pk).state == CaseState.NOMINATED
+
+
+def test_ending_a_role_returns_the_holders_claimed_steps_to_the_queue(world):
+    import datetime
+
+    from audit.models import AuditEvent
+    from registry.models import Role, RoleAssignment
+    from registry.services import assign_role, end_role_assignment
+    from tests.builders import make_user
+
+    mover = make_user(Role.VILLAGE_OFFICER, world.village_a1)
+    assign_role(
+        mover,
+        role=Role.VILLAGE_OFFICER,
+        unit=world.village_a2,
+        actor=None,
+        valid_from=datetime.date(2026, 1, 1),
+    )
+    here = open_case(world)
+    there = services.open_case(
+        make_household(world.village_a2), title_type=gdht(), year=2026, actor=world.user("officer_a2")
+    )
+    for case in (here, there):
+        services.claim_task(services.open_task(case), actor=mover)
+    assignment = RoleAssignment.objects.get(user=mover, unit=world.village_a1)
+    end_role_assignment(
+        assignment,
+        actor=world.user("supervisor_a"),
+        reason="Chuyển sang thôn Tây",
+        on=datetime.date(2026, 1, 1),
+    )
+    released = services.open_task(here)
+    assert released.status == STATUS.NEW and released.owner is None
+    kept = services.open_task(there)  # the role on village A2 goes on: that step stays with the mover
+    assert kept.status == STATUS.ASSIGNED and kept.owner == mover
+    event = AuditEvent.objects.get(stream=here.stream, event_type="task.returned_to_queue")
+    assert event.actor == world.user("supervisor_a") and "Chuyển sang thôn Tây" in event.reason
