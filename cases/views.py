@@ -97,20 +97,30 @@ def _record_personal_data_access(user, case, what: str, **extra):
     )
 
 
-@login_required
-def download_evidence(request, pk: int, evidence_pk: int):
-    """Serve an evidence file to users who may see its case; every download is logged."""
-    case = selectors.get_case_for(request.user, pk)
-    evidence = get_object_or_404(EvidenceFile, pk=evidence_pk, case=case)
+def serve_evidence(request, case, evidence, *, inline: bool, what: str):
+    """Stream an evidence file of a case the user may see; every access is logged as personal-data access.
+
+    Inline copies (previews) are sandboxed, so a PDF or an image can never run script in our origin.
+    """
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    _record_personal_data_access(
-        request.user, case, "evidence", evidence_id=evidence.pk, sha256=evidence.sha256
-    )
+    _record_personal_data_access(request.user, case, what, evidence_id=evidence.pk, sha256=evidence.sha256)
     response = FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+        handle, as_attachment=not inline, filename=evidence.original_name, content_type=evidence.content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
+    # Personal data: never kept in a shared office browser's cache, where the next user could reopen it.
+    response["Cache-Control"] = "private, no-store"
+    if inline:
+        response["Content-Security-Policy"] = "sandbox"
     return response
+
+
+@login_required
+def download_evidence(request, pk: int, evidence_pk: int):
+    """Serve an evidence file as a download to users who may see its case."""
+    case = selectors.get_case_for(request.user, pk)
+    evidence = get_object_or_404(EvidenceFile, pk=evidence_pk, case=case)
+    return serve_evidence(request, case, evidence, inline=False, what="evidence")

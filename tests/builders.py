@@ -1,7 +1,6 @@
 """Building test state through the real services (plain rows only where no service exists)."""
 
 import datetime
-import io
 import itertools
 from dataclasses import dataclass
 
@@ -10,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cases import services
 from cases.models import Case, CaseState
+from config.demo.data import image_bytes, pdf_bytes  # noqa: F401  (pdf_bytes is re-exported)
 from criteria.models import CriterionItem, TitleType
 from registry.models import Household, HouseholdMember, Role, UnitLevel
 from registry.services import assign_role, create_unit
@@ -46,38 +46,8 @@ def make_household(village, name: str = "Hộ Nguyễn Văn An", members: int = 
     return household
 
 
-def pdf_bytes(text: str = "Minh chung") -> bytes:
-    """A small, valid one-page PDF."""
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        None,
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    stream = f"BT /F1 12 Tf 20 100 Td ({text}) Tj ET".encode()
-    objects[3] = b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream"
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % i + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for off in offsets:
-        out.write(b"%010d 00000 n \n" % off)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
-    return out.getvalue()
-
-
 def jpeg_bytes() -> bytes:
-    from PIL import Image
-
-    buf = io.BytesIO()
-    Image.new("RGB", (32, 24), (200, 120, 40)).save(buf, format="JPEG")
-    return buf.getvalue()
+    return image_bytes((200, 120, 40), "JPEG")
 
 
 def pdf_upload(name: str = "minh-chung.pdf") -> SimpleUploadedFile:

@@ -9,7 +9,7 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from cases import selectors as case_selectors
 from cases import services as case_services
 from cases.exceptions import CaseActionError
 from cases.models import Case, EvidenceFile
-from cases.views import _record_personal_data_access
+from cases.views import serve_evidence
 
 from . import services
 from .models import CaseTask
@@ -274,21 +274,7 @@ def evidence_preview(request, task_pk: int, evidence_pk: int):
     task = get_object_or_404(CaseTask, pk=task_pk)
     case = case_selectors.get_case_for(request.user, task.case_id)
     evidence = get_object_or_404(EvidenceFile, pk=evidence_pk, case=case)
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    _record_personal_data_access(
-        request.user, case, "evidence_preview", evidence_id=evidence.pk, sha256=evidence.sha256
-    )
-    response = FileResponse(
-        handle, as_attachment=False, filename=evidence.original_name, content_type=evidence.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    # Personal data: never kept in a shared office browser's cache, where the next user could reopen it.
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return serve_evidence(request, case, evidence, inline=True, what="evidence_preview")
 
 
 urlpatterns = [
