@@ -1,8 +1,10 @@
-"""A fast generator for a benchmark province: units, role users, households, cases and their audit events.
+"""A fast generator for a benchmark province: units, role users, households, cases, their audit events and
+their recognition processes.
 
 The small parts go through the real services (`create_unit`, `assign_role`); the bulk (subjects, households,
-cases, audit events, stream heads, reference counters) is inserted with bulk_create. Building cases in a
-given state directly, without walking the lifecycle services, is acceptable for benchmark data only.
+cases, audit events, stream heads, reference counters, viewflow processes and tasks) is inserted with
+bulk_create. Building cases in a given state directly, without walking the lifecycle services, is acceptable
+for benchmark data only.
 
 Layout (deterministic, so a later run can find everything again with `load_world`):
 province "90"; communes "90-00001" .. ; villages "90-00001-01" .. ; users "<role>.<unit code>".
@@ -20,8 +22,12 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
+from viewflow.workflow.fields import get_flow_ref, get_task_ref
+from viewflow.workflow.models import Process, Task
+from viewflow.workflow.status import PROCESS, STATUS
 
 from audit.hashing import chain_hash, normalise
 from audit.models import GENESIS_HASH, AuditEvent, StreamHead
@@ -30,6 +36,9 @@ from criteria.models import CriteriaSet, TitleType
 from registry.models import AdministrativeUnit, Household, Role, Subject, SubjectKind, UnitLevel
 from registry.services import assign_role, create_unit
 from registry.text import fold
+from workflows.deadlines import due_for
+from workflows.flows import RecognitionFlow
+from workflows.models import CaseProcess, CaseTask
 
 PROVINCE_CODE = "90"
 TITLE_CODE = "GDHT"
@@ -70,6 +79,31 @@ GIVEN = (
     "Phương Quân Sơn Tâm Thảo Thắng Trang Tuấn Vân Yến"
 ).split()
 
+# The recognition flow's human steps, in order; the step a case in each open state waits for; who does it.
+STEPS = ("collect", "score", "review", "decide", "audit")
+STEP_OF_STATE = {
+    S.NOMINATED: "collect",
+    S.EVIDENCE_COLLECTED: "score",
+    S.SCORED: "review",
+    S.VILLAGE_REVIEWED: "decide",
+    S.COMMUNE_DECIDED: "audit",
+}
+STEP_ROLES = {
+    "collect": Role.VILLAGE_OFFICER,  # on the village
+    "score": Role.ASSESSOR,  # on the village
+    "review": Role.VILLAGE_HEAD,  # on the village
+    "decide": Role.COMMUNE_CHAIR,  # on the commune
+    "audit": Role.AUDITOR,  # on the province (the village's audit unit: no district level here)
+}
+ASSIGNED_SHARE = 0.3  # open steps already claimed by the unit's role user
+ALL_UNITS_EVERY = 10  # of the claimed collect steps, every 10th is claimed by the all-units user instead
+HISTORY_SHARE = 0.1  # cases that also carry DONE tasks for the steps already behind them
+DUE_SPREAD_DAYS = 30  # open steps are due within +-30 days of now (some overdue, some this week)
+# A user holding a supervisor and a village-officer grant on every village of the province: the broadest
+# queue (every collect step of the province) and the longest grant list a user can have here.
+ALL_UNITS_USERNAME = "all-units.90"
+ALL_UNITS_ROLES = (Role.SUPERVISOR, Role.VILLAGE_OFFICER)
+
 BATCH = 2000
 
 
@@ -93,6 +127,13 @@ class BenchWorld:
     def all_villages(self) -> list[AdministrativeUnit]:
         return [v for c in self.communes for v in self.villages[c.pk]]
 
+    def all_units_user(self):
+        """The user with a supervisor and a village-officer grant on every village."""
+        return get_user_model().objects.get(username=ALL_UNITS_USERNAME)
+
+    def commune_of(self, village: AdministrativeUnit) -> AdministrativeUnit:
+        return next(c for c in self.communes if c.pk == village.parent_id)
+
 
 def gdht_criteria_set() -> tuple[TitleType, CriteriaSet]:
     title_type = TitleType.objects.get(code=TITLE_CODE)
@@ -104,7 +145,7 @@ def gdht_criteria_set() -> tuple[TitleType, CriteriaSet]:
     return title_type, criteria_set
 
 
-def load_world() -> BenchWorld:
+def _world() -> BenchWorld:
     province = AdministrativeUnit.objects.get(code=PROVINCE_CODE)
     units = AdministrativeUnit.objects.order_by("code")
     communes = list(units.filter(parent=province, level=UnitLevel.COMMUNE))
@@ -113,6 +154,16 @@ def load_world() -> BenchWorld:
         villages[village.parent_id].append(village)
     title_type, criteria_set = gdht_criteria_set()
     return BenchWorld(province, communes, dict(villages), title_type, criteria_set)
+
+
+def load_world() -> BenchWorld:
+    """The province of an earlier generate()."""
+    if not CaseProcess.objects.exists():
+        raise RuntimeError(
+            "the bench data has no recognition processes (built by an older generator): rebuild it with "
+            "BENCH_REBUILD=1"
+        )
+    return _world()
 
 
 def generate(
@@ -129,7 +180,7 @@ def generate(
     rng = random.Random(seed)
     now = timezone.now()
     _units(communes, villages_per_commune)
-    world = load_world()
+    world = _world()
     _role_users(world)
     log(
         f"  units and {get_user_model().objects.filter(role_assignments__isnull=False).distinct().count()} "
@@ -139,22 +190,29 @@ def generate(
     villages = world.all_villages()
     base, extra = divmod(scale, len(villages))
     per_village = [base + (1 if i < extra else 0) for i in range(len(villages))]
-    officer_names = [username_for(Role.VILLAGE_OFFICER, v) for v in villages]
-    officers = {u.username: u for u in get_user_model().objects.filter(username__in=officer_names)}
+    users = {
+        u.username: u for u in get_user_model().objects.filter(role_assignments__isnull=False).distinct()
+    }
+    flow = _FlowRows(world, users)
     done = 0
     index = 0
     for commune in world.communes:
         with transaction.atomic():
             for village in world.villages[commune.pk]:
-                officer = officers[username_for(Role.VILLAGE_OFFICER, village)]
+                officer = users[username_for(Role.VILLAGE_OFFICER, village)]
                 count = per_village[index]
                 index += 1
                 subjects = create_households(
                     village, count, code_prefix=f"HH-{village.code}", rng=rng, now=now
                 )
-                _cases_for(world, village, officer, subjects, rng=rng, now=now)
+                cases = _cases_for(world, village, officer, subjects, rng=rng, now=now)
+                flow.add(village, cases, rng=rng, now=now)
                 done += count
         log(f"  {commune.code}: {done}/{scale} cases, {time.perf_counter() - started:.1f} s")
+    log(
+        f"  {flow.processes} processes, {flow.open_tasks} open steps ({flow.assigned} claimed), "
+        f"{flow.done_tasks} done steps"
+    )
     analyze()
     return world
 
@@ -203,6 +261,10 @@ def _role_users(world: BenchWorld) -> None:
     users = {u.username: u for u in user_model.objects.filter(username__in=names)}
     for (role, unit), name in zip(wanted, names, strict=True):
         assign_role(users[name], role=role, unit=unit, actor=None, valid_from=ROLE_VALID_FROM)
+    everywhere = user_model.objects.create(username=ALL_UNITS_USERNAME, password=unusable)
+    for village in world.all_villages():
+        for role in ALL_UNITS_ROLES:
+            assign_role(everywhere, role=role, unit=village, actor=None, valid_from=ROLE_VALID_FROM)
 
 
 # --- households ---------------------------------------------------------------------------------------------
@@ -291,7 +353,7 @@ def _cases_for(
     *,
     rng: random.Random,
     now: datetime.datetime,
-) -> None:
+) -> list[Case]:
     states = list(STATE_WEIGHTS)
     weights = list(STATE_WEIGHTS.values())
     this_year = timezone.localdate().year
@@ -340,6 +402,7 @@ def _cases_for(
         Case.objects.bulk_create(cases, batch_size=BATCH)
     ReferenceCounter.objects.bulk_create([ReferenceCounter(key=k, value=v) for k, v in counters.items()])
     _nomination_events(world, village, officer, cases)
+    return cases
 
 
 def _nomination_events(world: BenchWorld, village: AdministrativeUnit, officer, cases: list[Case]) -> None:
@@ -375,3 +438,139 @@ def _nomination_events(world: BenchWorld, village: AdministrativeUnit, officer, 
         heads.append(StreamHead(stream=case.stream, seq=1, hash=digest))
     AuditEvent.objects.bulk_create(events, batch_size=BATCH)
     StreamHead.objects.bulk_create(heads, batch_size=BATCH)
+
+
+# --- recognition processes and their steps ------------------------------------------------------------------
+
+
+def steps_behind(case: Case, rng: random.Random) -> list[str]:
+    """The human steps a case in its state has completed (a withdrawn case: up to the step it left at)."""
+    if case.state in STEP_OF_STATE:
+        return list(STEPS[: STEPS.index(STEP_OF_STATE[case.state])])
+    if case.state in (S.DISTRICT_AUDITED, S.REVOKED):
+        return list(STEPS)
+    if case.state == S.NOT_RECOGNIZED:  # refused by the village meeting, or by the commune
+        return list(STEPS[:4] if case.meets_criteria else STEPS[:3])
+    return list(STEPS[: rng.randint(1, 4)])  # withdrawn: the open step ends with the withdrawal
+
+
+class _FlowRows:
+    """The viewflow rows RecognitionFlow would have left for bulk-made cases, inserted per village.
+
+    One process per case (viewflow_process + workflows_caseprocess; NEW while the case is open, DONE with
+    `finished` once it is closed), the open human step of every open case (NEW, or ASSIGNED to the unit's
+    role user), and for HISTORY_SHARE of the cases DONE steps for the steps behind them. Values as the flow
+    writes them: flow_class / flow_task as viewflow's string references, flow_task_type HUMAN, the step's
+    owner_permission on the case's unit (the audit step: on the audit unit), the case as process artifact.
+    The flow's START/SWITCH/END tasks and the `previous` links are left out: nothing reads them, and
+    perform_step only needs the open human task and its process.
+    """
+
+    def __init__(self, world: BenchWorld, users: dict):
+        self.world = world
+        self.users = users
+        self.all_units_user = users[ALL_UNITS_USERNAME]
+        self.flow_ref = get_flow_ref(RecognitionFlow)
+        self.task_ref = {step: get_task_ref(getattr(RecognitionFlow, step)) for step in STEPS}
+        self.permission = {step: getattr(RecognitionFlow, step)._owner_permission for step in STEPS}
+        self.case_type = ContentType.objects.get_for_model(Case)
+        self.unit_type = ContentType.objects.get_for_model(AdministrativeUnit, for_concrete_model=False)
+        self.processes = self.open_tasks = self.assigned = self.done_tasks = self.claimed_collect = 0
+
+    def _actor_unit(self, village: AdministrativeUnit, step: str) -> AdministrativeUnit:
+        if step == "decide":
+            return self.world.commune_of(village)
+        if step == "audit":
+            return self.world.province
+        return village
+
+    def _owner(self, village: AdministrativeUnit, step: str):
+        return self.users[username_for(STEP_ROLES[step], self._actor_unit(village, step))]
+
+    def add(self, village: AdministrativeUnit, cases: list[Case], *, rng: random.Random, now) -> None:
+        audit_unit = village.audit_unit() or self.world.province
+        permission_obj = {step: str(village.pk) for step in STEPS}
+        permission_obj["audit"] = str(audit_unit.pk)
+        owners = {step: self._owner(village, step) for step in STEPS}
+
+        processes = []
+        for case in cases:
+            closed = case.state not in STEP_OF_STATE
+            processes.append(
+                Process(
+                    flow_class=self.flow_ref,
+                    status=PROCESS.DONE if closed else PROCESS.NEW,
+                    created=case.created_at,
+                    finished=case.updated_at if closed else None,
+                    artifact_content_type=self.case_type,
+                    artifact_object_id=case.pk,
+                )
+            )
+        Process.objects.bulk_create(processes, batch_size=BATCH)
+        _insert_children(
+            CaseProcess,
+            ["process_ptr", "case"],
+            [(p.pk, c.pk) for p, c in zip(processes, cases, strict=True)],
+        )
+        self.processes += len(processes)
+
+        tasks: list[tuple[Task, Case, datetime.datetime | None]] = []  # (task, its case, due_at)
+        for case, process in zip(cases, processes, strict=True):
+            behind = steps_behind(case, rng) if rng.random() < HISTORY_SHARE else []
+            moments = sorted(
+                case.created_at + (case.updated_at - case.created_at) * rng.random()
+                for _ in range(2 * len(behind))
+            )
+            for n, step in enumerate(behind):
+                created, finished = moments[2 * n], moments[2 * n + 1]
+                withdrawn = case.state == S.WITHDRAWN and n == len(behind) - 1
+                task = self._task(process, step, permission_obj, status=STATUS.DONE, created=created)
+                task.owner = owners["collect"] if withdrawn else owners[step]
+                task.started = finished
+                task.finished = finished
+                tasks.append((task, case, due_for(step, created)))
+                self.done_tasks += 1
+            step = STEP_OF_STATE.get(case.state)
+            if step is None:
+                continue
+            task = self._task(process, step, permission_obj, status=STATUS.NEW, created=case.updated_at)
+            if rng.random() < ASSIGNED_SHARE:
+                task.status = STATUS.ASSIGNED
+                task.owner = owners[step]
+                if step == "collect":  # every ALL_UNITS_EVERY-th claimed collect step, the first included
+                    if self.claimed_collect % ALL_UNITS_EVERY == 0:
+                        task.owner = self.all_units_user
+                    self.claimed_collect += 1
+                self.assigned += 1
+            due = now + datetime.timedelta(seconds=rng.uniform(-1, 1) * DUE_SPREAD_DAYS * 86400)
+            tasks.append((task, case, due))
+            self.open_tasks += 1
+        Task.objects.bulk_create([t for t, _case, _due in tasks], batch_size=BATCH)
+        adapt = connection.ops.adapt_datetimefield_value
+        _insert_children(
+            CaseTask, ["task_ptr", "due_at", "case"], [(t.pk, adapt(due), c.pk) for t, c, due in tasks]
+        )
+
+    def _task(self, process: Process, step: str, permission_obj: dict, *, status: str, created) -> Task:
+        return Task(
+            process=process,
+            flow_task=self.task_ref[step],
+            flow_task_type="HUMAN",
+            status=status,
+            created=created,
+            owner_permission=self.permission[step],
+            owner_permission_content_type=self.unit_type,
+            owner_permission_obj_pk=permission_obj[step],
+        )
+
+
+def _insert_children(model, field_names: list[str], rows: list[tuple]) -> None:
+    """Insert the child rows of multi-table-inherited models (bulk_create refuses them) by executemany."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(f).column) for f in field_names)
+    marks = ", ".join(["%s"] * len(field_names))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows[start : start + BATCH]
+            )

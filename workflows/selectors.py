@@ -44,21 +44,33 @@ def _tasks() -> QuerySet[CaseTask]:
     )
 
 
-def queue_q(user) -> Q:
-    """Open steps the user may take: per grant, the steps its role acts on, under the grant's unit.
+def _covering(paths: set[str]) -> list[str]:
+    """The paths not already inside another one of them (a grant on a commune covers its villages)."""
+    ordered = sorted(paths)
+    return [p for i, p in enumerate(ordered) if not any(p.startswith(q) for q in ordered[:i])]
 
-    A prefix match on the case's unit path per (step, grant): sargable, and no per-object permission rows.
+
+def queue_q(user) -> Q:
+    """Open steps the user may take: per step, the unit subtrees where one of the user's roles acts on it.
+
+    One prefix match on the case's unit path per covering grant path and step; the case's unit level enters
+    only where the acting role differs by level (the review of commune-level cases).
     """
+    grants = grants_for(user)
     q = Q(pk__in=[])
-    for grant in grants_for(user):
-        for step, action in STEP_ACTIONS.items():
-            for level in CASE_LEVELS:
-                if grant.role in roles_for(action, level):
-                    q |= Q(
-                        flow_task=getattr(RecognitionFlow, step),
-                        case__unit_path__startswith=grant.unit_path,
-                        case__unit__level=level,
-                    )
+    for step, action in STEP_ACTIONS.items():
+        by_level = {
+            level: _covering({g.unit_path for g in grants if g.role in roles_for(action, level)})
+            for level in CASE_LEVELS
+        }
+        step_q = Q(flow_task=getattr(RecognitionFlow, step))
+        if by_level[UnitLevel.VILLAGE] == by_level[UnitLevel.COMMUNE]:
+            if by_level[UnitLevel.VILLAGE]:
+                q |= step_q & path_q(by_level[UnitLevel.VILLAGE], field="case__unit_path")
+            continue
+        for level, paths in by_level.items():
+            if paths:
+                q |= step_q & Q(case__unit__level=level) & path_q(paths, field="case__unit_path")
     return q
 
 
