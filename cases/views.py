@@ -15,11 +15,13 @@ from .conf import setting
 from .events import event_label
 from .forms import CaseFilterForm
 from .models import EvidenceFile
+from .pagination import CappedPaginator
 from .permissions import ACTION_ROLES
 
 
 class CaseListView(LoginRequiredMixin, ListView):
     template_name = "cases/case_list.html"
+    paginator_class = CappedPaginator
     context_object_name = "cases"
 
     def get_paginate_by(self, queryset):

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
 from cases.exceptions import CaseActionError
+from cases.pagination import CappedPaginator
 from cases.selectors import get_case_for
 
 from . import selectors, services
@@ -24,6 +25,7 @@ MAX_BULK = 100
 
 class TaskListView(LoginRequiredMixin, ListView):
     template_name = "workflows/task_list.html"
+    paginator_class = CappedPaginator
     context_object_name = "tasks"
     paginate_by = PAGE_SIZE
     list_name = ""
