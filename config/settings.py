@@ -173,6 +173,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    "registry-expired-role-groups": {
+        "task": "registry.tasks.sync_role_groups",
+        "schedule": crontab(hour=0, minute=15),
+    },
     "audit-nightly-verification": {
         "task": "audit.tasks.verify_audit_log",
         "schedule": crontab(hour=2, minute=30),

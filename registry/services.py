@@ -115,3 +115,35 @@ def end_role_assignment(
         data={"role": assignment.role, "unit": assignment.unit.code, "valid_to": assignment.valid_to},
     )
     return assignment
+
+
+@transaction.atomic
+def sync_expired_role_groups(*, on: datetime.date | None = None) -> int:
+    """Take users out of the unit role groups of assignments that have ended by their own date.
+
+    Scoping already ignores ended assignments; this keeps guardian's group grants (read by viewflow) in step.
+    Returns how many memberships were removed; each removal is an audit event.
+    """
+    day = on or timezone.localdate()
+    removed = 0
+    expired = RoleAssignment.objects.filter(valid_to__lt=day).select_related("user", "unit")
+    for assignment in expired:
+        group_name = role_group_name(assignment.role, assignment.unit)
+        if not assignment.user.groups.filter(name=group_name).exists():
+            continue
+        still_active = (
+            RoleAssignment.objects.active(on=day)
+            .filter(user=assignment.user, role=assignment.role, unit=assignment.unit)
+            .exists()
+        )
+        if still_active:
+            continue
+        assignment.user.groups.remove(ensure_role_group(assignment.role, assignment.unit))
+        record_event(
+            f"user:{assignment.user_id}",
+            "role.group_removed",
+            actor=None,
+            data={"role": assignment.role, "unit": assignment.unit.code, "valid_to": assignment.valid_to},
+        )
+        removed += 1
+    return removed

@@ -84,3 +84,32 @@ def test_grants_are_read_once_per_user_object(world, django_assert_num_queries):
         grants_for(user)
         scope_paths(user)
     assert scope_paths(user) == [world.commune_a.path]
+
+
+def test_assignments_that_expire_by_date_leave_their_guardian_group(world):
+    from registry.tasks import sync_role_groups
+
+    user = make_user()
+    assign_role(
+        user,
+        role=Role.VILLAGE_OFFICER,
+        unit=world.village_a2,
+        actor=None,
+        valid_from=datetime.date(2025, 1, 1),
+        valid_to=datetime.date(2025, 12, 31),
+    )
+    keeper = make_user()
+    assign_role(
+        keeper,
+        role=Role.VILLAGE_OFFICER,
+        unit=world.village_a2,
+        actor=None,
+        valid_from=datetime.date(2025, 1, 1),
+    )
+    group = role_group_name(Role.VILLAGE_OFFICER, world.village_a2)
+    assert user.groups.filter(name=group).exists()
+    assert sync_role_groups() == 1
+    assert not user.groups.filter(name=group).exists()
+    assert keeper.groups.filter(name=group).exists()
+    assert AuditEvent.objects.filter(stream=f"user:{user.pk}", event_type="role.group_removed").count() == 1
+    assert sync_role_groups() == 0  # idempotent
