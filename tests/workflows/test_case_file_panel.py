@@ -8,8 +8,8 @@ from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
 from cases.models import CaseState
-from tests.builders import TODAY, full_marks, nominate
-from tests.workflows.test_flow import collect, open_case
+from tests.builders import full_marks, nominate
+from tests.workflows.walk import collect, open_case, walk
 from workflows import services
 from workflows.models import CaseTask
 
@@ -43,26 +43,6 @@ def statuses(response) -> list[str]:
 
 def panel_ctx(response) -> dict:
     return next(p for p in response.context["panels"] if p["template"] == "workflows/panel_work.html")
-
-
-def walk_to_audited(world, case):
-    case = collect(world, case)
-    case = services.perform_step(
-        case, step="score", outcome="score", actor=world.user("assessor_a1"), values=full_marks(case)
-    )
-    case = services.perform_step(
-        case, step="review", outcome="review", actor=world.user("head_a1"), proposed=True
-    )
-    case = services.perform_step(
-        case,
-        step="decide",
-        outcome="decide",
-        actor=world.user("chair_a"),
-        recognised=True,
-        decision_reference="5/QĐ-UBND",
-        decision_date=TODAY,
-    )
-    return services.perform_step(case, step="audit", outcome="confirm", actor=world.user("auditor"))
 
 
 def test_a_new_case_offers_claim_and_the_step_to_the_village_officer(client, world):
@@ -132,7 +112,7 @@ def test_outsiders_cannot_open_the_case_file(client, world):
 
 
 def test_an_audited_case_shows_six_done_steps_and_no_actions(client, world):
-    case = walk_to_audited(world, open_case(world))
+    case = walk(world, open_case(world))
     assert case.state == CaseState.DISTRICT_AUDITED
     for key in ("officer_a1", "auditor"):
         response = page(client, world, key, case)

@@ -8,15 +8,11 @@ from viewflow.workflow.status import PROCESS, STATUS
 
 from cases.exceptions import InvalidTransition
 from cases.models import CaseState
-from tests.builders import TODAY, full_marks, gdht, make_household, pdf_upload, required_evidence_items
+from tests.builders import full_marks, gdht, make_household, pdf_upload, required_evidence_items
 from workflows import services
 from workflows.models import CaseProcess, CaseTask
 
-
-def open_case(world, village=None):
-    village = village or world.village_a1
-    household = make_household(village)
-    return services.open_case(household, title_type=gdht(), year=2026, actor=world.user("officer_a1"))
+from .walk import collect, open_case, walk
 
 
 def open_steps(case):
@@ -25,14 +21,6 @@ def open_steps(case):
             case=case, status__in=services.OPEN_TASK_STATES, flow_task_type="HUMAN"
         ).values_list("flow_task", flat=True)
     )
-
-
-def collect(world, case):
-    from cases import services as case_services
-
-    for item in required_evidence_items(case):
-        case_services.add_evidence(case, item=item, upload=pdf_upload(), actor=world.user("officer_a1"))
-    return services.perform_step(case, step="collect", outcome="complete", actor=world.user("officer_a1"))
 
 
 def test_opening_a_case_starts_its_process_at_evidence_collection(world):
@@ -49,23 +37,9 @@ def test_full_walk_to_audited_closes_the_process(world):
     case = open_case(world)
     case = collect(world, case)
     assert services.open_task(case).flow_task.name == "score"
-    case = services.perform_step(
-        case, step="score", outcome="score", actor=world.user("assessor_a1"), values=full_marks(case)
-    )
-    case = services.perform_step(
-        case, step="review", outcome="review", actor=world.user("head_a1"), proposed=True
-    )
-    case = services.perform_step(
-        case,
-        step="decide",
-        outcome="decide",
-        actor=world.user("chair_a"),
-        recognised=True,
-        decision_reference="5/QĐ-UBND",
-        decision_date=TODAY,
-    )
+    case = walk(world, case, through="decide")
     assert services.open_task(case).flow_task.name == "audit"
-    case = services.perform_step(case, step="audit", outcome="confirm", actor=world.user("auditor"))
+    case = walk(world, case, through="audit")
     assert case.state == CaseState.DISTRICT_AUDITED
     assert open_steps(case) == []
     assert CaseProcess.objects.get(case=case).status == PROCESS.DONE
@@ -155,22 +129,7 @@ def test_a_failed_service_leaves_the_task_open(world):
 
 
 def test_audit_step_is_offered_above_the_commune(world):
-    case = collect(world, open_case(world))
-    case = services.perform_step(
-        case, step="score", outcome="score", actor=world.user("assessor_a1"), values=full_marks(case)
-    )
-    case = services.perform_step(
-        case, step="review", outcome="review", actor=world.user("head_a1"), proposed=True
-    )
-    case = services.perform_step(
-        case,
-        step="decide",
-        outcome="decide",
-        actor=world.user("chair_a"),
-        recognised=True,
-        decision_reference="5/QĐ-UBND",
-        decision_date=datetime.date(2026, 3, 1),
-    )
+    case = walk(world, open_case(world), through="decide", decision_date=datetime.date(2026, 3, 1))
     task = services.open_task(case)
     assert task.owner_permission == "registry.audit_case"
     assert task.owner_permission_obj_pk == str(world.province.pk)

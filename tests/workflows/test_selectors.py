@@ -3,7 +3,7 @@ import datetime
 from django.utils import timezone
 
 from tests.builders import full_marks, make_household, make_user
-from tests.workflows.test_flow import collect, open_case
+from tests.workflows.walk import collect, open_case
 from workflows import services
 from workflows.selectors import TaskFilters, archive_for, inbox_for, queue_for
 

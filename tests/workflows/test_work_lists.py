@@ -5,7 +5,7 @@ from django.urls import reverse
 from registry.models import Role
 from registry.services import assign_role
 from tests.builders import make_household, make_user
-from tests.workflows.test_flow import collect, open_case
+from tests.workflows.walk import collect, open_case
 from workflows import services
 from workflows.models import CaseTask
 
