@@ -34,7 +34,7 @@ def clean_values(criteria_set: CriteriaSet, raw: Mapping[int, object], *, items=
 
     Raises ValidationError with a message per offending item (keyed by item id).
     """
-    items = items if items is not None else _items(criteria_set)
+    items = items if items is not None else items_of(criteria_set.pk)
     by_id = {item.pk: item for item in items}
     errors: dict[str, list[str]] = {}
     cleaned: dict[int, object] = {}
@@ -80,17 +80,18 @@ def clean_values(criteria_set: CriteriaSet, raw: Mapping[int, object], *, items=
 def evaluate(
     criteria_set: CriteriaSet, values: Mapping[int, object], *, area_class: str, items=None
 ) -> Evaluation:
-    items = items if items is not None else _items(criteria_set)
+    items = items if items is not None else items_of(criteria_set.pk)
     if criteria_set.scoring_mode == ScoringMode.PASS_FAIL:
         return _evaluate_indicators(items, values)
     return _evaluate_points(criteria_set, items, values, area_class)
 
 
-def _items(criteria_set):
+def items_of(criteria_set_id: int) -> list:
+    """The items of a criteria set with their criteria (one query), as scoring needs them."""
     from .models import CriterionItem
 
     return list(
-        CriterionItem.objects.filter(criterion__criteria_set=criteria_set).select_related("criterion")
+        CriterionItem.objects.filter(criterion__criteria_set_id=criteria_set_id).select_related("criterion")
     )
 
 

@@ -120,12 +120,9 @@ def queue_for(user, filters: TaskFilters = TaskFilters()) -> QuerySet[CaseTask]:
 
 def archive_for(user, filters: TaskFilters = TaskFilters()) -> QuerySet[CaseTask]:
     """Steps the user completed."""
-    qs = _own_tasks(user).filter(status=STATUS.DONE)
-    return (
-        _filtered(qs, filters).order_by("-finished", "-pk")
-        if filters.order == "due"
-        else _filtered(qs, filters)
-    )
+    qs = _filtered(_own_tasks(user).filter(status=STATUS.DONE), filters)
+    # done steps have no meaningful due order: the default shows the most recently finished first
+    return qs.order_by("-finished", "-pk") if filters.order == "due" else qs
 
 
 def open_step_for(case) -> CaseTask | None:

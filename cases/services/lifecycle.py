@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from criteria.scoring import clean_values, evaluate
+from criteria.scoring import clean_values, evaluate, items_of
 
 from ..models import Case, Score
 from ._common import apply_transition, require_reason
@@ -64,7 +64,7 @@ def score_case(
     comments = comments or {}
 
     def prepare(locked: Case, result: dict) -> list[str]:
-        items = list(_items_of(locked))
+        items = items_of(locked.criteria_set_id)
         cleaned = clean_values(locked.criteria_set, values, items=items)
         evaluation = evaluate(locked.criteria_set, cleaned, area_class=locked.subject.area_class, items=items)
         existing = {s.item_id: s for s in Score.objects.filter(case=locked)}
@@ -106,14 +106,6 @@ def score_case(
         event_type="case.scored",
         reason=note,
         prepare=prepare,
-    )
-
-
-def _items_of(case: Case):
-    from criteria.models import CriterionItem
-
-    return CriterionItem.objects.filter(criterion__criteria_set_id=case.criteria_set_id).select_related(
-        "criterion"
     )
 
 
