@@ -19,8 +19,12 @@ def _text(pdf: bytes) -> str:
 def test_document_header_renders_in_vietnamese_with_diacritics():
     pdf = render_pdf(
         "documents/base_document.html",
-        {"issuer_parent": "UBND tỉnh Bắc Ninh", "issuer": "UBND xã Đông Đa Sơn", "number": "12/QĐ-UBND",
-         "place_date": "Đông Đa Sơn, ngày 20 tháng 11 năm 2026"},
+        {
+            "issuer_parent": "UBND tỉnh Bắc Ninh",
+            "issuer": "UBND xã Đông Đa Sơn",
+            "number": "12/QĐ-UBND",
+            "place_date": "Đông Đa Sơn, ngày 20 tháng 11 năm 2026",
+        },
     )
     assert pdf.startswith(b"%PDF-")
     text = _text(pdf)
