@@ -548,7 +548,12 @@ class _FlowRows:
         Task.objects.bulk_create([t for t, _case, _due in tasks], batch_size=BATCH)
         adapt = connection.ops.adapt_datetimefield_value
         _insert_children(
-            CaseTask, ["task_ptr", "due_at", "case"], [(t.pk, adapt(due), c.pk) for t, c, due in tasks]
+            CaseTask,
+            ["task_ptr", "due_at", "case", "step", "queued"],
+            [
+                (t.pk, adapt(due), c.pk, t.flow_task.rsplit(".", 1)[-1], t.status == STATUS.NEW)
+                for t, c, due in tasks
+            ],
         )
 
     def _task(self, process: Process, step: str, permission_obj: dict, *, status: str, created) -> Task:

@@ -457,7 +457,8 @@ def complete_step_service(
     """perform_step through the workflow service on generated open cases: per step (collect, score, review,
     decide, audit) `per_step` cases picked at random in the province (after `warmup` rounds), interleaved,
     each by the role user of the case's unit with the actor's grants forgotten (a fresh request). Untimed:
-    picking the steps, evidence rows for the collect cases. Timed: only the perform_step calls."""
+    picking the steps, evidence rows for the collect cases. Timed: only the perform_step calls, given the
+    task as the step page gives it."""
     log = log or (lambda _msg: None)
     work = _StepWork(world, per_step + warmup, only_new=False)
     counter = QueryCounter()
@@ -472,7 +473,7 @@ def complete_step_service(
             counter.bucket = step if timed else None
             t0 = time.perf_counter()
             case = wf_services.perform_step(
-                task.case, step=step, outcome=work.OUTCOME[step], actor=actor, **work.kwargs(step)
+                task.case, step=step, outcome=work.OUTCOME[step], actor=actor, task=task, **work.kwargs(step)
             )
             dt = time.perf_counter() - t0
             counter.bucket = None

@@ -89,17 +89,16 @@ class AdministrativeUnit(models.Model):
         return [by_code[c] for c in reversed(codes) if c in by_code]
 
     def audit_unit(self):
-        """Who audits a commune's decisions: the nearest ancestor above the commune (district or province)."""
-        commune = (
-            self
-            if self.level == UnitLevel.COMMUNE
-            else next((u for u in self.ancestors() if u.level == UnitLevel.COMMUNE), None)
-        )
-        if commune is None:
-            return None
-        return next(
-            (u for u in commune.ancestors() if u.level in (UnitLevel.DISTRICT, UnitLevel.PROVINCE)), None
-        )
+        """Who audits a commune's decisions: the nearest ancestor above the commune (district or province).
+
+        One query: the ancestors of a village include its commune and everything above it."""
+        ancestors = self.ancestors()
+        if self.level != UnitLevel.COMMUNE:
+            at = next((i for i, u in enumerate(ancestors) if u.level == UnitLevel.COMMUNE), None)
+            if at is None:
+                return None
+            ancestors = ancestors[at + 1 :]
+        return next((u for u in ancestors if u.level in (UnitLevel.DISTRICT, UnitLevel.PROVINCE)), None)
 
 
 class UnitSuccession(models.Model):

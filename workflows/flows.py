@@ -1,5 +1,8 @@
 """The recognition flow: viewflow records who must act next; `Case.state` decides where the flow goes."""
 
+from contextlib import contextmanager
+
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
@@ -40,6 +43,41 @@ def _state_is(state):
     return condition
 
 
+class CaseRoute(flow.Switch):
+    """The Switch that sends a case to the step its state waits for, evaluated when the next task is created.
+
+    viewflow's Switch persists a task row of its own (insert, previous link, savepoint, update: six
+    statements per completed step) only to record a decision that `Case.state` already records. This one
+    creates the chosen node's task directly, linked to the task that finished; the graph (and the chart) keep
+    the gateway and its branches, which stay declared once, below.
+    """
+
+    def _create(self, prev_activation, token, data=None, seed=None):
+        for node, condition in self._branches:
+            if condition is None or condition(prev_activation):
+                return node._create(prev_activation, token, data=data, seed=seed)
+        # unreachable while the gateway ends with Default()
+        raise AssertionError(f"{self.name}: no branch for {prev_activation.process}")
+
+
+class ProcessRowLock(lock.SelectForUpdateLock):
+    """`SELECT … FOR UPDATE` on the process row, waiting for the holder instead of NOWAIT and retrying.
+
+    viewflow's `select_for_update_lock` takes the lock with NOWAIT inside a savepoint and retries up to five
+    times with back-off, then fails with FlowLockFailed (a 500). Our flow locks are held for one step's few
+    milliseconds and always taken before the case row (process, then case), so waiting is both cheaper (no
+    savepoint: two statements less per step) and kinder (no failure under a burst of clicks); a lock cycle
+    would still be broken by PostgreSQL's deadlock detector. On SQLite, `FOR UPDATE` is a no-op and the
+    IMMEDIATE transaction serialises writers.
+    """
+
+    @contextmanager
+    def __call__(self, flow_class, process_pk):
+        with transaction.atomic(savepoint=False):
+            flow_class.process_class._default_manager.filter(pk=process_pk).select_for_update().exists()
+            yield
+
+
 def _step_view(request, *args, **kwargs):
     """Steps are completed through workflows.views (which call workflows.services), not viewflow's views."""
     from django.http import Http404
@@ -50,14 +88,14 @@ def _step_view(request, *args, **kwargs):
 class RecognitionFlow(flow.Flow):
     process_class = CaseProcess
     task_class = CaseTask
-    lock_impl = lock.select_for_update_lock
+    lock_impl = ProcessRowLock()
     process_title = _("Recognition case")
     process_description = _("Nomination, evidence, scoring, village review, commune decision and audit.")
 
     start = flow.StartHandle(this.start_process).Next(this.route)
 
     route = (
-        flow.Switch()
+        CaseRoute()
         .Case(this.collect, _state_is(CaseState.NOMINATED))
         .Case(this.score, _state_is(CaseState.EVIDENCE_COLLECTED))
         .Case(this.review, _state_is(CaseState.SCORED))

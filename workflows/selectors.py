@@ -12,7 +12,6 @@ from registry.models import UnitLevel
 from registry.selectors import grants_for, path_q, scope_paths
 from registry.text import fold
 
-from .flows import RecognitionFlow
 from .models import CaseTask
 
 # The flow's human steps and the case action each one stands for.
@@ -63,7 +62,7 @@ def queue_q(user) -> Q:
             level: _covering({g.unit_path for g in grants if g.role in roles_for(action, level)})
             for level in CASE_LEVELS
         }
-        step_q = Q(flow_task=getattr(RecognitionFlow, step))
+        step_q = Q(step=step)
         if by_level[UnitLevel.VILLAGE] == by_level[UnitLevel.COMMUNE]:
             if by_level[UnitLevel.VILLAGE]:
                 q |= step_q & path_q(by_level[UnitLevel.VILLAGE], field="case__unit_path")
@@ -80,7 +79,7 @@ def _filtered(qs: QuerySet[CaseTask], f: TaskFilters) -> QuerySet[CaseTask]:
             Q(case__reference__icontains=f.q.strip()) | Q(case__subject__name_folded__contains=fold(f.q))
         )
     if f.step in STEP_ACTIONS:
-        qs = qs.filter(flow_task=getattr(RecognitionFlow, f.step))
+        qs = qs.filter(step=f.step)
     if f.title:
         qs = qs.filter(case__title_type__code=f.title)
     if f.state:
@@ -114,8 +113,8 @@ def inbox_for(user, filters: TaskFilters = TaskFilters()) -> QuerySet[CaseTask]:
 
 
 def queue_for(user, filters: TaskFilters = TaskFilters()) -> QuerySet[CaseTask]:
-    """Unclaimed steps the user may take."""
-    return _filtered(_tasks().filter(status=STATUS.NEW).filter(queue_q(user)), filters)
+    """Unclaimed steps the user may take (the partial index on queued steps serves step and due order)."""
+    return _filtered(_tasks().filter(queued=True).filter(queue_q(user)), filters)
 
 
 def archive_for(user, filters: TaskFilters = TaskFilters()) -> QuerySet[CaseTask]:

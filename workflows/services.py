@@ -15,7 +15,7 @@ from cases.permissions import can_nominate
 from registry.households import create_household
 
 from .flows import RecognitionFlow
-from .models import CaseProcess, CaseTask
+from .models import CaseTask
 
 OPEN_TASK_STATES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
@@ -88,9 +88,9 @@ def step_closed(case: Case, step: str) -> InvalidTransition:
 
 
 def _locked_task(pk: int) -> CaseTask:
-    """Re-read a task under the flow lock, with its process as a CaseProcess (gateways read process.case)."""
-    task = CaseTask.objects.select_related("case__unit", "owner").get(pk=pk)
-    task.process = CaseProcess.objects.get(pk=task.process_id)
+    """Re-read a task under the flow lock, with its case, owner and process as a CaseProcess, in one query."""
+    task = CaseTask.objects.select_related("case__unit", "owner", "process__caseprocess").get(pk=pk)
+    task.process = task.process.coerced  # the joined CaseProcess; gateways read process.case
     task.process.case = task.case
     return task
 
@@ -137,28 +137,30 @@ def perform_step(
     if service is None:
         raise InvalidTransition(_("This step cannot end that way."))
     with transaction.atomic():
-        current = open_task(case, step)
-        if current is None or (task is not None and current.pk != task.pk):
-            raise step_closed(case, step)
-        task = current
+        if task is None:
+            task = open_task(case, step)
+            if task is None:
+                raise step_closed(case, step)
         with RecognitionFlow.lock(task.process_id):
             task = _locked_task(task.pk)
-            if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
+            if (
+                task.case_id != case.pk
+                or task.flow_task.name != step
+                or task.status not in (STATUS.NEW, STATUS.ASSIGNED)
+            ):
                 raise step_closed(case, step)
-            activation = task.flow_task.activation_class(task)
             if outcome in SIDE_OUTCOMES:
-                if task.status == STATUS.NEW:
-                    activation.assign(actor)
-                elif task.owner_id != actor.pk:
-                    activation.reassign(actor)
+                pass  # the case service checks that the actor may withdraw
             elif task.status == STATUS.NEW:
                 if not task.flow_task.can_assign(actor, task):
                     raise PermissionDenied(_("You cannot take this step."))
-                activation.assign(actor)
             elif task.owner_id != actor.pk:
                 raise PermissionDenied(
                     _("This step is assigned to %(user)s.") % {"user": task.owner.get_username()}
                 )
+            # Take the step: owner and status reach the database with the completion, in one UPDATE.
+            task.owner, task.status = actor, STATUS.ASSIGNED
+            activation = task.flow_task.activation_class(task)
             activation.start(None)
             updated = service(task.case, actor=actor, **kwargs)
             process = activation.process
