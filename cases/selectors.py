@@ -18,7 +18,7 @@ def visible_cases(user) -> QuerySet[Case]:
         return Case.objects.none()
     if user.is_superuser:
         return Case.objects.all()
-    return Case.objects.filter(path_q(scope_paths(user), field="unit_path"))
+    return Case.objects.filter(path_q(scope_paths(user), field="unit_path", unit_field="unit"))
 
 
 def cases_for(

@@ -46,10 +46,23 @@ def scope_paths(user, roles=None) -> list[str]:
     return [p for i, p in enumerate(paths) if not any(p.startswith(q) for q in paths[:i])]
 
 
-def path_q(paths: list[str], field: str = "path") -> Q:
-    """A Q matching rows whose `field` lies in any of the subtrees; matches nothing for no paths."""
+# Above this many subtrees, rows are matched by their unit's membership in the units under the paths.
+MANY_PATHS = 8
+
+
+def path_q(paths: list[str], field: str = "path", *, unit_field: str | None = None) -> Q:
+    """A Q matching rows whose `field` (a materialised unit path) lies in any of the subtrees; matches
+    nothing for no paths.
+
+    A few subtrees become prefix matches, which the path indexes serve. With `unit_field` (the row's unit
+    foreign key) and more than MANY_PATHS subtrees — a user with grants on hundreds of villages — the row's
+    unit must be one of the units under the paths instead: PostgreSQL tests the prefixes once per unit in a
+    hashed subquery rather than once per row (a 200-village queue: one hash probe instead of 200 LIKEs).
+    """
     if not paths:
         return Q(pk__in=[])
+    if unit_field is not None and len(paths) > MANY_PATHS:
+        return Q(**{f"{unit_field}__in": AdministrativeUnit.objects.filter(path_q(paths)).values("pk")})
     q = Q()
     for p in paths:
         q |= Q(**{f"{field}__startswith": p})

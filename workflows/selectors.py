@@ -37,10 +37,11 @@ class TaskFilters:
     order: str = "due"  # "due" | "created"
 
 
+_RELATED = ("case__subject", "case__unit", "case__title_type", "owner")
+
+
 def _tasks() -> QuerySet[CaseTask]:
-    return CaseTask.objects.filter(flow_task_type="HUMAN").select_related(
-        "case__subject", "case__unit", "case__title_type", "owner"
-    )
+    return CaseTask.objects.filter(flow_task_type="HUMAN").select_related(*_RELATED)
 
 
 def _covering(paths: set[str]) -> list[str]:
@@ -65,11 +66,17 @@ def queue_q(user) -> Q:
         step_q = Q(step=step)
         if by_level[UnitLevel.VILLAGE] == by_level[UnitLevel.COMMUNE]:
             if by_level[UnitLevel.VILLAGE]:
-                q |= step_q & path_q(by_level[UnitLevel.VILLAGE], field="case__unit_path")
+                q |= step_q & path_q(
+                    by_level[UnitLevel.VILLAGE], field="case__unit_path", unit_field="case__unit"
+                )
             continue
         for level, paths in by_level.items():
             if paths:
-                q |= step_q & Q(case__unit__level=level) & path_q(paths, field="case__unit_path")
+                q |= (
+                    step_q
+                    & Q(case__unit__level=level)
+                    & path_q(paths, field="case__unit_path", unit_field="case__unit")
+                )
     return q
 
 
@@ -104,7 +111,11 @@ def _own_tasks(user) -> QuerySet[CaseTask]:
     A role that has ended takes its unit's cases off the user's inbox and archive, as off every other list.
     """
     qs = _tasks().filter(owner=user)
-    return qs if user.is_superuser else qs.filter(path_q(scope_paths(user), field="case__unit_path"))
+    return (
+        qs
+        if user.is_superuser
+        else qs.filter(path_q(scope_paths(user), field="case__unit_path", unit_field="case__unit"))
+    )
 
 
 def inbox_for(user, filters: TaskFilters = TaskFilters()) -> QuerySet[CaseTask]:
@@ -114,7 +125,8 @@ def inbox_for(user, filters: TaskFilters = TaskFilters()) -> QuerySet[CaseTask]:
 
 def queue_for(user, filters: TaskFilters = TaskFilters()) -> QuerySet[CaseTask]:
     """Unclaimed steps the user may take (the partial index on queued steps serves step and due order)."""
-    return _filtered(_tasks().filter(queued=True).filter(queue_q(user)), filters)
+    queued = CaseTask.objects.filter(queued=True).select_related(*_RELATED)  # queued steps are human steps
+    return _filtered(queued.filter(queue_q(user)), filters)
 
 
 def archive_for(user, filters: TaskFilters = TaskFilters()) -> QuerySet[CaseTask]:
