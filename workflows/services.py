@@ -88,8 +88,8 @@ def step_closed(case: Case, step: str) -> InvalidTransition:
 
 
 def _locked_task(pk: int) -> CaseTask:
-    """Re-read a task under the flow lock, with its case, owner and process as a CaseProcess, in one query."""
-    task = CaseTask.objects.select_related("case__unit", "owner", "process__caseprocess").get(pk=pk)
+    """Re-read a task under the flow lock, with its case and its process as a CaseProcess, in one query."""
+    task = CaseTask.objects.select_related("case__unit", "process__caseprocess").get(pk=pk)
     task.process = task.process.coerced  # the joined CaseProcess; gateways read process.case
     task.process.case = task.case
     return task
