@@ -528,7 +528,7 @@ class _FlowRows:
                 task.owner = owners["collect"] if withdrawn else owners[step]
                 task.started = finished
                 task.finished = finished
-                tasks.append((task, case, due_for(step, created)))
+                tasks.append((task, case, due_for(step, start=created)))
                 self.done_tasks += 1
             step = STEP_OF_STATE.get(case.state)
             if step is None:
@@ -549,9 +549,9 @@ class _FlowRows:
         adapt = connection.ops.adapt_datetimefield_value
         _insert_children(
             CaseTask,
-            ["task_ptr", "due_at", "case", "step", "queued"],
+            ["task_ptr", "due_at", "case", "step", "queued", "pause_reason"],
             [
-                (t.pk, adapt(due), c.pk, t.flow_task.rsplit(".", 1)[-1], t.status == STATUS.NEW)
+                (t.pk, adapt(due), c.pk, t.flow_task.rsplit(".", 1)[-1], t.status == STATUS.NEW, "")
                 for t, c, due in tasks
             ],
         )

@@ -18,6 +18,7 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "audit": frozenset({R.AUDITOR}),
     "revoke": frozenset({R.AUDITOR}),
     "withdraw": frozenset({R.VILLAGE_OFFICER, R.COMMUNE_OFFICER}),
+    "supervise": frozenset({R.SUPERVISOR}),
 }
 
 

@@ -13,4 +13,4 @@ class WorkflowsConfig(AppConfig):
 
         case_panels.register("workflows/panel_work.html", work_panel, order=10)
 
-        from . import receivers  # noqa: F401  (connects the registry signal listeners)
+        from . import receivers, workdays  # noqa: F401  (connect the signal listeners)

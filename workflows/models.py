@@ -8,8 +8,6 @@ from viewflow.workflow.status import STATUS
 
 from cases.models import Case
 
-from .deadlines import due_for
-
 
 class CaseProcess(Process):
     """One recognition process per case; a real one-to-one so task lists can join case fields in SQL."""
@@ -38,6 +36,8 @@ class CaseTask(Task):
     # node name (fixed at creation) and whether the step waits unclaimed in the queue (status NEW).
     step = models.CharField(_("step"), max_length=32, blank=True, editable=False)
     queued = models.BooleanField(_("waiting in the queue"), default=False, editable=False)
+    paused_at = models.DateTimeField(_("deadline paused at"), null=True, blank=True)
+    pause_reason = models.TextField(_("reason for the pause"), blank=True)
 
     class Meta:
         verbose_name = _("recognition step")
@@ -61,7 +61,11 @@ class CaseTask(Task):
         if self._state.adding:
             self.step = self.flow_task.name if human and self.flow_task else ""
             if self.due_at is None and human:
-                self.due_at = due_for(self.flow_task.name)
+                from .deadlines import due_for
+
+                case = getattr(self.process, "case", None)
+                title_type_id = case.title_type_id if case is not None else None
+                self.due_at = due_for(self.flow_task.name, title_type_id)
         update_fields = kwargs.get("update_fields")
         if not self._state.adding and update_fields is None:
             # viewflow saves tasks whole on every status change; the case and due time never change that way,
@@ -81,3 +85,55 @@ class CaseTask(Task):
 
 _PROCESS_FIELDS = [f.name for f in Process._meta.concrete_fields if not f.primary_key]
 _TASK_FIELDS = [f.name for f in Task._meta.concrete_fields if not f.primary_key]
+
+
+STEP_CHOICES = [
+    ("collect", _("Collect evidence")),
+    ("score", _("Score")),
+    ("review", _("Village review")),
+    ("decide", _("Commune decision")),
+    ("audit", _("Audit")),
+]
+
+
+class StepDeadline(models.Model):
+    """How many working days a step of a title type may take, and how early it shows as at risk."""
+
+    title_type = models.ForeignKey(
+        "criteria.TitleType", verbose_name=_("title type"), on_delete=models.CASCADE, related_name="+"
+    )
+    step = models.CharField(_("step"), max_length=32, choices=STEP_CHOICES)
+    working_days = models.PositiveSmallIntegerField(_("working days"))
+    warning_days = models.PositiveSmallIntegerField(
+        _("warning window (working days)"),
+        default=2,
+        help_text=_("The step shows as at risk this many working days before it is due."),
+    )
+
+    class Meta:
+        verbose_name = _("step deadline")
+        verbose_name_plural = _("step deadlines")
+        ordering = ["title_type", "step"]
+        constraints = [models.UniqueConstraint(fields=["title_type", "step"], name="wf_step_deadline_unique")]
+
+    def __str__(self):
+        return f"{self.title_type} · {self.get_step_display()}: {self.working_days}"
+
+
+class CalendarDay(models.Model):
+    """A day the administrator adds to the public-holiday calendar: an extra day off, or a working day
+    (a Saturday worked in exchange for a bridge holiday)."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_working_day = models.BooleanField(
+        _("working day"), default=False, help_text=_("Ticked: a working day; unticked: a day off.")
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["-date"]
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y}"
