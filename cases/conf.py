@@ -6,6 +6,10 @@ DEFAULTS = {
     "EVIDENCE_MAX_BYTES": 10 * 1024 * 1024,
     "EVIDENCE_CONTENT_TYPES": ["application/pdf", "image/jpeg", "image/png"],
     "CASE_LIST_PAGE_SIZE": 25,
+    # deadlines: working days after the due day before a step is escalated to the supervisor, and calendar
+    # days without any change after which an open step counts as stalled
+    "ESCALATION_GRACE_DAYS": 2,
+    "STALLED_AFTER_DAYS": 30,
 }
 
 

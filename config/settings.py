@@ -181,6 +181,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "audit.tasks.verify_audit_log",
         "schedule": crontab(hour=2, minute=30),
     },
+    "workflows-deadline-sweep": {
+        "task": "workflows.tasks.sweep_deadlines",
+        # state-based and idempotent: a missed run is caught up by the next one
+        "schedule": env.float("DEADLINE_SWEEP_SECONDS", default=60.0),
+    },
     "audit-daily-checkpoint": {
         "task": "audit.tasks.make_daily_checkpoint",
         "schedule": 3600.0,  # idempotent per day: the first run after midnight writes it

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from viewflow.workflow.status import STATUS
 
 from audit.services import record_event
+from cases.conf import setting
 from cases.permissions import can
 
 from . import workdays
@@ -52,11 +53,32 @@ def due_for(
     step: str, title_type_id: int | None = None, start: datetime.datetime | None = None
 ) -> datetime.datetime | None:
     """The due time of a step opened at `start` (now): the end of its n-th working day after that day."""
+    return schedule(step, title_type_id, start)[0]
+
+
+def schedule(step: str, title_type_id: int | None = None, start: datetime.datetime | None = None):
+    """(due_at, remind_at, escalate_at) of a step opened at `start`; all None for steps without a deadline.
+
+    The reminder goes out on the first day inside the warning window; the escalation once the grace period
+    (working days after the due day, settings RECOGNITION["ESCALATION_GRACE_DAYS"]) is over.
+    """
     rule = policy(step, title_type_id)
     if rule is None:
-        return None
+        return None, None, None
     start_day = timezone.localtime(start or timezone.now()).date()
-    return end_of(workdays.calendar().add(start_day, rule[0]))
+    due_day = workdays.calendar().add(start_day, rule[0])
+    return _around(due_day, rule[1])
+
+
+def _around(due_day: datetime.date, warning: int):
+    calendar = workdays.calendar()
+    remind_day = calendar.add(due_day, -warning) + datetime.timedelta(days=1)
+    grace = setting("ESCALATION_GRACE_DAYS")
+    return end_of(due_day), start_of(remind_day), end_of(calendar.add(due_day, grace))
+
+
+def start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def deadline_state(task, now: datetime.datetime | None = None) -> str:
@@ -124,9 +146,12 @@ def resume_clock(task, *, actor):
     today = timezone.localdate()
     shift = calendar.between(paused_day, today)
     before = task.due_at
-    task.due_at = end_of(calendar.add(timezone.localtime(before).date(), shift))
+    rule = policy(task.step, task.case.title_type_id)
+    warning = rule[1] if rule else DEFAULT_WARNING_DAYS
+    due_day = calendar.add(timezone.localtime(before).date(), shift)
+    task.due_at, task.remind_at, task.escalate_at = _around(due_day, warning)
     task.paused_at, task.pause_reason = None, ""
-    task.save(update_fields=["due_at", "paused_at", "pause_reason"])
+    task.save(update_fields=["due_at", "remind_at", "escalate_at", "paused_at", "pause_reason"])
     record_event(
         task.case.stream,
         "deadline.resumed",

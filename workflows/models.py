@@ -38,6 +38,10 @@ class CaseTask(Task):
     queued = models.BooleanField(_("waiting in the queue"), default=False, editable=False)
     paused_at = models.DateTimeField(_("deadline paused at"), null=True, blank=True)
     pause_reason = models.TextField(_("reason for the pause"), blank=True)
+    # When the sweep reminds the assignee (the first day inside the warning window) and escalates to the
+    # supervisor (after the grace period); computed with due_at, moved with it by a pause.
+    remind_at = models.DateTimeField(_("reminder from"), null=True, blank=True, editable=False)
+    escalate_at = models.DateTimeField(_("escalation from"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("recognition step")
@@ -61,11 +65,11 @@ class CaseTask(Task):
         if self._state.adding:
             self.step = self.flow_task.name if human and self.flow_task else ""
             if self.due_at is None and human:
-                from .deadlines import due_for
+                from .deadlines import schedule
 
                 case = getattr(self.process, "case", None)
                 title_type_id = case.title_type_id if case is not None else None
-                self.due_at = due_for(self.flow_task.name, title_type_id)
+                self.due_at, self.remind_at, self.escalate_at = schedule(self.flow_task.name, title_type_id)
         update_fields = kwargs.get("update_fields")
         if not self._state.adding and update_fields is None:
             # viewflow saves tasks whole on every status change; the case and due time never change that way,
@@ -137,3 +141,29 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date:%d/%m/%Y}"
+
+
+class StepEffect(models.Model):
+    """One deadline effect (reminder, escalation, stall) delivered for a step: the row is the claim, so each
+    happens once per (step, kind) however many sweeps run, crash or overlap."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("reminder")
+        ESCALATION = "escalation", _("escalation")
+        STALLED = "stalled", _("stalled")
+
+    task = models.ForeignKey(
+        CaseTask, verbose_name=_("step"), on_delete=models.CASCADE, related_name="effects"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    sweep = models.UUIDField(_("sweep"), editable=False)
+
+    class Meta:
+        verbose_name = _("deadline effect")
+        verbose_name_plural = _("deadline effects")
+        constraints = [models.UniqueConstraint(fields=["task", "kind"], name="wf_step_effect_once")]
+        indexes = [models.Index(fields=["sweep"], name="wf_step_effect_sweep_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.task_id}"
