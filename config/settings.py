@@ -79,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "workflows.context_processors.navigation",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -153,6 +154,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="hoctap@localhost")
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")  # links in e-mails
 
 # --- celery -----------------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
@@ -185,6 +187,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workflows.tasks.sweep_deadlines",
         # state-based and idempotent: a missed run is caught up by the next one
         "schedule": env.float("DEADLINE_SWEEP_SECONDS", default=60.0),
+    },
+    "notifications-daily-digest": {
+        "task": "notifications.tasks.send_daily_digests",
+        "schedule": crontab(hour=7, minute=0),
     },
     "audit-daily-checkpoint": {
         "task": "audit.tasks.make_daily_checkpoint",

@@ -29,3 +29,20 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class EmailMute(models.Model):
+    """A user who does not want e-mail for one kind of notification (the in-app one still arrives)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="email_mutes"
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+
+    class Meta:
+        verbose_name = _("muted e-mail")
+        verbose_name_plural = _("muted e-mails")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notif_email_mute_once")]
+
+    def __str__(self):
+        return f"{self.user} · {self.kind}"

@@ -1,16 +1,21 @@
 """Delivering notifications: in-app rows, then e-mail, each at most once per dedupe key."""
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from .models import Notification
+from . import kinds
+from .models import EmailMute, Notification
 
 
 def notify(user, *, kind: str, dedupe_key: str, context: dict, url: str = "") -> Notification | None:
-    """Create the user's notification from the kind's templates unless this key was delivered already."""
+    """Create the user's notification from the kind's templates unless this key was delivered already.
+
+    E-mail follows on commit, unless the user muted the kind or the kind waits for the daily digest.
+    """
     with translation.override(settings.LANGUAGE_CODE):
         title = render_to_string(f"notifications/{kind}_title.txt", context).strip()
         body = render_to_string(f"notifications/{kind}_body.txt", context).strip()
@@ -20,9 +25,24 @@ def notify(user, *, kind: str, dedupe_key: str, context: dict, url: str = "") ->
     )
     if not created:
         return None
-    if user.email:
+    if user.email and not kinds.is_digest(kind) and not is_muted(user, kind):
         transaction.on_commit(lambda: send_email(notification.pk))
     return notification
+
+
+def is_muted(user, kind: str) -> bool:
+    return EmailMute.objects.filter(user=user, kind=kind).exists()
+
+
+def _mail(user, subject: str, items: list[Notification]) -> None:
+    """One e-mail, plain text and HTML, listing the notifications with links to the site."""
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"user": user, "subject": subject, "items": items, "site_url": settings.SITE_URL}
+        text = render_to_string("notifications/email.txt", context)
+        html = render_to_string("notifications/email.html", context)
+    message = EmailMultiAlternatives(subject, text, None, [user.email])
+    message.attach_alternative(html, "text/html")
+    message.send()
 
 
 def send_email(notification_id: int) -> bool:
@@ -31,10 +51,35 @@ def send_email(notification_id: int) -> bool:
         notification = Notification.objects.select_for_update().select_related("user").get(pk=notification_id)
         if notification.emailed_at is not None:
             return False
-        send_mail(notification.title, notification.body, None, [notification.user.email])
+        _mail(notification.user, notification.title, [notification])
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])
     return True
+
+
+def send_digest(user) -> int:
+    """Mail the user, in one message, the digest-kind notifications not mailed yet; returns how many.
+
+    The rows are locked and marked in the same transaction as the sending, so two digests never repeat one.
+    """
+    digest_kinds = [code for code, kind in kinds.KINDS.items() if kind.digest]
+    muted = set(EmailMute.objects.filter(user=user).values_list("kind", flat=True))
+    wanted = [k for k in digest_kinds if k not in muted]
+    if not user.email or not wanted:
+        return 0
+    with transaction.atomic():
+        items = list(
+            Notification.objects.select_for_update()
+            .filter(user=user, kind__in=wanted, emailed_at__isnull=True)
+            .order_by("created_at", "pk")
+        )
+        if not items:
+            return 0
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("Daily summary: %(n)d items need your attention") % {"n": len(items)}
+        _mail(user, subject, items)
+        Notification.objects.filter(pk__in=[n.pk for n in items]).update(emailed_at=timezone.now())
+    return len(items)
 
 
 def mark_read(notification: Notification, *, actor) -> Notification:
@@ -44,3 +89,14 @@ def mark_read(notification: Notification, *, actor) -> Notification:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
     return notification
+
+
+def mark_all_read(actor) -> int:
+    return Notification.objects.filter(user=actor, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def set_muted(user, kind: str, muted: bool) -> None:
+    if muted:
+        EmailMute.objects.get_or_create(user=user, kind=kind)
+    else:
+        EmailMute.objects.filter(user=user, kind=kind).delete()

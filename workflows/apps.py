@@ -13,4 +13,10 @@ class WorkflowsConfig(AppConfig):
 
         case_panels.register("workflows/panel_work.html", work_panel, order=10)
 
+        from notifications import kinds
+
         from . import receivers, workdays  # noqa: F401  (connect the signal listeners)
+
+        kinds.register("deadline_reminder", _("Steps due soon"))
+        kinds.register("deadline_escalation", _("Overdue steps in my units"), digest=True)
+        kinds.register("deadline_stalled", _("Stalled steps in my units"), digest=True)

@@ -1,0 +1,18 @@
+"""Celery entry points of notifications."""
+
+from celery import shared_task
+from django.contrib.auth import get_user_model
+
+from . import kinds
+from .models import Notification
+from .services import send_digest
+
+
+@shared_task(ignore_result=True)
+def send_daily_digests() -> int:
+    """One e-mail per user with unmailed digest-kind notifications (beat: every morning)."""
+    digest_kinds = [code for code, kind in kinds.KINDS.items() if kind.digest]
+    users = get_user_model().objects.filter(
+        pk__in=Notification.objects.filter(kind__in=digest_kinds, emailed_at__isnull=True).values("user")
+    )
+    return sum(send_digest(user) for user in users)
