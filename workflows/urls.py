@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import nominate_views, step_views, views
+from . import nominate_views, step_views, supervision_views, views
 
 app_name = "workflows"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("rut-ho-so/<int:case_pk>/", views.withdraw, name="withdraw"),
     *step_views.urlpatterns,
     *nominate_views.urlpatterns,
+    *supervision_views.urlpatterns,
 ]

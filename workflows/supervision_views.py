@@ -1,0 +1,176 @@
+"""The supervisor workspace: the subtree at a glance, stalled steps, workload per officer, reassignment."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from cases.exceptions import CaseActionError
+from cases.models import CaseState
+from cases.pagination import CappedPaginator
+from cases.permissions import ACTION_ROLES
+from registry.models import RoleAssignment
+
+from . import supervision
+from .deadlines import STATE_LABELS, deadline_state
+from .reassign import reassign_tasks
+from .selectors import STEP_ACTIONS
+
+PAGE_SIZE = 25
+
+
+def _root(request):
+    if not supervision.supervised_paths(request.user):
+        raise PermissionDenied(_("This workspace is for supervisors."))
+    return supervision.unit_for(request.user, request.GET.get("unit"))
+
+
+def _year(request) -> int | None:
+    raw = request.GET.get("year", "")
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else None
+
+
+def _ancestry(user, unit):
+    """The breadcrumb from the supervisor's granted unit down to `unit`."""
+    roots = set(supervision.supervised_paths(user))
+    chain = [unit]
+    while chain[-1].path not in roots and chain[-1].parent_id:
+        chain.append(chain[-1].parent)
+    return list(reversed(chain))
+
+
+@login_required
+def overview(request):
+    root = _root(request)
+    year = _year(request) or timezone.localdate().year
+    rows = supervision.overview(root, year)
+    return render(
+        request,
+        "workflows/supervise_overview.html",
+        {
+            "root": root,
+            "year": year,
+            "rows": rows,
+            "total": supervision.totals(rows),
+            "states": CaseState.choices,
+            "crumbs": _ancestry(request.user, root),
+            "roots": supervision.supervised_roots(request.user),
+        },
+    )
+
+
+@login_required
+def stalled(request):
+    root = _root(request)
+    page = CappedPaginator(supervision.stalled_steps(root), PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "workflows/supervise_stalled.html",
+        {
+            "root": root,
+            "page_obj": page,
+            "paginator": page.paginator,
+            "is_paginated": page.has_other_pages(),
+            "query_string": params.urlencode(),
+        },
+    )
+
+
+@login_required
+def workload(request):
+    root = _root(request)
+    return render(
+        request,
+        "workflows/supervise_workload.html",
+        {"root": root, "rows": supervision.workload(root), "unclaimed": supervision.unclaimed(root)},
+    )
+
+
+def _candidates(root):
+    """Users who hold a step role on this unit, above it or below it: whom steps may be given to."""
+    step_roles = {role for action in STEP_ACTIONS.values() for role in ACTION_ROLES[action]}
+    codes = root.path.strip("/").split("/")
+    return (
+        get_user_model()
+        .objects.filter(
+            pk__in=RoleAssignment.objects.active()
+            .filter(role__in=step_roles)
+            .filter(unit__path__startswith=root.path)
+            .values("user")
+            .union(
+                RoleAssignment.objects.active()
+                .filter(role__in=step_roles, unit__code__in=codes)
+                .values("user")
+            )
+        )
+        .order_by("username")
+    )
+
+
+@login_required
+def officer_steps(request, user_pk: int):
+    root = _root(request)
+    officer = get_object_or_404(get_user_model(), pk=user_pk)
+    tasks = list(
+        supervision.open_tasks_under(root)
+        .filter(owner=officer)
+        .select_related("case__subject", "case__unit")
+        .order_by("due_at", "pk")[:200]
+    )
+    candidates = list(_candidates(root).exclude(pk=officer.pk))
+    errors, selected = [], []
+    if request.method == "POST":
+        selected = [int(v) for v in request.POST.getlist("task") if v.isdigit()]
+        target = next((u for u in candidates if str(u.pk) == request.POST.get("to_user", "")), None)
+        allowed = {t.pk for t in tasks}
+        if target is None:
+            errors.append(_("Choose who takes the steps over."))
+        elif not set(selected) <= allowed:
+            errors.append(_("Some of the selected steps are not held by this officer here."))
+        else:
+            try:
+                moved = reassign_tasks(
+                    selected, to_user=target, actor=request.user, reason=request.POST.get("reason", "")
+                )
+            except CaseActionError as exc:
+                errors.append(exc.message)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+            else:
+                messages.success(
+                    request,
+                    ngettext("%(n)d step given to %(user)s.", "%(n)d steps given to %(user)s.", len(moved))
+                    % {"n": len(moved), "user": target.get_username()},
+                )
+                return redirect(f"{reverse('workflows:supervise_workload')}?unit={root.code}")
+    now = timezone.now()
+    return render(
+        request,
+        "workflows/supervise_officer.html",
+        {
+            "root": root,
+            "officer": officer,
+            "rows": [
+                (t, STATE_LABELS.get(deadline_state(t, now), ""), deadline_state(t, now)) for t in tasks
+            ],
+            "candidates": candidates,
+            "errors": errors,
+            "posted": request.POST if request.method == "POST" else None,
+            "selected": set(selected),
+        },
+    )
+
+
+urlpatterns = [
+    path("giam-sat/", overview, name="supervise"),
+    path("giam-sat/ton-dong/", stalled, name="supervise_stalled"),
+    path("giam-sat/can-bo/", workload, name="supervise_workload"),
+    path("giam-sat/can-bo/<int:user_pk>/", officer_steps, name="supervise_officer"),
+]
