@@ -189,6 +189,7 @@ def return_claimed_steps(user, *, unit_path: str, keep, actor, reason: str) -> l
                 "task.returned_to_queue",
                 actor=actor,
                 reason=reason,
+                scope=task.case.unit_path,
                 data={"step": task.flow_task.name, "task": task.pk, "from_user": user.get_username()},
             )
             released.append(task)
