@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "cases",
     # floor 4
     "approvals",
+    "inspection",
     # floor 5
     "workflows",
     # floor 6
@@ -79,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "workflows.context_processors.navigation",
+                "inspection.context_processors.navigation",
             ],
         },
     },
