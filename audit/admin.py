@@ -39,5 +39,13 @@ class StreamHeadAdmin(ReadOnlyAdmin):
 
 @admin.register(VerificationRun)
 class VerificationRunAdmin(ReadOnlyAdmin):
-    list_display = ("started_at", "trigger", "ok", "events_checked", "problem_count", "first_stream", "first_seq")
+    list_display = (
+        "started_at",
+        "trigger",
+        "ok",
+        "events_checked",
+        "problem_count",
+        "first_stream",
+        "first_seq",
+    )
     list_filter = ("ok", "trigger")

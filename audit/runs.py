@@ -32,7 +32,8 @@ def run_verification(*, trigger: str, against: dict | None = None) -> Verificati
         first_stream=first.stream if first else "",
         first_seq=first.seq if first else None,
         problems=[
-            {"stream": p.stream, "seq": p.seq, "kind": p.kind, "message": str(p.message)} for p in result.problems
+            {"stream": p.stream, "seq": p.seq, "kind": p.kind, "message": str(p.message)}
+            for p in result.problems
         ],
     )
     run.result = result  # the full result, for callers that print it

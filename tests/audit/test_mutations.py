@@ -85,12 +85,12 @@ def _changed_value(column: str, row: dict, rng: random.Random, actors):
         data[rng.choice(["i", "note", "total"])] = rng.choice(["0", "Hộ khác", "99.00"])
         return json.dumps(data, ensure_ascii=False)
     if column == "ip":
-        return "10.0.0.%s" % rng.randint(1, 254)
+        return f"10.0.0.{rng.randint(1, 254)}"
     if column == "actor_id":
         others = [a.pk for a in actors if a.pk != row["actor_id"]]
         return rng.choice(others)
     if column in ("hash", "prev_hash"):
-        return "%064x" % rng.getrandbits(256)
+        return f"{rng.getrandbits(256):064x}"
     return row[column] + rng.choice(["x", " ", "1"])
 
 
