@@ -619,7 +619,8 @@ def audit_search(
         page = f"{url}?{query}"
         metrics, _body, per_request = time_page(client, page, warmups=warmups, requests=requests)
         log(
-            f"    {query}: p50 {metrics['p50_ms']} ms, p95 {metrics['p95_ms']} ms, {metrics['queries']} queries"
+            f"    {query}: p50 {metrics['p50_ms']} ms, p95 {metrics['p95_ms']} ms, "
+            f"{metrics['queries']} queries"
         )
         times.append(metrics["p95_ms"])
         counts.extend(per_request)
