@@ -1,5 +1,7 @@
 """Recorded verifications: each run of verify_log is kept, and a failure is announced by a signal."""
 
+import datetime
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,7 +18,7 @@ def run_verification(*, trigger: str, against: dict | None = None) -> Verificati
     against_day = None
     if isinstance(against, dict) and isinstance(against.get("day"), str):
         try:
-            against_day = timezone.datetime.fromisoformat(against["day"]).date()
+            against_day = datetime.date.fromisoformat(against["day"])
         except ValueError:
             against_day = None
     run = VerificationRun.objects.create(

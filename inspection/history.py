@@ -3,8 +3,10 @@
 The case file is rebuilt by folding the events of the case stream in order, so it shows the case exactly as
 the log records it, whatever the tables hold now. Exact from the events: the state, the scores per item, the
 total, level and whether the criteria were met, the decision number and date, the outcome reason, the
-evidence list (added/removed, with SHA-256), and who acted last in which role. Not recorded in the events,
-so not shown: score comments, and who had claimed a step without acting yet (step claims are not audited).
+evidence list (added/removed, with SHA-256), who acted last in which role, and the assignee: who holds the
+open step (claims and releases are audit events; a step completes unclaimed, so after each transition the
+next step is unassigned until claimed). Not recorded in the events, so not shown: score comments; and for
+events written before claims were audited, a claim that was never followed by the claimant's own step.
 """
 
 import copy
@@ -40,6 +42,7 @@ FIELD_LABELS = {
     "decision_date": _("Decision date"),
     "outcome_reason": _("Reason"),
     "acted_by": _("Last acted"),
+    "assignee": _("Assignee"),
     "next_role": _("Must act next"),
 }
 
@@ -60,6 +63,7 @@ class CaseFile:
     outcome_reason: str = ""
     acted_by: str = ""
     acted_role: str = ""
+    assignee: str = ""
 
     @property
     def state_label(self) -> str:
@@ -85,6 +89,7 @@ class CaseFile:
             "decision_date": _display_date(self.decision_date),
             "outcome_reason": self.outcome_reason,
             "acted_by": f"{self.acted_by} ({self.acted_role})" if self.acted_role else self.acted_by,
+            "assignee": self.assignee,
             "next_role": self.next_role,
         }
 
@@ -109,6 +114,11 @@ def apply_event(file: CaseFile, event: AuditEvent) -> CaseFile:
     kind = event.event_type
     if isinstance(data.get("to"), str):
         after.state = data["to"]
+        after.assignee = ""  # the step is done; the next one waits in the queue
+    if kind == "task.claimed":
+        after.assignee = event.actor_name
+    elif kind in ("task.released", "task.returned_to_queue"):
+        after.assignee = ""
     if kind == "case.scored" and isinstance(data.get("after"), dict):
         scored = data["after"]
         after.scores = dict(scored.get("scores") or {})

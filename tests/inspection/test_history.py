@@ -86,3 +86,22 @@ def test_a_returned_case_shows_the_reason_then_the_rescoring(world):
     assert steps[-1].file.outcome_reason == "Thiếu ảnh"
     # the scores of the earlier sheet stay in the file, as they do in the tables
     assert steps[-1].file.scores == steps[-2].file.scores != {}
+
+
+def test_the_assignee_follows_claims_releases_and_completed_steps(world):
+    from tests.workflows.walk import collect, open_case
+    from workflows import services as flow
+
+    case = open_case(world)
+    task = flow.open_task(case)
+    flow.claim_task(task, actor=world.user("officer_a1"))
+    flow.release_task(task, actor=world.user("officer_a1"))
+    flow.claim_task(task, actor=world.user("officer_a1"))
+    collect(world, Case.objects.get(pk=case.pk))
+    steps = replay(case_events(case))
+    by_type = [(s.event.event_type, s.file.assignee) for s in steps]
+    assert ("task.claimed", "officer_a1") in by_type and ("task.released", "") in by_type
+    claimed_last = max(i for i, (t, _) in enumerate(by_type) if t == "task.claimed")
+    assert all(a == "officer_a1" for _, a in by_type[claimed_last:-1])  # evidence added while holding it
+    assert by_type[-1] == ("case.evidence_collected", "")
+    assert steps[-1].file.next_role == "Người chấm điểm"
