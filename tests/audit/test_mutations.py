@@ -178,3 +178,22 @@ def test_random_single_row_tamperings_are_each_detected_and_located(generated_lo
         # every rollback restored the genuine log
         assert verify.verify_log().ok
     assert all(count >= 20 for count in seen.values()), seen
+
+
+@pytest.mark.parametrize(
+    "instant",
+    [
+        datetime.datetime(2026, 1, 1, 0, 0, 0, tzinfo=datetime.UTC),  # no microseconds
+        datetime.datetime(2026, 6, 30, 23, 59, 59, 999999, tzinfo=datetime.UTC),
+        datetime.datetime(2026, 3, 1, 6, 30, 0, 5, tzinfo=datetime.timezone(datetime.timedelta(hours=7))),
+    ],
+)
+def test_instants_read_in_canonical_form_by_the_database_verify(db, instant):
+    """The verifier reads occurred_at as PostgreSQL formats it; that must equal Python's canonical form."""
+    from unittest import mock
+
+    with mock.patch("audit.services.timezone.now", return_value=instant):
+        record_event("case:1", "case.nominated", data={"note": "Hộ"})
+    make_checkpoint(day=datetime.date(2026, 7, 1), cutoff=datetime.datetime(2026, 7, 1, tzinfo=datetime.UTC))
+    result = verify.verify_log()
+    assert result.ok, result.problems
