@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -71,7 +72,9 @@ def search_events(
     if subject:
         qs = qs.filter(stream__in=_subject_streams(user, subject))
     if actor:
-        qs = qs.filter(actor_name__iexact=actor.strip())
+        # through the user row: (actor, occurred_at) is indexed, a case-insensitive name match is not
+        users = get_user_model().objects.filter(username__iexact=actor.strip()).values("pk")
+        qs = qs.filter(actor_id__in=users)
     if event_type:
         qs = qs.filter(event_type=event_type)
     if unit:
