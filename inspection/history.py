@@ -75,6 +75,10 @@ class CaseFile:
         return str(Role(role).label) if role else ""
 
     @property
+    def sorted_scores(self) -> list[tuple[str, Any]]:
+        return sorted(self.scores.items(), key=lambda kv: _code_key(kv[0]))
+
+    @property
     def active_evidence(self) -> list[dict]:
         return [e for e in self.evidence.values() if not e["removed"]]
 
@@ -92,6 +96,11 @@ class CaseFile:
             "assignee": self.assignee,
             "next_role": self.next_role,
         }
+
+
+def _code_key(code: str) -> tuple:
+    """Item codes in reading order: "1.2" before "1.10"."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in str(code).split("."))
 
 
 def _yes_no(value: bool | None) -> str:
@@ -167,7 +176,7 @@ def diff(before: CaseFile, after: CaseFile) -> list[Change]:
             continue  # the actor is shown with every event already
         if old[key] != new[key]:
             changes.append(Change(str(label), old[key], new[key]))
-    for code in sorted(set(before.scores) | set(after.scores)):
+    for code in sorted(set(before.scores) | set(after.scores), key=_code_key):
         a, b = before.scores.get(code), after.scores.get(code)
         if a != b:
             changes.append(Change(str(_("Score %(item)s") % {"item": code}), _score_text(a), _score_text(b)))

@@ -66,6 +66,8 @@ def test_history_page_shows_the_case_as_of_a_chosen_event(client, world, revoked
     as_of = page.split('id="as-of"')[1].split("</section>")[0]
     assert "Xã đã quyết định công nhận" in as_of and "Bị thu hồi" not in as_of
     assert "12/QĐ-UBND" in as_of
+    codes = [c.split("</td>")[0] for c in as_of.split("<tr><td>")[1:]]
+    assert codes[:3] == ["1.1", "1.2", "1.3"] and codes.index("1.3") < codes.index("2.1")  # reading order
     current = client.get(url).content.decode()
     assert "Bị thu hồi công nhận" in current.split('id="current"')[1].split("</section>")[0]
 
