@@ -84,7 +84,8 @@ def _describe(events) -> list[dict]:
                 "role": roles.get(e.actor_role, e.actor_role),
                 "unit": units.get(e.actor_unit, e.actor_unit),
                 "case_id": case_id if case_id in refs else None,
-                "reference": refs.get(case_id, ""),
+                # other streams (a subject's accesses, exports) name their case in the data
+                "reference": refs.get(case_id) or str((e.data or {}).get("case", "")),
             }
         )
     return rows

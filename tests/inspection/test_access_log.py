@@ -29,6 +29,7 @@ def test_inspector_lists_who_accessed_a_subject(client, world, revoked, other_co
     page = client.get(url).content.decode()
     assert page.count("supervisor_a") == 2
     assert "Xem danh sách thành viên hộ" in page and "Tải minh chứng" in page
+    assert f"({revoked.reference})" in page  # the case each access was made through
 
 
 def test_inspector_of_another_commune_cannot_list_the_subject(client, world, revoked, inspector_b):
