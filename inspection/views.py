@@ -227,7 +227,15 @@ def integrity(request):
         for c in page_cases
     ]
     context["log_problem"] = broken.get("")
+    context["first_visible"] = run is not None and _stream_visible(request.user, run.first_stream)
     return render(request, "inspection/integrity.html", context)
+
+
+def _stream_visible(user, stream: str) -> bool:
+    """Whether the user may see which stream broke (checkpoint problems, stream "", concern everyone)."""
+    if not stream or user.is_superuser:
+        return True
+    return selectors.visible_events(user).filter(stream=stream).exists()
 
 
 @require_GET

@@ -108,3 +108,15 @@ def test_verify_audit_command_records_its_run(world, revoked):
 
     call_command("verify_audit")
     assert VerificationRun.objects.get().trigger == VerificationRun.Trigger.COMMAND
+
+
+def test_a_commune_inspector_sees_the_failure_but_not_which_stream_of_another_commune(
+    client, world, revoked, inspector_b
+):
+    _tamper_reason(revoked, 2)
+    run_verification(trigger=VerificationRun.Trigger.COMMAND)
+    client.force_login(inspector_b)
+    page = client.get(reverse("inspection:integrity")).content.decode()
+    assert "BỊ PHÁ VỠ" in page
+    assert revoked.stream not in page and revoked.reference not in page
+    assert "một luồng ngoài phạm vi của bạn" in page
