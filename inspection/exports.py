@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 import tempfile
 
 from django.utils import timezone
@@ -11,8 +12,6 @@ from .labels import event_label
 
 EXPORT_CAP = 50_000
 CHUNK = 2000
-
-COLUMNS = ("occurred_at", "stream", "seq", "event_type", "label", "actor", "role", "unit", "reason", "data")
 
 
 def headers() -> list[str]:
@@ -61,8 +60,6 @@ def rows(queryset):
 
 
 def _json(data) -> str:
-    import json
-
     return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 

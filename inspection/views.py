@@ -25,6 +25,7 @@ from audit.tasks import verify_audit_log
 from cases.models import Case, EvidenceFile
 from cases.pagination import CappedPaginator
 from registry.models import AdministrativeUnit, Role
+from registry.text import fold
 
 from . import exports, selectors, services
 from .dossier import build_dossier, dossier_name
@@ -269,8 +270,6 @@ def access_log(request):
     form = SubjectLookupForm(request.GET or None)
     subjects = []
     if form.is_bound and form.is_valid():
-        from registry.text import fold
-
         text = form.cleaned_data["q"].strip()
         subjects = list(
             selectors.inspected_subjects(request.user).filter(code__iexact=text).select_related("unit")[:1]
