@@ -8,4 +8,9 @@ class InspectionConfig(AppConfig):
     verbose_name = _("Inspection")
 
     def ready(self):
+        from cases import panels as case_panels
+
         from . import receivers  # noqa: F401  (connects the audit signals)
+        from .panels import inspection_panel
+
+        case_panels.register("inspection/panel_case.html", inspection_panel, order=90)

@@ -107,3 +107,11 @@ def test_the_assignee_follows_claims_releases_and_completed_steps(world):
     assert all(a == "officer_a1" for _, a in by_type[claimed_last:-1])  # evidence added while holding it
     assert by_type[-1] == ("case.evidence_collected", "")
     assert steps[-1].file.next_role == "Người chấm điểm"
+
+
+def test_the_case_file_page_links_inspectors_to_the_history(client, world, revoked):
+    history = reverse("inspection:case_history", args=[revoked.pk])
+    client.login(username="inspector", password="pw")
+    assert history in client.get(reverse("cases:detail", args=[revoked.pk])).content.decode()
+    client.login(username="supervisor_a", password="pw")
+    assert history not in client.get(reverse("cases:detail", args=[revoked.pk])).content.decode()
