@@ -45,13 +45,16 @@ def canonical_instant(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
+# One encoder for every event: json.dumps() with options builds a new encoder per call.
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
 def canonical(values: dict[str, Any]) -> str:
     """`occurred_at` may be a datetime or already in canonical_instant form (as the verifier reads it)."""
     occurred_at: datetime | str = values["occurred_at"]
-    doc = dict(values)
     if not isinstance(occurred_at, str):
-        doc["occurred_at"] = canonical_instant(occurred_at)
-    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+        values = {**values, "occurred_at": canonical_instant(occurred_at)}
+    return _ENCODER.encode(values)
 
 
 def chain_hash(prev_hash: str, values: dict[str, Any]) -> str:
