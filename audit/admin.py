@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AuditEvent, Checkpoint, StreamHead
+from .models import AuditEvent, Checkpoint, StreamHead, VerificationRun
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -35,3 +35,17 @@ class StreamHeadAdmin(ReadOnlyAdmin):
     list_display = ("stream", "seq", "hash")
     search_fields = ("stream",)
     show_full_result_count = False
+
+
+@admin.register(VerificationRun)
+class VerificationRunAdmin(ReadOnlyAdmin):
+    list_display = (
+        "started_at",
+        "trigger",
+        "ok",
+        "events_checked",
+        "problem_count",
+        "first_stream",
+        "first_seq",
+    )
+    list_filter = ("ok", "trigger")

@@ -40,11 +40,21 @@ def _floats_to_text(value: Any) -> Any:
     return value
 
 
+def canonical_instant(value: datetime) -> str:
+    """An instant as hashed: UTC, ISO 8601 with microseconds ("2026-06-01T03:04:05.000006+00:00")."""
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+# One encoder for every event: json.dumps() with options builds a new encoder per call.
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
 def canonical(values: dict[str, Any]) -> str:
-    occurred_at: datetime = values["occurred_at"]
-    doc = dict(values)
-    doc["occurred_at"] = occurred_at.astimezone(UTC).isoformat(timespec="microseconds")
-    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    """`occurred_at` may be a datetime or already in canonical_instant form (as the verifier reads it)."""
+    occurred_at: datetime | str = values["occurred_at"]
+    if not isinstance(occurred_at, str):
+        values = {**values, "occurred_at": canonical_instant(occurred_at)}
+    return _ENCODER.encode(values)
 
 
 def chain_hash(prev_hash: str, values: dict[str, Any]) -> str:

@@ -60,6 +60,10 @@ class AuditEvent(AppendOnlyModel):
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
+    # The materialised path of the unit the stream belongs to ("" = province-wide: configuration). Not in the
+    # hash: it is derived from the stream (the case's, subject's or grant's unit) and only decides who may
+    # *find* the event in a search; the content, which the hash covers, cannot be changed through it.
+    scope = models.CharField(_("scope"), max_length=255, blank=True, default="")
 
     class Meta:
         verbose_name = _("audit event")
@@ -68,6 +72,12 @@ class AuditEvent(AppendOnlyModel):
         indexes = [
             models.Index(fields=["event_type", "occurred_at"], name="audit_event_type_time_idx"),
             models.Index(fields=["actor", "occurred_at"], name="audit_event_actor_time_idx"),
+            # audit search: a subtree (prefix match) over a date range, newest first
+            models.Index(
+                fields=["scope", "occurred_at"],
+                name="audit_event_scope_time_idx",
+                opclasses=["varchar_pattern_ops", "timestamptz_ops"],
+            ),
         ]
 
     def __str__(self):
@@ -108,3 +118,34 @@ class Checkpoint(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.day} {self.hash[:12]}"
+
+
+class VerificationRun(models.Model):
+    """One verification of the whole log: when, by what, how much was checked and the outcome."""
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", _("Nightly schedule")
+        COMMAND = "command", _("Command line")
+        MANUAL = "manual", _("Started by an administrator")
+
+    started_at = models.DateTimeField(_("started at"), db_index=True)
+    finished_at = models.DateTimeField(_("finished at"))
+    trigger = models.CharField(_("started by"), max_length=20, choices=Trigger.choices)
+    against_day = models.DateField(_("checked against the checkpoint file of"), null=True, blank=True)
+    ok = models.BooleanField(_("intact"))
+    events_checked = models.PositiveBigIntegerField(_("events checked"))
+    streams_checked = models.PositiveIntegerField(_("streams checked"))
+    checkpoints_checked = models.PositiveIntegerField(_("checkpoints checked"))
+    problem_count = models.PositiveIntegerField(_("problems"))
+    first_stream = models.CharField(_("first broken stream"), max_length=100, blank=True)
+    first_seq = models.PositiveIntegerField(_("first broken sequence number"), null=True, blank=True)
+    # the first problems found (at most verify.MAX_PROBLEMS): [{"stream", "seq", "kind", "message"}]
+    problems = models.JSONField(_("problems found"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("verification run")
+        verbose_name_plural = _("verification runs")
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"{self.started_at:%Y-%m-%d %H:%M} {'ok' if self.ok else 'FAILED'}"

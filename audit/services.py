@@ -20,8 +20,13 @@ def record_event(
     reason: str = "",
     role: str = "",
     unit: str = "",
+    scope: str = "",
 ) -> AuditEvent:
-    """Append one event to a stream's hash chain, in the caller's transaction."""
+    """Append one event to a stream's hash chain, in the caller's transaction.
+
+    `scope` is the materialised path of the unit the stream belongs to (who may find the event in a search);
+    "" for province-wide streams such as configuration.
+    """
     meta = current_request_meta()
     # No savepoint of our own: the event belongs to the caller's transaction and fails with it.
     with transaction.atomic(savepoint=False):
@@ -42,7 +47,7 @@ def record_event(
             "ip": AuditEvent._meta.get_field("ip").get_prep_value(meta.ip),
         }
         digest = chain_hash(head.hash, values)
-        event = AuditEvent(prev_hash=head.hash, hash=digest, **values)
+        event = AuditEvent(prev_hash=head.hash, hash=digest, scope=scope, **values)
         event.save()
         head.seq = event.seq
         head.hash = digest

@@ -5,7 +5,8 @@ import logging
 from celery import shared_task
 
 from .checkpoints import make_checkpoint
-from .verify import verify_log
+from .models import VerificationRun
+from .runs import run_verification
 
 logger = logging.getLogger(__name__)
 
@@ -32,9 +33,9 @@ def make_daily_checkpoint() -> str | None:
 
 
 @shared_task(ignore_result=True)
-def verify_audit_log() -> bool:
-    """Verify the whole audit log and log the outcome."""
-    result = verify_log()
+def verify_audit_log(trigger: str = VerificationRun.Trigger.SCHEDULE) -> bool:
+    """Verify the whole audit log, record the run and log the outcome; a failure notifies (signal)."""
+    result = run_verification(trigger=trigger).result
     if result.ok:
         logger.info(
             "audit log verified: %s events in %s streams, %s checkpoints, %.1f s",

@@ -17,6 +17,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
+from django.db.models import CharField
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from .checkpoints import (
@@ -27,7 +30,7 @@ from .checkpoints import (
     parse_checkpoint_document,
     stream_order,
 )
-from .hashing import HASHED_FIELDS, chain_hash
+from .hashing import HASHED_FIELDS, canonical_instant, chain_hash
 from .models import GENESIS_HASH, AuditEvent, Checkpoint, StreamHead
 
 MAX_PROBLEMS = 100
@@ -97,10 +100,11 @@ class VerificationResult:
 class _CutoffTracker:
     """Recomputes a heads digest and counts as of one cut-off during the pass over the events."""
 
-    __slots__ = ("cutoff", "digest", "seq", "hash")
+    __slots__ = ("cutoff", "key", "digest", "seq", "hash")
 
     def __init__(self, cutoff):
         self.cutoff = cutoff
+        self.key = cutoff  # compared with each event's occurred_at, in the form the pass reads it
         self.digest = HeadsDigest()
         self.seq = None
         self.hash = None
@@ -181,9 +185,21 @@ class _Heads:
 
 def _check_events(result: VerificationResult, trackers: list[_CutoffTracker]) -> None:
     """The single pass over all events, ordered by stream (byte order) and seq. Keep this loop tight."""
+    columns = list(EVENT_COLUMNS)
+    if connection.vendor == "postgresql":
+        # The database writes the instant in the canonical form (UTC, microseconds) directly: parsing a
+        # timestamptz into a datetime and formatting it back cost a fifth of the pass. ISO strings of one
+        # fixed form compare like the instants, so the cut-offs are compared in that form too.
+        columns[_OCCURRED_AT] = RawSQL(
+            """to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') || '+00:00'""",
+            (),
+            output_field=CharField(),
+        )
+        for tracker in trackers:
+            tracker.key = canonical_instant(tracker.cutoff)
     rows = (
         AuditEvent.objects.order_by(stream_order(), "seq")
-        .values_list(*EVENT_COLUMNS)
+        .values_list(*columns)
         .iterator(chunk_size=CHUNK_SIZE)
     )
     heads = _Heads(result)
@@ -251,7 +267,7 @@ def _check_events(result: VerificationResult, trackers: list[_CutoffTracker]) ->
             )
         occurred_at = row[i_at]
         for tracker in trackers:
-            if occurred_at < tracker.cutoff:
+            if occurred_at < tracker.key:
                 tracker.seq = seq
                 tracker.hash = stored
                 tracker.digest.event_count += 1

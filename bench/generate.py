@@ -405,8 +405,15 @@ def _cases_for(
     return cases
 
 
+# Each case stream holds its nomination plus this many later events (evidence added, personal data
+# viewed), so the audit log is ten times the case count: 1 million events at the default 100,000 cases, the
+# size the verify_audit and audit_search budgets are stated for.
+HISTORY_EVENTS_PER_CASE = 9
+
+
 def _nomination_events(world: BenchWorld, village: AdministrativeUnit, officer, cases: list[Case]) -> None:
-    """One "case.nominated" event per case, chained from the genesis hash as record_event would write it."""
+    """Each case's stream: "case.nominated" then HISTORY_EVENTS_PER_CASE later events, chained from the
+    genesis hash exactly as record_event would write them (same hashed values, scope = the village's path)."""
     events = []
     heads = []
     for case in cases:
@@ -433,11 +440,39 @@ def _nomination_events(world: BenchWorld, village: AdministrativeUnit, officer, 
             "request_id": "",
             "ip": None,
         }
-        digest = chain_hash(GENESIS_HASH, values)
-        events.append(AuditEvent(prev_hash=GENESIS_HASH, hash=digest, **values))
-        heads.append(StreamHead(stream=case.stream, seq=1, hash=digest))
+        prev = GENESIS_HASH
+        for n in range(1 + HISTORY_EVENTS_PER_CASE):
+            if n:
+                values = _history_values(case, village, officer, n)
+            digest = chain_hash(prev, values)
+            events.append(AuditEvent(prev_hash=prev, hash=digest, scope=village.path, **values))
+            prev = digest
+        heads.append(StreamHead(stream=case.stream, seq=1 + HISTORY_EVENTS_PER_CASE, hash=prev))
     AuditEvent.objects.bulk_create(events, batch_size=BATCH)
     StreamHead.objects.bulk_create(heads, batch_size=BATCH)
+
+
+def _history_values(case: Case, village: AdministrativeUnit, officer, n: int) -> dict:
+    """The n-th later event of a case: by turns an evidence upload and a view of the household's members."""
+    evidence = n % 2 == 1
+    return {
+        "stream": case.stream,
+        "seq": 1 + n,
+        "event_type": "evidence.added" if evidence else "personal_data.viewed",
+        "actor_id": officer.pk,
+        "actor_name": officer.get_username(),
+        "actor_role": Role.VILLAGE_OFFICER.value,
+        "actor_unit": village.code,
+        "occurred_at": case.created_at + datetime.timedelta(seconds=n),
+        "data": normalise(
+            {"item": f"1.{n}", "name": f"minh-chung-{n}.pdf", "size": 1024 * n, "sha256": f"{case.pk:064x}"}
+            if evidence
+            else {"what": "household_members", "case": case.reference}
+        ),
+        "reason": "",
+        "request_id": "",
+        "ip": None,
+    }
 
 
 # --- recognition processes and their steps ------------------------------------------------------------------

@@ -16,6 +16,8 @@ EVENT_LABELS = {
     "case.audit_confirmed": _("Confirmed by the audit"),
     "case.revoked": _("Recognition revoked"),
     "case.withdrawn": _("Withdrawn"),
+    "task.claimed": _("Step claimed"),
+    "task.released": _("Step put back in the queue"),
     "task.returned_to_queue": _("Step returned to the queue"),
 }
 

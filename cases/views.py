@@ -95,6 +95,7 @@ def _record_personal_data_access(user, case, what: str, **extra):
         actor=user,
         role=grant.role if grant else "",
         unit=grant.unit_code if grant else "",
+        scope=case.unit_path,
         data={"what": what, "case": case.reference, **extra},
     )
 

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "cases",
     # floor 4
     "approvals",
+    "inspection",
     # floor 5
     "workflows",
     # floor 6
@@ -80,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "workflows.context_processors.navigation",
                 "notifications.context_processors.unread",
+                "inspection.context_processors.navigation",
             ],
         },
     },

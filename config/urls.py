@@ -16,6 +16,7 @@ urlpatterns = [
     path("ho-so/", include("cases.urls")),
     path("cong-viec/", include("workflows.urls")),
     path("thong-bao/", include("notifications.urls")),
+    path("thanh-tra/", include("inspection.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -17,10 +17,12 @@ WORKING_ROLES = {
 
 @login_required
 def home(request):
-    """Administrators land in the admin, officers in their inbox, supervisors and inspectors on the cases."""
+    """Admins land in the admin, officers in their inbox, inspectors in the inspection, others on cases."""
     roles = {g.role for g in grants_for(request.user)}
     if request.user.is_staff and (request.user.is_superuser or roles <= {Role.ADMINISTRATOR}):
         return redirect("admin:index")
     if roles & WORKING_ROLES:
         return redirect("workflows:inbox")
+    if Role.INSPECTOR in roles:
+        return redirect("inspection:search")
     return redirect("cases:list")

@@ -52,6 +52,7 @@ def create_household(
         f"subject:{household.pk}",
         "subject.created",
         actor=actor,
+        scope=village.path,
         data={
             "kind": household.kind,
             "code": household.code,

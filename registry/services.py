@@ -83,6 +83,7 @@ def assign_role(
         f"user:{user.pk}",
         "role.assigned",
         actor=actor,
+        scope=unit.path,
         data={"role": role, "unit": unit.code, "valid_from": assignment.valid_from, "valid_to": valid_to},
     )
     return assignment
@@ -112,6 +113,7 @@ def end_role_assignment(
         "role.ended",
         actor=actor,
         reason=reason,
+        scope=assignment.unit.path,
         data={"role": assignment.role, "unit": assignment.unit.code, "valid_to": assignment.valid_to},
     )
     return assignment
@@ -143,6 +145,7 @@ def sync_expired_role_groups(*, on: datetime.date | None = None) -> int:
             f"user:{assignment.user_id}",
             "role.group_removed",
             actor=None,
+            scope=assignment.unit.path,
             data={"role": assignment.role, "unit": assignment.unit.code, "valid_to": assignment.valid_to},
         )
         removed += 1

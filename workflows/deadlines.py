@@ -126,6 +126,7 @@ def pause_clock(task, *, actor, reason: str):
     record_event(
         task.case.stream,
         "deadline.paused",
+        scope=task.case.unit_path,
         actor=actor,
         reason=reason,
         data={"step": task.step, "task": task.pk, "due_at": task.due_at.isoformat()},
@@ -155,6 +156,7 @@ def resume_clock(task, *, actor):
     record_event(
         task.case.stream,
         "deadline.resumed",
+        scope=task.case.unit_path,
         actor=actor,
         data={
             "step": task.step,

@@ -63,6 +63,7 @@ def reassign_tasks(task_ids: list[int], *, to_user, actor, reason: str) -> list[
             record_event(
                 case.stream,
                 "task.reassigned",
+                scope=case.unit_path,
                 actor=actor,
                 reason=reason,
                 data={

@@ -107,6 +107,7 @@ def claim_task(task: CaseTask, *, actor) -> CaseTask:
         if not task.flow_task.can_assign(actor, task):
             raise PermissionDenied(_("You cannot take this step."))
         task.flow_task.activation_class(task).assign(actor)
+        _audit_assignment(task, "task.claimed", actor=actor)
     return task
 
 
@@ -118,7 +119,20 @@ def release_task(task: CaseTask, *, actor) -> CaseTask:
         if task.status != STATUS.ASSIGNED or task.owner_id != actor.pk:
             raise step_closed(task.case, task.flow_task.name)
         task.flow_task.activation_class(task).unassign()
+        _audit_assignment(task, "task.released", actor=actor)
     return task
+
+
+def _audit_assignment(task: CaseTask, event_type: str, *, actor) -> None:
+    """Claims and releases are assignment changes: recorded on the case's stream (who held which step)."""
+    case = task.case
+    record_event(
+        case.stream,
+        event_type,
+        actor=actor,
+        scope=case.unit_path,
+        data={"step": task.flow_task.name, "task": task.pk},
+    )
 
 
 def perform_step(
@@ -191,6 +205,7 @@ def return_claimed_steps(user, *, unit_path: str, keep, actor, reason: str) -> l
                 "task.returned_to_queue",
                 actor=actor,
                 reason=reason,
+                scope=task.case.unit_path,
                 data={"step": task.flow_task.name, "task": task.pk, "from_user": user.get_username()},
             )
             released.append(task)

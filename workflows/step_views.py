@@ -24,6 +24,7 @@ from cases.models import Case, EvidenceFile
 from cases.views import serve_evidence
 
 from . import services
+from .decorators import acting_role_required
 from .models import CaseTask
 from .selectors import STEP_ACTIONS
 from .step_forms import EvidenceUploadForm, RemoveEvidenceForm
@@ -65,6 +66,7 @@ def _step_page(task: CaseTask):
 
 
 @login_required
+@acting_role_required
 @require_http_methods(["GET", "POST"])
 def step_view(request, task_pk: int):
     task, case, step = _load(request.user, task_pk)
@@ -207,6 +209,7 @@ def _load_collect(request, task_pk: int) -> tuple[CaseTask, Case]:
 
 
 @login_required
+@acting_role_required
 @require_POST
 def evidence_upload(request, task_pk: int):
     """Attach the chosen files, each through its own add_evidence call; report each refusal by file name."""
@@ -243,6 +246,7 @@ def evidence_upload(request, task_pk: int):
 
 
 @login_required
+@acting_role_required
 @require_POST
 def evidence_remove(request, task_pk: int, evidence_pk: int):
     """Withdraw one file from the case with a reason; the file stays on record."""

@@ -98,6 +98,7 @@ def _announce(kind: str, tasks: list[CaseTask]) -> None:
         record_event(
             task.case.stream,
             f"deadline.{kind}",
+            scope=task.case.unit_path,
             data={
                 "step": task.step,
                 "task": task.pk,

@@ -16,6 +16,7 @@ from cases.pagination import CappedPaginator
 from cases.selectors import get_case_for
 
 from . import selectors, services
+from .decorators import acting_role_required
 from .forms import TaskFilterForm
 from .models import CaseTask
 
@@ -75,6 +76,7 @@ def _back(request, default: str):
 
 
 @login_required
+@acting_role_required
 @require_POST
 def claim(request):
     """Claim one or several steps from the queue (bulk: every checked row)."""
@@ -110,6 +112,7 @@ def claim(request):
 
 
 @login_required
+@acting_role_required
 @require_POST
 def withdraw(request, case_pk: int):
     """Withdraw a case at whichever step is open (the household or the nominating body asked for it)."""
@@ -138,6 +141,7 @@ def withdraw(request, case_pk: int):
 
 
 @login_required
+@acting_role_required
 @require_POST
 def release(request, task_pk: int):
     """Put a claimed step back into the queue."""

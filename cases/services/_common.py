@@ -47,6 +47,7 @@ def audit_case(
         reason=reason,
         role=grant.role if grant else "",
         unit=grant.unit_code if grant else "",
+        scope=case.unit_path,
     )
     transaction.on_commit(lambda: _notify(event.pk))
     return event

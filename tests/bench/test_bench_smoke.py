@@ -10,6 +10,7 @@ from viewflow.workflow.status import PROCESS, STATUS
 
 from audit.hashing import HASHED_FIELDS, chain_hash
 from audit.models import GENESIS_HASH, AuditEvent, StreamHead
+from audit.verify import verify_log
 from bench import generate, run, scenarios
 from cases.models import Case, CaseState, ReferenceCounter
 from cases.selectors import cases_for
@@ -34,6 +35,8 @@ EXPECTED_METRICS = {
     "case_file": PAGE,
     "complete_step_service": {"per_s", "queries"},
     "complete_step_http": {"per_s"},
+    "verify_audit": {"events", "ms", "events_per_min"},
+    "audit_search": {"events", "p95_ms", "queries"},
 }
 TINY_PAGE = {"warmups": 1, "requests": 3}
 TINY = {
@@ -46,6 +49,8 @@ TINY = {
     "case_file": TINY_PAGE,
     "complete_step_service": {"per_step": 2, "warmup": 1},
     "complete_step_http": {"per_step": 2, "warmup": 1},
+    "verify_audit": {"runs": 1},
+    "audit_search": TINY_PAGE,
 }
 
 
@@ -87,14 +92,21 @@ def test_generator_builds_a_scoped_province(bench_world):
 
 
 def test_bulk_audit_events_verify(bench_world):
+    per_case = 1 + generate.HISTORY_EVENTS_PER_CASE
     assert AuditEvent.objects.filter(event_type="case.nominated").count() == SCALE
-    heads = dict(StreamHead.objects.filter(stream__startswith="case:").values_list("stream", "hash"))
-    assert len(heads) == SCALE
+    assert AuditEvent.objects.filter(stream__startswith="case:").count() == SCALE * per_case
+    heads = dict(StreamHead.objects.filter(stream__startswith="case:").values_list("stream", "seq"))
+    assert len(heads) == SCALE and set(heads.values()) == {per_case}
     rows = AuditEvent.objects.filter(event_type="case.nominated").values(*HASHED_FIELDS, "prev_hash", "hash")
     for row in rows:
         values = {f: row[f] for f in HASHED_FIELDS}
         assert row["prev_hash"] == GENESIS_HASH
-        assert chain_hash(GENESIS_HASH, values) == row["hash"] == heads[row["stream"]]
+        assert chain_hash(GENESIS_HASH, values) == row["hash"]
+    # the generated events are exactly what record_event writes: the whole log verifies
+    assert verify_log().ok
+    cases = dict(Case.objects.values_list("pk", "unit_path"))
+    scopes = AuditEvent.objects.filter(stream__startswith="case:").values_list("stream", "scope")
+    assert all(cases[int(stream[5:])] == scope for stream, scope in scopes)
 
 
 def test_every_case_has_its_process_and_every_open_case_its_open_step(bench_world):

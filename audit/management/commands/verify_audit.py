@@ -7,7 +7,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from audit.verify import verify_log
+from audit.models import VerificationRun
+from audit.runs import run_verification
 
 SHOWN_PROBLEMS = 20
 
@@ -31,7 +32,7 @@ class Command(BaseCommand):
                 raise CommandError(
                     _("Cannot read the checkpoint file %(file)s: %(error)s") % {"file": against, "error": exc}
                 ) from exc
-        result = verify_log(against=document)
+        result = run_verification(trigger=VerificationRun.Trigger.COMMAND, against=document).result
         self.stdout.write(
             _(
                 "Checked %(events)s events in %(streams)s streams and %(checkpoints)s checkpoints "

@@ -1,0 +1,295 @@
+"""The inspector workspace: read-only pages over the audit log of the user's subtree.
+
+Views parse, read through the scoped selectors and respond; the only writes are audit events recording the
+exports (and, for administrators, starting a verification).
+"""
+
+import datetime
+import functools
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Max
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from audit.checkpoints import checkpoint_file_bytes
+from audit.models import Checkpoint, StreamHead, VerificationRun
+from audit.runs import latest_run
+from audit.tasks import verify_audit_log
+from cases.models import Case, EvidenceFile
+from cases.pagination import CappedPaginator
+from registry.models import AdministrativeUnit, Role
+from registry.text import fold
+
+from . import exports, selectors, services
+from .dossier import build_dossier, dossier_name
+from .forms import AuditSearchForm, SubjectLookupForm
+from .history import replay
+from .labels import ACCESS_LABELS, event_label
+from .permissions import can_inspect, can_start_verification
+
+SEARCH_PAGE_SIZE = 50
+STREAMS_PAGE_SIZE = 25
+ACCESS_PAGE_SIZE = 50
+
+
+def inspector_required(view):
+    """Signed-in users holding an inspector or administrator grant; everyone else gets 403."""
+
+    @functools.wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not can_inspect(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _page(request, queryset, size):
+    paginator = CappedPaginator(queryset, size)
+    page = paginator.get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return {
+        "paginator": paginator,
+        "page_obj": page,
+        "is_paginated": page.has_other_pages(),
+        "query_string": params.urlencode(),
+    }
+
+
+def _describe(events) -> list[dict]:
+    """Labels, role and unit names and, for case streams, the case reference (three queries in all)."""
+    case_ids = {int(e.stream[5:]) for e in events if e.stream.startswith("case:") and e.stream[5:].isdigit()}
+    refs = dict(Case.objects.filter(pk__in=case_ids).values_list("pk", "reference"))
+    units = dict(
+        AdministrativeUnit.objects.filter(
+            code__in={e.actor_unit for e in events if e.actor_unit}
+        ).values_list("code", "name")
+    )
+    roles = dict(Role.choices)
+    rows = []
+    for e in events:
+        case_id = int(e.stream[5:]) if e.stream.startswith("case:") and e.stream[5:].isdigit() else None
+        rows.append(
+            {
+                "event": e,
+                "label": event_label(e.event_type),
+                "role": roles.get(e.actor_role, e.actor_role),
+                "unit": units.get(e.actor_unit, e.actor_unit),
+                "case_id": case_id if case_id in refs else None,
+                # other streams (a subject's accesses, exports) name their case in the data
+                "reference": refs.get(case_id) or str((e.data or {}).get("case", "")),
+            }
+        )
+    return rows
+
+
+@require_GET
+@inspector_required
+def search(request):
+    form = AuditSearchForm(request.GET or None)
+    context = {"form": form, "searched": form.is_bound}
+    if form.is_bound and form.is_valid():
+        queryset = selectors.search_events(request.user, **form.filters())
+        context.update(_page(request, queryset, SEARCH_PAGE_SIZE))
+        context["rows"] = _describe(list(context["page_obj"]))
+        context["export_query"] = context["query_string"]
+    return render(request, "inspection/search.html", context)
+
+
+@require_GET
+@inspector_required
+def export(request, file_format: str):
+    if file_format not in ("csv", "xlsx"):
+        raise Http404
+    form = AuditSearchForm(request.GET)
+    if not form.is_valid():
+        messages.error(request, _("The search filters are not valid; correct them before exporting."))
+        return redirect(f"{reverse('inspection:search')}?{request.GET.urlencode()}")
+    queryset = selectors.search_events(request.user, **form.filters())
+    count = queryset[: exports.EXPORT_CAP + 1].count()
+    if count > exports.EXPORT_CAP:
+        messages.error(
+            request,
+            _("The search finds more than %(cap)s events; narrow it (e.g. by date) before exporting.")
+            % {"cap": f"{exports.EXPORT_CAP:,}".replace(",", ".")},
+        )
+        return redirect(f"{reverse('inspection:search')}?{request.GET.urlencode()}")
+    services.record_search_export(
+        request.user, filters=form.described(), row_count=count, file_format=file_format
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if file_format == "csv":
+        response = StreamingHttpResponse(exports.csv_chunks(queryset), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="nhat-ky-{stamp}.csv"'
+        return response
+    return FileResponse(
+        exports.xlsx_file(queryset),
+        as_attachment=True,
+        filename=f"nhat-ky-{stamp}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@require_GET
+@inspector_required
+def case_history(request, pk: int):
+    case = selectors.get_inspected_case(request.user, pk)
+    events = list(selectors.case_events(case).select_related("actor"))
+    steps = replay(events)
+    as_of = None
+    if "as_of" in request.GET:
+        try:
+            seq = int(request.GET["as_of"])
+        except ValueError:
+            seq = None
+        as_of = next((s for s in steps if s.event.seq == seq), None)
+        if as_of is None:
+            messages.error(request, _("This case has no event with that sequence number."))
+    described = {row["event"].pk: row for row in _describe(events)}
+    return render(
+        request,
+        "inspection/case_history.html",
+        {
+            "case": case,
+            "steps": [(s, described[s.event.pk]) for s in steps],
+            "as_of": as_of,
+            "current": steps[-1].file if steps else None,
+        },
+    )
+
+
+@require_GET
+@inspector_required
+def dossier(request, pk: int):
+    case = selectors.get_inspected_case(request.user, pk)
+    files = EvidenceFile.objects.filter(case=case).count()
+    try:
+        archive = build_dossier(case, exported_by=request.user)
+    except FileNotFoundError as exc:
+        raise Http404(_("An evidence file of this case is missing from the storage.")) from exc
+    services.record_dossier_export(request.user, case, files=files)
+    response = FileResponse(
+        archive, as_attachment=True, filename=dossier_name(case), content_type="application/zip"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@inspector_required
+def integrity(request):
+    checkpoints = list(Checkpoint.objects.order_by("-day")[:30])
+    latest = checkpoints[0] if checkpoints else None
+    run = latest_run()
+    context = {
+        "latest": latest,
+        "checkpoints": checkpoints,
+        "run": run,
+        "runs": list(VerificationRun.objects.order_by("-started_at", "-pk")[:10]),
+        "can_verify": can_start_verification(request.user),
+    }
+    cases = selectors.inspected_cases(request.user).order_by("-updated_at", "-pk").only("pk", "reference")
+    context.update(_page(request, cases, STREAMS_PAGE_SIZE))
+    page_cases = list(context["page_obj"])
+    streams = [c.stream for c in page_cases]
+    heads = dict(
+        (s, (seq, h))
+        for s, seq, h in StreamHead.objects.filter(stream__in=streams).values_list("stream", "seq", "hash")
+    )
+    covered = {}
+    if latest is not None:
+        covered = dict(
+            selectors.visible_events(request.user)
+            .filter(stream__in=streams, occurred_at__lt=latest.cutoff)
+            .values("stream")
+            .annotate(last=Max("seq"))
+            .values_list("stream", "last")
+        )
+    broken = {}
+    if run is not None and not run.ok:
+        for problem in run.problems:
+            broken.setdefault(problem["stream"], problem)
+    context["streams"] = [
+        {
+            "case": c,
+            "head": heads.get(c.stream),
+            "covered": covered.get(c.stream),
+            "problem": broken.get(c.stream),
+        }
+        for c in page_cases
+    ]
+    context["log_problem"] = broken.get("")
+    context["first_visible"] = run is not None and _stream_visible(request.user, run.first_stream)
+    return render(request, "inspection/integrity.html", context)
+
+
+def _stream_visible(user, stream: str) -> bool:
+    """Whether the user may see which stream broke (checkpoint problems, stream "", concern everyone)."""
+    if not stream or user.is_superuser:
+        return True
+    return selectors.visible_events(user).filter(stream=stream).exists()
+
+
+@require_GET
+@inspector_required
+def checkpoint_file(request, day: str):
+    try:
+        day = datetime.date.fromisoformat(day)
+    except ValueError as exc:
+        raise Http404 from exc
+    checkpoint = get_object_or_404(Checkpoint, day=day)
+    response = HttpResponse(checkpoint_file_bytes(checkpoint), content_type="application/json")
+    response["Content-Disposition"] = (
+        f'attachment; filename="audit-checkpoint-{checkpoint.day.isoformat()}.json"'
+    )
+    return response
+
+
+@require_POST
+@inspector_required
+def verify_now(request):
+    if not can_start_verification(request.user):
+        raise PermissionDenied
+    verify_audit_log.delay(VerificationRun.Trigger.MANUAL)
+    messages.success(request, _("The verification has started; its result appears here when it is done."))
+    return redirect("inspection:integrity")
+
+
+@require_GET
+@inspector_required
+def access_log(request):
+    form = SubjectLookupForm(request.GET or None)
+    subjects = []
+    if form.is_bound and form.is_valid():
+        text = form.cleaned_data["q"].strip()
+        subjects = list(
+            selectors.inspected_subjects(request.user).filter(code__iexact=text).select_related("unit")[:1]
+            or selectors.inspected_subjects(request.user)
+            .filter(name_folded__contains=fold(text))
+            .select_related("unit")
+            .order_by("name", "pk")[:50]
+        )
+    return render(request, "inspection/access_log.html", {"form": form, "subjects": subjects})
+
+
+@require_GET
+@inspector_required
+def subject_access(request, pk: int):
+    subject = get_object_or_404(selectors.inspected_subjects(request.user).select_related("unit"), pk=pk)
+    context = {"subject": subject}
+    context.update(_page(request, selectors.access_events(subject), ACCESS_PAGE_SIZE))
+    rows = _describe(list(context["page_obj"]))
+    for row in rows:
+        what = (row["event"].data or {}).get("what", "")
+        row["what"] = str(ACCESS_LABELS.get(what, what))
+    context["rows"] = rows
+    return render(request, "inspection/subject_access.html", context)

@@ -1,0 +1,132 @@
+"""Inspectors cannot change anything: every write page and endpoint of the site answers 403 to them
+(the admin sends them to its login), and nothing changes. A new URL must be classified here to pass."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from audit.models import AuditEvent
+from cases.models import Case, EvidenceFile
+from registry.models import Role
+from tests.builders import make_user, pdf_upload, required_evidence_items
+from tests.workflows.walk import open_case
+from workflows import services as flow
+
+# Pages that only read (GET); each is also checked not to accept a POST that changes anything.
+READ = {
+    "home",
+    "login",
+    "logout",
+    "set_language",
+    "cases:list",
+    "cases:detail",
+    "cases:evidence",
+    "workflows:inbox",
+    "workflows:queue",
+    "workflows:archive",
+    "workflows:evidence_preview",
+    "inspection:search",
+    "inspection:export",
+    "inspection:case_history",
+    "inspection:dossier",
+    "inspection:integrity",
+    "inspection:checkpoint_file",
+    "inspection:access_log",
+    "inspection:subject_access",
+}
+WRITE = {
+    "workflows:claim",
+    "workflows:release",
+    "workflows:withdraw",
+    "workflows:step",
+    "workflows:evidence_upload",
+    "workflows:evidence_remove",
+    "workflows:nominate",
+    "inspection:verify_now",
+}
+
+
+def _names(patterns, namespace=None):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            if p.app_name == "admin":
+                continue
+            yield from _names(p.url_patterns, p.namespace or namespace)
+        elif isinstance(p, URLPattern):
+            yield f"{namespace}:{p.name}" if namespace else p.name
+
+
+def test_every_url_of_the_site_is_classified():
+    assert set(_names(get_resolver().url_patterns)) == READ | WRITE
+
+
+@pytest.fixture
+def open_flow_case(world):
+    case = open_case(world)
+    item = required_evidence_items(case).first()
+    from cases import services
+
+    evidence = services.add_evidence(case, item=item, upload=pdf_upload(), actor=world.user("officer_a1"))
+    return case, flow.open_task(case), evidence
+
+
+def _snapshot():
+    return (
+        AuditEvent.objects.count(),
+        list(Case.objects.order_by("pk").values_list("pk", "state", "updated_at")),
+        list(EvidenceFile.objects.order_by("pk").values_list("pk", "removed_at")),
+    )
+
+
+def test_every_write_endpoint_answers_403_to_an_inspector(client, world, open_flow_case):
+    case, task, evidence = open_flow_case
+    household = case.subject
+    posts = {
+        "workflows:claim": (reverse("workflows:claim"), {"task": [task.pk]}),
+        "workflows:release": (reverse("workflows:release", args=[task.pk]), {}),
+        "workflows:withdraw": (
+            reverse("workflows:withdraw", args=[case.pk]),
+            {"open_task": task.pk, "reason": "Thử rút"},
+        ),
+        "workflows:step": (reverse("workflows:step", args=[task.pk]), {"outcome": "complete"}),
+        "workflows:evidence_upload": (
+            reverse("workflows:evidence_upload", args=[task.pk]),
+            {"item": evidence.item_id, "file": pdf_upload()},
+        ),
+        "workflows:evidence_remove": (
+            reverse("workflows:evidence_remove", args=[task.pk, evidence.pk]),
+            {"reason": "Thử gỡ"},
+        ),
+        "workflows:nominate": (
+            reverse("workflows:nominate"),
+            {"village": world.village_a1.pk, "name": "Hộ Mới", "head_name": "Nguyễn Văn Mới", "year": 2026},
+        ),
+        "inspection:verify_now": (reverse("inspection:verify_now"), {}),
+    }
+    assert set(posts) == WRITE
+    for inspector in (world.user("inspector"), make_user(Role.INSPECTOR, world.commune_a, "thanhtra_xa")):
+        client.force_login(inspector)
+        before = _snapshot()
+        for name, (url, data) in posts.items():
+            assert client.post(url, data).status_code == 403, name
+            assert client.get(url).status_code in (403, 405), name
+        admin = client.get(reverse("admin:index"))
+        assert admin.status_code == 302 and "/login/" in admin["Location"]
+        admin_post = client.post(reverse("admin:cases_case_changelist"), {"action": "delete_selected"})
+        assert admin_post.status_code == 302 and "/login/" in admin_post["Location"]
+        assert _snapshot() == before
+    assert household.pk  # untouched subject
+
+
+def test_read_pages_refuse_posts_from_an_inspector(client, world, open_flow_case):
+    case, _task, _evidence = open_flow_case
+    client.force_login(world.user("inspector"))
+    before = _snapshot()
+    for url in (
+        reverse("inspection:search"),
+        reverse("inspection:case_history", args=[case.pk]),
+        reverse("inspection:integrity"),
+        reverse("inspection:access_log"),
+        reverse("inspection:dossier", args=[case.pk]),
+    ):
+        assert client.post(url).status_code == 405, url
+    assert _snapshot() == before
