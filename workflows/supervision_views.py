@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET
 
 from cases.exceptions import CaseActionError
 from cases.models import CaseState
@@ -45,6 +46,7 @@ def _ancestry(user, unit):
 
 
 @login_required
+@require_GET
 def overview(request):
     root = _root(request)
     year = _year(request) or timezone.localdate().year
@@ -65,6 +67,7 @@ def overview(request):
 
 
 @login_required
+@require_GET
 def stalled(request):
     root = _root(request)
     page = CappedPaginator(supervision.stalled_steps(root), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -84,6 +87,7 @@ def stalled(request):
 
 
 @login_required
+@require_GET
 def workload(request):
     root = _root(request)
     return render(

@@ -32,6 +32,17 @@ READ = {
     "inspection:checkpoint_file",
     "inspection:access_log",
     "inspection:subject_access",
+    "notifications:list",
+    "workflows:supervise",
+    "workflows:supervise_stalled",
+    "workflows:supervise_workload",
+}
+# Writes to the user's own notifications and e-mail settings: open to everyone, inspectors included (they
+# are notified of failed verifications); nothing about cases changes.
+OWN = {
+    "notifications:open",
+    "notifications:mark_all_read",
+    "notifications:preferences",
 }
 WRITE = {
     "workflows:claim",
@@ -42,6 +53,7 @@ WRITE = {
     "workflows:evidence_remove",
     "workflows:nominate",
     "inspection:verify_now",
+    "workflows:supervise_officer",
 }
 
 
@@ -56,7 +68,7 @@ def _names(patterns, namespace=None):
 
 
 def test_every_url_of_the_site_is_classified():
-    assert set(_names(get_resolver().url_patterns)) == READ | WRITE
+    assert set(_names(get_resolver().url_patterns)) == READ | WRITE | OWN
 
 
 @pytest.fixture
@@ -101,6 +113,10 @@ def test_every_write_endpoint_answers_403_to_an_inspector(client, world, open_fl
             {"village": world.village_a1.pk, "name": "Hộ Mới", "head_name": "Nguyễn Văn Mới", "year": 2026},
         ),
         "inspection:verify_now": (reverse("inspection:verify_now"), {}),
+        "workflows:supervise_officer": (
+            reverse("workflows:supervise_officer", args=[world.user("officer_a1").pk]),
+            {"task": [task.pk], "to_user": world.user("officer_a2").pk, "reason": "Thử giao lại"},
+        ),
     }
     assert set(posts) == WRITE
     for inspector in (world.user("inspector"), make_user(Role.INSPECTOR, world.commune_a, "thanhtra_xa")):
