@@ -10,6 +10,14 @@ DEFAULTS = {
     # days without any change after which an open step counts as stalled
     "ESCALATION_GRACE_DAYS": 2,
     "STALLED_AFTER_DAYS": 30,
+    # the year's campaign (month, day): the last two are the reporting deadlines of the national programme
+    "CAMPAIGN": {
+        "registration_end": (6, 30),
+        "village_meetings": (8, 31),
+        "commune_decisions": (10, 31),
+        "report_province": (11, 15),
+        "report_ministry": (12, 15),
+    },
 }
 
 

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
@@ -155,3 +156,68 @@ def workload(root: AdministrativeUnit, now: datetime.datetime | None = None) -> 
 def unclaimed(root: AdministrativeUnit, now: datetime.datetime | None = None) -> dict:
     now = now or timezone.now()
     return open_tasks_under(root).filter(owner__isnull=True).aggregate(n=Count("pk"), **late_q(now))
+
+
+# --- the campaign calendar ------------------------------------------------------------------------------
+
+STEP_ORDER = ("collect", "score", "review", "decide", "audit")
+
+
+@dataclass
+class Milestone:
+    key: str
+    label: str
+    date: datetime.date
+    step: str | None  # the step every case must have finished by then (None: nothing to project)
+    at_risk: int = 0
+
+    def days_left(self, today: datetime.date) -> int:
+        return (self.date - today).days
+
+
+def milestones(year: int) -> list[Milestone]:
+    from django.utils.translation import gettext as _
+
+    dates = setting("CAMPAIGN")
+    spec = [
+        ("registration_end", _("Registrations close"), None),
+        ("village_meetings", _("Village review meetings held"), "review"),
+        ("commune_decisions", _("Commune decisions signed"), "decide"),
+        ("report_province", _("Report to the province"), "decide"),
+        ("report_ministry", _("Province report to the ministry"), "decide"),
+    ]
+    return [Milestone(key, label, datetime.date(year, *dates[key]), step) for key, label, step in spec]
+
+
+def campaign(root: AdministrativeUnit, year: int, today: datetime.date | None = None) -> list[Milestone]:
+    """The year's milestones, each with how many open cases of the subtree will miss it at the pace the
+    step deadlines set: a case's open step finishes on its due day (or today, when overdue), each later step
+    takes its working days, and the case misses the milestone when its milestone step ends after the date.
+    One grouped query (by step, title and due day), projected in Python."""
+    from .deadlines import policy
+    from .workdays import calendar
+
+    today = today or timezone.localdate()
+    work = calendar()
+    groups = (
+        open_tasks_under(root, year)
+        .filter(step__in=STEP_ORDER)
+        .annotate(due_day=TruncDate("due_at", tzinfo=timezone.get_current_timezone()))
+        .values("step", "case__title_type_id", "due_day")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    result = milestones(year)
+    for group in groups:
+        position = STEP_ORDER.index(group["step"])
+        finish = max(group["due_day"] or today, today)
+        projected = {group["step"]: finish}
+        for later in STEP_ORDER[position + 1 :]:
+            rule = policy(later, group["case__title_type_id"])
+            finish = work.add(finish, rule[0] if rule else 0)
+            projected[later] = finish
+        for milestone in result:
+            end = projected.get(milestone.step) if milestone.step else None
+            if end is not None and end > milestone.date:
+                milestone.at_risk += group["n"]
+    return result

@@ -97,6 +97,16 @@ def workload(request):
     )
 
 
+@login_required
+@require_GET
+def campaign(request):
+    root = _root(request)
+    year = _year(request) or timezone.localdate().year
+    today = timezone.localdate()
+    rows = [(m, m.days_left(today)) for m in supervision.campaign(root, year, today)]
+    return render(request, "workflows/supervise_campaign.html", {"root": root, "year": year, "rows": rows})
+
+
 def _candidates(root):
     """Users who hold a step role on this unit, above it or below it: whom steps may be given to."""
     step_roles = {role for action in STEP_ACTIONS.values() for role in ACTION_ROLES[action]}
@@ -175,6 +185,7 @@ def officer_steps(request, user_pk: int):
 urlpatterns = [
     path("giam-sat/", overview, name="supervise"),
     path("giam-sat/ton-dong/", stalled, name="supervise_stalled"),
+    path("giam-sat/lich/", campaign, name="supervise_campaign"),
     path("giam-sat/can-bo/", workload, name="supervise_workload"),
     path("giam-sat/can-bo/<int:user_pk>/", officer_steps, name="supervise_officer"),
 ]

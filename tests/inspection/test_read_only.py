@@ -36,6 +36,7 @@ READ = {
     "workflows:supervise",
     "workflows:supervise_stalled",
     "workflows:supervise_workload",
+    "workflows:supervise_campaign",
 }
 # Writes to the user's own notifications and e-mail settings: open to everyone, inspectors included (they
 # are notified of failed verifications); nothing about cases changes.

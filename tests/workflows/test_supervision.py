@@ -122,3 +122,26 @@ def test_bad_reassignments_change_nothing(client, world, held):
         f"{url}?unit={world.commune_a.code}", {"task": [tasks[0].pk], "to_user": newcomer.pk, "reason": "x"}
     )
     assert outside.status_code == 404
+
+
+def test_campaign_counts_cases_that_would_miss_each_milestone(client, world):
+    # opened 01/10: collect due Thu 15/10; score +5, review +10, decide +10 working days → decided 19/11:
+    # late for the commune decisions (31/10) and the report to the province (15/11).
+    # opened 03/08 and still collecting on 02/10 (overdue): from today, decided 06/11: misses only 31/10.
+    with time_machine.travel(datetime.datetime(2026, 10, 1, 10, tzinfo=HCM), tick=False):
+        late = open_case(world)
+    with time_machine.travel(datetime.datetime(2026, 8, 3, 10, tzinfo=HCM), tick=False):
+        early = open_case(world)
+    assert services.open_task(late).due_at.date() == datetime.date(2026, 10, 15)
+    today = datetime.date(2026, 10, 2)
+    result = {m.key: m for m in supervision.campaign(world.commune_a, 2026, today)}
+    assert result["commune_decisions"].at_risk == 2
+    assert result["village_meetings"].at_risk == 2  # both reviewed after 31/08
+    assert result["report_province"].at_risk == 1
+    assert result["report_ministry"].at_risk == 0
+    assert result["registration_end"].step is None
+    assert result["report_province"].days_left(today) == 44
+    client.force_login(world.user("supervisor_a"))
+    page = client.get(reverse("workflows:supervise_campaign"), {"year": 2026})
+    assert page.status_code == 200 and "15/11/2026" in page.content.decode()
+    assert early.pk != late.pk
