@@ -145,27 +145,73 @@ def perform_step(
             task = _locked_task(task.pk)
             if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
                 raise step_closed(case, step)
-            activation = task.flow_task.activation_class(task)
-            if outcome in SIDE_OUTCOMES:
-                if task.status == STATUS.NEW:
-                    activation.assign(actor)
-                elif task.owner_id != actor.pk:
-                    activation.reassign(actor)
-            elif task.status == STATUS.NEW:
-                if not task.flow_task.can_assign(actor, task):
-                    raise PermissionDenied(_("You cannot take this step."))
-                activation.assign(actor)
-            elif task.owner_id != actor.pk:
-                raise PermissionDenied(
-                    _("This step is assigned to %(user)s.") % {"user": task.owner.get_username()}
-                )
-            activation.start(None)
+            activation = _start(task, actor=actor, take_over=outcome in SIDE_OUTCOMES)
             updated = service(task.case, actor=actor, **kwargs)
-            process = activation.process
-            process.case = updated
-            process.artifact = updated
-            activation.execute()
+            _execute(activation, updated)
     return updated
+
+
+def _start(task: CaseTask, *, actor, take_over: bool):
+    """Claim (if still queued) and start a locked task for the actor.
+
+    `take_over`: the actor need not be the assignee (side outcomes such as withdrawal, and collective steps
+    whose service already checked the actor's permission on the case).
+    """
+    activation = task.flow_task.activation_class(task)
+    if take_over:
+        if task.status == STATUS.NEW:
+            activation.assign(actor)
+        elif task.owner_id != actor.pk:
+            activation.reassign(actor)
+    elif task.status == STATUS.NEW:
+        if not task.flow_task.can_assign(actor, task):
+            raise PermissionDenied(_("You cannot take this step."))
+        activation.assign(actor)
+    elif task.owner_id != actor.pk:
+        raise PermissionDenied(_("This step is assigned to %(user)s.") % {"user": task.owner.get_username()})
+    activation.start(None)
+    return activation
+
+
+def _execute(activation, case: Case) -> None:
+    """Finish a started task; the flow's gateway reads the case's new state to open the next step."""
+    process = activation.process
+    process.case = case
+    process.artifact = case
+    activation.execute()
+
+
+def complete_steps(cases: list[Case], *, step: str, actor) -> int:
+    """Complete the open `step` task of cases a collective step has already moved (their case service ran).
+
+    Called inside the batch's transaction: a case whose step is not open stops (and rolls back) the batch.
+    Cases without a recognition process (created outside the flow) have no task to complete.
+    """
+    ids = [c.pk for c in cases]
+    with_process = set(CaseProcess.objects.filter(case_id__in=ids).values_list("case_id", flat=True))
+    tasks = {
+        t.case_id: t
+        for t in CaseTask.objects.filter(
+            case_id__in=ids,
+            status__in=(STATUS.NEW, STATUS.ASSIGNED),
+            flow_task_type="HUMAN",
+            flow_task=getattr(RecognitionFlow, step),
+        ).only("pk", "case_id", "process_id")
+    }
+    done = 0
+    for case in cases:
+        if case.pk not in with_process:
+            continue
+        task = tasks.get(case.pk)
+        if task is None:
+            raise step_closed(case, step)
+        with RecognitionFlow.lock(task.process_id):
+            task = _locked_task(task.pk)
+            if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
+                raise step_closed(case, step)
+            _execute(_start(task, actor=actor, take_over=True), case)
+            done += 1
+    return done
 
 
 @transaction.atomic
