@@ -56,7 +56,8 @@ def draft_decision(
     """Draft a recognition decision listing proposed cases of one or more villages of the commune."""
     if commune.level != UnitLevel.COMMUNE or not can_draft_decision(actor, commune):
         deny(_("You cannot draft decisions for %(unit)s.") % {"unit": commune.name})
-    cases = list(cases)
+    # the current rows, not the caller's copies: a stale state must not pass validation
+    cases = list(Case.objects.filter(pk__in=[c.pk for c in cases]).order_by("pk"))
     if not cases:
         raise BatchRefused(_("Select at least one case for the decision."))
     if amends is not None:

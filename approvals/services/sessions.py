@@ -46,7 +46,8 @@ def open_session(
     """Open a village meeting for a list of scored cases; the list is posted publicly for `posting_days`."""
     if village.level != UnitLevel.VILLAGE or not can_prepare_session(actor, village):
         deny(_("You cannot open a review meeting for %(unit)s.") % {"unit": village.name})
-    cases = list(cases)
+    # the current rows, not the caller's copies: a stale state must not pass validation
+    cases = list(Case.objects.filter(pk__in=[c.pk for c in cases]).order_by("pk"))
     if not cases:
         raise BatchRefused(_("Select at least one case for the meeting."))
     if not (chair or "").strip() or not (attendees or "").strip():

@@ -3,7 +3,7 @@
 import datetime
 
 from approvals import services
-from cases.models import CaseState
+from cases.models import Case, CaseState
 from tests.builders import advance, gdht, make_household, nominate
 
 NAMES = [
@@ -42,7 +42,7 @@ def session_for(world, cases, *, posting_days=0, village=None):
 def proposed_cases(world, n: int):
     cases = scored_cases(world, n)
     services.close_session(session_for(world, cases), actor=world.user("head_a1"))
-    return cases
+    return list(Case.objects.filter(pk__in=[c.pk for c in cases]).order_by("pk"))
 
 
 def signed_decision(world, cases, *, refused=()):
