@@ -109,6 +109,7 @@ def decision_outcomes(request, pk: int):
             request.POST.get(f"reason-{entry_id}", ""),
         )
         for entry_id in DecisionEntry.objects.filter(decision=decision).values_list("pk", flat=True)
+        if f"result-{entry_id}" in request.POST
     }
     try:
         services.record_outcomes(decision, outcomes=outcomes, actor=request.user)

@@ -106,7 +106,9 @@ def session_results(request, pk: int):
     session = selectors.get_session_for(request.user, pk)
     results = {}
     for entry_id in SessionEntry.objects.filter(session=session).values_list("pk", flat=True):
-        choice = request.POST.get(f"result-{entry_id}", "")
+        if f"result-{entry_id}" not in request.POST:
+            continue  # only the rows the form sent change
+        choice = request.POST[f"result-{entry_id}"]
         proposed = {"yes": True, "no": False}.get(choice)
         results[entry_id] = (proposed, request.POST.get(f"reason-{entry_id}", ""))
     try:
