@@ -547,3 +547,6 @@ def complete_step_http(
         rate, queries = done[step] / elapsed[step], counter.counts[step] / done[step]
         log(f"    {step:<8} {rate:8.1f}/s {queries:6.1f} queries (claim + step), {_spread(calls[step])}")
     return {"per_s": round(total / sum(elapsed.values()), 1)}
+
+
+from . import scenarios_collective  # noqa: E402, F401  (registers the collective-step scenarios)
