@@ -177,3 +177,28 @@ def test_decision_and_certificates_are_generated_after_commit_and_read_correctly
     assert AuditEvent.objects.get(stream=cases[0].stream, event_type="case.certificate_issued").data[
         "sha256"
     ] == (certificate.sha256)
+
+
+def test_the_database_refuses_changes_to_a_signed_decision(world, requires_postgres):
+    from django.db import DatabaseError, transaction
+
+    cases = proposed_cases(world, 2)
+    decision = signed_decision(world, cases[:1])
+    entry = decision.entries.get()
+    attempts = [
+        lambda: Decision.objects.filter(pk=decision.pk).update(signer_name="Người khác"),
+        lambda: Decision.objects.filter(pk=decision.pk).update(number=7),
+        lambda: Decision.objects.filter(pk=decision.pk)._raw_delete(using="default"),
+        lambda: DecisionEntry.objects.filter(pk=entry.pk).update(recognised=False),
+        lambda: DecisionEntry.objects.filter(pk=entry.pk)._raw_delete(using="default"),
+        lambda: DecisionEntry.objects.bulk_create(
+            [DecisionEntry(decision=decision, case=cases[0], reason="x")]
+        ),
+    ]
+    for attempt in attempts:
+        with pytest.raises(DatabaseError), transaction.atomic():
+            attempt()
+    # the generated document's columns stay writable (the Celery task fills them after signing)
+    Decision.objects.filter(pk=decision.pk).update(documents=Decision.Documents.READY)
+    fresh = Decision.objects.get(pk=decision.pk)
+    assert fresh.signer_name == "Trần Văn Chủ" and fresh.number == 1 and fresh.entries.count() == 1
