@@ -12,6 +12,7 @@ from audit.models import AuditEvent
 from cases import services as case_services
 from cases.models import Case, CaseState
 from tests.approvals.builders import scored_cases, session_for
+from tests.approvals.pdfcheck import renders, text_of
 from tests.builders import full_marks, nominate, pdf_upload, required_evidence_items
 from tests.workflows.walk import open_case, walk
 from workflows.models import CaseTask
@@ -143,3 +144,25 @@ def test_only_scored_cases_of_the_village_can_be_listed_and_only_its_head_closes
         services.close_session(session, actor=world.user("officer_a1"))
     with pytest.raises(PermissionDenied):
         services.close_session(session, actor=world.user("chair_a"))
+
+
+def test_the_minutes_are_generated_after_the_close_and_read_correctly(
+    world, tmp_path, django_capture_on_commit_callbacks
+):
+    cases = scored_cases(world, 3)
+    session = session_for(world, cases)
+    head = world.user("head_a1")
+    entry = session.entries.get(case=cases[2])
+    services.record_results(session, results={entry.pk: (False, "Chưa có học bạ của cháu")}, actor=head)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.close_session(session, actor=head)
+    session.refresh_from_db()
+    data = session.minutes.read()
+    assert renders(data, tmp_path, "minutes")
+    text = text_of(data)
+    assert "BIÊN BẢN HỌP XÉT" in text and "THÔN ĐÔNG" in text and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    for case in cases:
+        assert case.subject.name in text and case.reference in text
+    assert "Chưa có học bạ của cháu" in text and "Nguyễn Văn Trưởng" in text and "05/10/2026" in text
+    event = AuditEvent.objects.get(stream=session.stream, event_type="session.minutes_generated")
+    assert event.data["sha256"] == session.minutes_sha256
