@@ -182,3 +182,34 @@ def test_the_auditor_samples_and_closes_through_the_pages(world, client):
     client.post(reverse("approvals:audit_close", args=[audit.pk]))
     assert Case.objects.get(pk=samples[0].case_id).state == CaseState.REVOKED
     assert Case.objects.filter(state=CaseState.DISTRICT_AUDITED).count() == 2
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_meeting_and_decision_pages_cost_the_same_queries_whatever_the_list_length(
+    world, client, django_capture_on_commit_callbacks
+):
+    small, large = scored_cases(world, 1), scored_cases(world, 4)
+    sessions = [session_for(world, small), session_for(world, large)]
+    entry = sessions[1].entries.first()
+    services.record_comment(entry, author="Ông Lê Văn Bình", text="Đồng ý", actor=world.user("head_a1"))
+    client.force_login(world.user("head_a1"))
+    counts = [_queries(client, reverse("approvals:session", args=[s.pk])) for s in sessions]
+    assert counts[0] == counts[1], counts
+    with django_capture_on_commit_callbacks(execute=True):
+        for s in sessions:
+            services.close_session(s, actor=world.user("head_a1"))
+        decisions = [
+            signed_decision(world, list(Case.objects.filter(pk__in=[c.pk for c in group])))
+            for group in (small, large)
+        ]
+    client.force_login(world.user("chair_a"))
+    counts = [_queries(client, reverse("approvals:decision", args=[d.pk])) for d in decisions]
+    assert counts[0] == counts[1], counts
