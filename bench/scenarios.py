@@ -369,11 +369,8 @@ class _StepWork:
             "collect": {},
             "score": {"values": self.values},
             "review": {"proposed": True},
-            "decide": {
-                "recognised": True,
-                "decision_date": self.decision_date,
-                "decision_reference": "01/QĐ-UBND-BENCH",
-            },
+            # a one-case decision, drafted and signed by the chair (its PDFs come after commit, untimed)
+            "decide": {"recognised": True, "signer_name": "Chủ tịch UBND xã"},
             "audit": {},
         }[step]
 
@@ -385,13 +382,7 @@ class _StepWork:
         elif step == "review":
             data.update({"review-proposed": "1", "review-reason": ""})
         elif step == "decide":
-            data.update(
-                {
-                    "decide-recognised": "1",
-                    "decide-decision_reference": "01/QĐ-UBND-BENCH",
-                    "decide-decision_date": self.decision_date.strftime("%d/%m/%Y"),
-                }
-            )
+            data.update({"decide-recognised": "1", "decide-signer_name": "Chủ tịch UBND xã"})
         elif step == "audit":
             data["confirm-note"] = ""
         return data
@@ -630,3 +621,6 @@ def audit_search(
         "p95_ms": max(times),
         "queries": round(statistics.mean(counts), 1),
     }
+
+
+from . import scenarios_collective  # noqa: E402, F401  (registers the collective-step scenarios)

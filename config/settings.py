@@ -205,6 +205,13 @@ RECOGNITION = {
     "EVIDENCE_MAX_BYTES": env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024),
     "EVIDENCE_CONTENT_TYPES": ["application/pdf", "image/jpeg", "image/png"],
     "CASE_LIST_PAGE_SIZE": 25,
+    # collective steps (approvals/conf.py has the same defaults)
+    "POSTING_DAYS": env.int("POSTING_DAYS", default=10),  # public posting of a village meeting's list
+    "AUDIT_SAMPLE_SHARE": env.str("AUDIT_SAMPLE_SHARE", default="0.10"),  # share of a decision's cases
+    "AUDIT_SAMPLE_MINIMUM": env.int("AUDIT_SAMPLE_MINIMUM", default=5),
+    "AUDIT_RISK_SCORE_MARGIN": "5",  # points above the threshold that count as "just above"
+    "AUDIT_RISK_ASSESSOR_CASES": 30,  # an assessor scoring this many of a decision's cases is a signal
+    "AUDIT_RISK_MAX_PICKS": 10,  # risk-based picks added to the random sample
 }
 
 # --- logging ----------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ urlpatterns = [
     path("cong-viec/", include("workflows.urls")),
     path("thong-bao/", include("notifications.urls")),
     path("thanh-tra/", include("inspection.urls")),
+    path("xet-duyet/", include("approvals.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -90,6 +90,8 @@ def deadline_state(task, now: datetime.datetime | None = None) -> str:
     now = now or timezone.now()
     if now > task.due_at:
         return BREACHED
+    if task.remind_at is not None:
+        return AT_RISK if now >= task.remind_at else ON_TRACK
     rule = policy(task.step, getattr(task.case, "title_type_id", None)) if task.step else None
     warning = rule[1] if rule else DEFAULT_WARNING_DAYS
     due_day = timezone.localtime(task.due_at).date()

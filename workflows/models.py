@@ -51,6 +51,14 @@ class CaseTask(Task):
             models.Index(fields=["step", "due_at"], condition=Q(queued=True), name="wf_casetask_queue_idx"),
         ]
 
+    @property
+    def deadline(self) -> tuple[str, str]:
+        """(state, label) of the step's clock: on track, at risk, overdue, paused; ("", "") without one."""
+        from .deadlines import STATE_LABELS, deadline_state
+
+        state = deadline_state(self)
+        return state, STATE_LABELS.get(state, "")
+
     @classmethod
     def from_db(cls, db, field_names, values):
         task = super().from_db(db, field_names, values)

@@ -97,7 +97,13 @@ def _steps(case: Case, tasks: list[CaseTask], open_task: CaseTask | None) -> lis
 
 
 def _actions(user, case: Case, task: CaseTask | None) -> dict:
-    none = {"can_claim": False, "can_open": False, "can_release": False, "can_withdraw": False}
+    none = {
+        "can_claim": False,
+        "can_open": False,
+        "can_release": False,
+        "can_withdraw": False,
+        "can_hold": False,
+    }
     if task is None or not getattr(user, "is_authenticated", False):
         return none
     step = task.flow_task.name
@@ -111,4 +117,5 @@ def _actions(user, case: Case, task: CaseTask | None) -> dict:
         "can_open": may_take or (holds and can(user, STEP_ACTIONS[step], case)),
         "can_release": holds,
         "can_withdraw": "withdraw" in available and can(user, "withdraw", case),
+        "can_hold": task.due_at is not None and (holds or can(user, "supervise", case)),
     }

@@ -1,10 +1,12 @@
-"""Listeners for registry events: when a role ends, its holder's claimed steps go back to the queue."""
+"""Listeners: when a role ends, its holder's claimed steps go back to the queue; when a collective step
+moves cases, their steps are completed."""
 
 import datetime
 
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
+from approvals.signals import cases_advanced
 from cases.permissions import roles_for
 from registry.models import RoleAssignment
 from registry.signals import role_assignment_ended
@@ -34,3 +36,10 @@ def return_claimed_steps_on_role_end(sender, assignment: RoleAssignment, actor, 
         actor=actor,
         reason=_("Role ended: %(reason)s") % {"reason": reason},
     )
+
+
+@receiver(cases_advanced, dispatch_uid="workflows.complete_collective_steps")
+def complete_collective_steps(sender, step: str, cases, actor, **kwargs):
+    """A meeting, a decision or an audit moved many cases at once: complete their steps in the same
+    transaction, so the next step (e.g. the commune's decision) appears in its queue."""
+    services.complete_steps(list(cases), step=step, actor=actor)

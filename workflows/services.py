@@ -2,26 +2,55 @@
 
 from collections.abc import Callable
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from viewflow.workflow.status import STATUS
 
+from approvals import services as approval_services
 from audit.services import record_event
 from cases import services as case_services
 from cases.exceptions import InvalidTransition
 from cases.models import Case
 from cases.permissions import can_nominate
 from registry.households import create_household
+from registry.models import UnitLevel
 
 from .flows import RecognitionFlow
-from .models import CaseTask
+from .models import CaseProcess, CaseTask
 
 OPEN_TASK_STATES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
 # Outcomes that end whichever step is open without being that step's own work: the actor need not be the
 # step's assignee (the case service still checks that the actor may withdraw).
 SIDE_OUTCOMES = frozenset({"withdraw"})
+
+
+def decide_by_decision(
+    case: Case, *, actor, recognised: bool, reason: str = "", signer_name: str = ""
+) -> Case:
+    """The commune decision on one case, from its step page: a one-case decision drafted and signed by the
+    chair at once, so the case is decided under a numbered decision (PDF, certificate) like any batch.
+
+    The signing completes the step itself (approvals.signals.cases_advanced), in the caller's transaction.
+    """
+    reason = (reason or "").strip()
+    if not recognised and not reason:
+        raise ValidationError({"reason": _("A reason is required.")})
+    unit = case.unit
+    commune = unit if unit.level == UnitLevel.COMMUNE else unit.parent
+    decision = approval_services.draft_decision(
+        commune, title_type=case.title_type, year=case.year, cases=[case], actor=actor
+    )
+    if not recognised:
+        entry = decision.entries.get()
+        approval_services.record_outcomes(decision, outcomes={entry.pk: (False, reason)}, actor=actor)
+    approval_services.sign_decision(decision, actor=actor, signer_name=signer_name)
+    return Case.objects.select_related("unit").get(pk=case.pk)
+
+
+# Outcomes that complete the step through a collective step (whose signal completes the task).
+COLLECTIVE_OUTCOMES = frozenset({("decide", "decide")})
 
 # Which outcomes each step may end with, and the case service that produces each.
 STEP_OUTCOMES: dict[str, dict[str, Callable[..., Case]]] = {
@@ -40,7 +69,7 @@ STEP_OUTCOMES: dict[str, dict[str, Callable[..., Case]]] = {
         "withdraw": case_services.withdraw_case,
     },
     "decide": {
-        "decide": case_services.decide_in_commune,
+        "decide": decide_by_decision,
         "withdraw": case_services.withdraw_case,
     },
     "audit": {
@@ -163,25 +192,78 @@ def perform_step(
                 or task.status not in (STATUS.NEW, STATUS.ASSIGNED)
             ):
                 raise step_closed(case, step)
-            if outcome in SIDE_OUTCOMES:
-                pass  # the case service checks that the actor may withdraw
-            elif task.status == STATUS.NEW:
-                if not task.flow_task.can_assign(actor, task):
-                    raise PermissionDenied(_("You cannot take this step."))
-            elif task.owner_id != actor.pk:
-                raise PermissionDenied(
-                    _("This step is assigned to %(user)s.") % {"user": task.owner.get_username()}
-                )
-            # Take the step: owner and status reach the database with the completion, in one UPDATE.
-            task.owner, task.status = actor, STATUS.ASSIGNED
-            activation = task.flow_task.activation_class(task)
-            activation.start(None)
+            if (step, outcome) in COLLECTIVE_OUTCOMES:
+                _may_take(task, actor)
+                return service(task.case, actor=actor, **kwargs)
+            activation = _start(task, actor=actor, take_over=outcome in SIDE_OUTCOMES)
             updated = service(task.case, actor=actor, **kwargs)
-            process = activation.process
-            process.case = updated
-            process.artifact = updated
-            activation.execute()
+            _execute(activation, updated)
     return updated
+
+
+def _start(task: CaseTask, *, actor, take_over: bool):
+    """Claim (if still queued) and start a locked task for the actor.
+
+    `take_over`: the actor need not be the assignee (side outcomes such as withdrawal, and collective steps
+    whose service already checked the actor's permission on the case).
+    """
+    if not take_over:
+        _may_take(task, actor)
+    # Take the step: owner and status reach the database with the completion, in one UPDATE.
+    task.owner, task.status = actor, STATUS.ASSIGNED
+    activation = task.flow_task.activation_class(task)
+    activation.start(None)
+    return activation
+
+
+def _may_take(task: CaseTask, actor) -> None:
+    """The actor may do this step's own work: it is theirs, or in the queue and theirs to take."""
+    if task.status == STATUS.NEW:
+        if not task.flow_task.can_assign(actor, task):
+            raise PermissionDenied(_("You cannot take this step."))
+    elif task.owner_id != actor.pk:
+        raise PermissionDenied(_("This step is assigned to %(user)s.") % {"user": task.owner.get_username()})
+
+
+def _execute(activation, case: Case) -> None:
+    """Finish a started task; the flow's gateway reads the case's new state to open the next step."""
+    process = activation.process
+    process.case = case
+    process.artifact = case
+    activation.execute()
+
+
+def complete_steps(cases: list[Case], *, step: str, actor) -> int:
+    """Complete the open `step` task of cases a collective step has already moved (their case service ran).
+
+    Called inside the batch's transaction: a case whose step is not open stops (and rolls back) the batch.
+    Cases without a recognition process (created outside the flow) have no task to complete.
+    """
+    ids = [c.pk for c in cases]
+    with_process = set(CaseProcess.objects.filter(case_id__in=ids).values_list("case_id", flat=True))
+    tasks = {
+        t.case_id: t
+        for t in CaseTask.objects.filter(
+            case_id__in=ids,
+            status__in=(STATUS.NEW, STATUS.ASSIGNED),
+            flow_task_type="HUMAN",
+            flow_task=getattr(RecognitionFlow, step),
+        ).only("pk", "case_id", "process_id")
+    }
+    done = 0
+    for case in cases:
+        if case.pk not in with_process:
+            continue
+        task = tasks.get(case.pk)
+        if task is None:
+            raise step_closed(case, step)
+        with RecognitionFlow.lock(task.process_id):
+            task = _locked_task(task.pk)
+            if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
+                raise step_closed(case, step)
+            _execute(_start(task, actor=actor, take_over=True), case)
+            done += 1
+    return done
 
 
 @transaction.atomic

@@ -95,22 +95,11 @@ class ReviewForm(OutcomeForm):
 
 
 class DecideForm(OutcomeForm):
+    """The decision on one case: signing it issues a one-case decision under the commune's next number."""
+
     recognised = _yes_no(_("Recognise"), _("Refuse recognition"))
-    decision_reference = forms.CharField(
-        label=_("Decision number"),
-        required=False,
-        max_length=60,
-        widget=forms.TextInput(attrs={"placeholder": _("e.g. 12/QĐ-UBND")}),
-    )
-    decision_date = forms.DateField(
-        label=_("Decision date"),
-        required=False,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(
-            format="%d/%m/%Y", attrs={"placeholder": _("dd/mm/yyyy"), "inputmode": "numeric"}
-        ),
-    )
     reason = _reason_field(help_text=_("Required when recognition is refused."))
+    signer_name = forms.CharField(label=_("Signer's full name"), max_length=120)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -120,9 +109,8 @@ class DecideForm(OutcomeForm):
         data = self.cleaned_data
         return {
             "recognised": data["recognised"],
-            "decision_reference": data["decision_reference"],
-            "decision_date": data["decision_date"],
             "reason": data["reason"],
+            "signer_name": data["signer_name"],
         }
 
 

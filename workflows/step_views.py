@@ -19,12 +19,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases import permissions as perms
 from cases import selectors as case_selectors
 from cases import services as case_services
+from cases.decorators import acting_role_required
 from cases.exceptions import CaseActionError
 from cases.models import Case, EvidenceFile
 from cases.views import serve_evidence
 
 from . import services
-from .decorators import acting_role_required
 from .models import CaseTask
 from .selectors import STEP_ACTIONS
 from .step_forms import EvidenceUploadForm, RemoveEvidenceForm

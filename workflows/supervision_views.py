@@ -9,16 +9,18 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from cases.exceptions import CaseActionError
 from cases.models import CaseState
 from cases.pagination import CappedPaginator
 from cases.permissions import ACTION_ROLES
+from cases.selectors import get_case_for
 from registry.models import RoleAssignment
 
-from . import supervision
+from . import deadlines, supervision
 from .deadlines import STATE_LABELS, deadline_state
+from .models import CaseTask
 from .reassign import reassign_tasks
 from .selectors import STEP_ACTIONS
 
@@ -182,7 +184,44 @@ def officer_steps(request, user_pk: int):
     )
 
 
+@login_required
+@require_POST
+def pause_clock(request, task_pk: int):
+    task = get_object_or_404(CaseTask.objects.select_related("case"), pk=task_pk, flow_task_type="HUMAN")
+    get_case_for(request.user, task.case_id)  # 404 outside the user's units
+    try:
+        deadlines.pause_clock(task, actor=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The deadline is paused."))
+    return redirect("cases:detail", pk=task.case_id)
+
+
+@login_required
+@require_POST
+def resume_clock(request, task_pk: int):
+    task = get_object_or_404(CaseTask.objects.select_related("case"), pk=task_pk, flow_task_type="HUMAN")
+    get_case_for(request.user, task.case_id)
+    try:
+        task = deadlines.resume_clock(task, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("The deadline runs again; the step is now due on %(date)s.") % {"date": _day(task.due_at)},
+        )
+    return redirect("cases:detail", pk=task.case_id)
+
+
+def _day(moment) -> str:
+    return timezone.localtime(moment).strftime("%d/%m/%Y")
+
+
 urlpatterns = [
+    path("tam-dung-thoi-han/<int:task_pk>/", pause_clock, name="pause_clock"),
+    path("tiep-tuc-thoi-han/<int:task_pk>/", resume_clock, name="resume_clock"),
     path("giam-sat/", overview, name="supervise"),
     path("giam-sat/ton-dong/", stalled, name="supervise_stalled"),
     path("giam-sat/lich/", campaign, name="supervise_campaign"),

@@ -9,6 +9,7 @@ urlpatterns = [
     path("hang-cho/", views.QueueView.as_view(), name="queue"),
     path("da-xu-ly/", views.ArchiveView.as_view(), name="archive"),
     path("nhan-viec/", views.claim, name="claim"),
+    path("xet-theo-lo/", views.batch, name="batch"),
     path("tra-viec/<int:task_pk>/", views.release, name="release"),
     path("rut-ho-so/<int:case_pk>/", views.withdraw, name="withdraw"),
     *step_views.urlpatterns,

@@ -5,18 +5,20 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
+from cases.decorators import acting_role_required
 from cases.exceptions import CaseActionError
 from cases.pagination import CappedPaginator
 from cases.selectors import get_case_for
 
 from . import selectors, services
-from .decorators import acting_role_required
+from .flows import RecognitionFlow
 from .forms import TaskFilterForm
 from .models import CaseTask
 
@@ -109,6 +111,38 @@ def claim(request):
             _("Not claimed (already taken or not yours to take): %(refs)s.") % {"refs": ", ".join(refused)},
         )
     return _back(request, "workflows:inbox")
+
+
+# What each collective step is opened from: the step of the selected tasks, and the page that opens it.
+BATCH_STEPS = {
+    "session": ("review", "approvals:session_new"),
+    "decision": ("decide", "approvals:decision_new"),
+}
+
+
+@login_required
+@acting_role_required
+@require_POST
+def batch(request):
+    """Selected review (or decide) steps from the inbox or queue -> the page that opens a meeting (or drafts a
+    decision) with their cases; the collective step then completes the steps."""
+    step, target = BATCH_STEPS.get(request.POST.get("batch", ""), (None, None))
+    ids = [int(pk) for pk in request.POST.getlist("task") if pk.isdigit()][:MAX_BULK]
+    if step is None or not ids:
+        messages.warning(request, _("Select at least one step."))
+        return _back(request, "workflows:inbox")
+    node = getattr(RecognitionFlow, step)
+    cases = set()
+    for selector in (selectors.inbox_for, selectors.queue_for):
+        cases |= set(
+            selector(request.user).filter(pk__in=ids, flow_task=node).values_list("case_id", flat=True)
+        )
+    if len(cases) != len(set(ids)):
+        messages.warning(
+            request, _("Select only “%(step)s” steps of your own units.") % {"step": node.task_title}
+        )
+        return _back(request, "workflows:inbox")
+    return redirect(f"{reverse(target)}?{urlencode([('case', pk) for pk in sorted(cases)])}")
 
 
 @login_required

@@ -82,7 +82,6 @@ class VillageSpec:
 class CommuneSpec:
     ward: int  # official ward code in vietnam_provinces
     slug: str
-    decision_number: int  # the commune's recognition decision "N/QĐ-UBND"
     village_area_class: str
     villages: tuple[VillageSpec, ...]
 
@@ -91,7 +90,6 @@ DEMO_COMMUNES = (
     CommuneSpec(
         7627,
         "daison",
-        15,
         "",
         (
             VillageSpec("Thôn Đông", "dong"),
@@ -103,7 +101,6 @@ DEMO_COMMUNES = (
     CommuneSpec(
         7615,
         "sondong",
-        27,
         AreaClass.MOUNTAIN,
         (
             VillageSpec("Bản Nà Lầm", "nalam"),
@@ -114,7 +111,6 @@ DEMO_COMMUNES = (
     CommuneSpec(
         9187,
         "kinhbac",
-        112,
         "",
         (
             VillageSpec("Khu phố Đọ Xá", "doxa"),

@@ -373,9 +373,6 @@ class DemoSeeder:
             values[self.rng.choice([i for i in items if (i.level or 1) == 1]).pk] = False
         return values
 
-    def _decision(self, local: Local, offset: int = 0) -> str:
-        return f"{local.spec.decision_number + offset}/QĐ-UBND"
-
     def _scenarios(self, count: int) -> list[str]:
         names, weights = list(SCENARIOS), list(SCENARIOS.values())
         plan = names[:count] + self.rng.choices(names, weights=weights, k=max(0, count - len(names)))
@@ -439,26 +436,14 @@ class DemoSeeder:
                 entry[2] = services.review_in_village(
                     case, proposed=False, actor=head[village.pk], reason=rng.choice(NOT_PROPOSED_REASONS)
                 )
-        # 6. commune decision: one decision number per commune for the whole list
-        for entry in cases:
-            local, village, case, scenario = entry
-            if scenario in DECIDED:
-                entry[2] = services.decide_in_commune(
-                    case,
-                    recognised=True,
-                    actor=local.users[R.COMMUNE_CHAIR],
-                    decision_reference=self._decision(local),
-                    decision_date=self.decision_date,
-                )
-            elif scenario == "refused":
-                entry[2] = services.decide_in_commune(
-                    case,
-                    recognised=False,
-                    actor=local.users[R.COMMUNE_CHAIR],
-                    decision_reference=self._decision(local),
-                    decision_date=self.decision_date,
-                    reason=rng.choice(REFUSAL_REASONS),
-                )
+        # 6. commune decision: one signed decision per commune for its whole list
+        from .collective import leave_work_in_progress, sign_commune_decisions
+
+        sign_commune_decisions(
+            [e for e in cases if e[3] in DECIDED or e[3] == "refused"],
+            refusal_reason=lambda: rng.choice(REFUSAL_REASONS),
+        )
+        leave_work_in_progress(cases, meeting_date=self.decision_date)
         # 7. audit above the commune (the province since the 2025 reform)
         for entry in cases:
             local, village, case, scenario = entry
@@ -513,8 +498,6 @@ class DemoSeeder:
                 case,
                 recognised=True,
                 actor=local.users[R.COMMUNE_CHAIR],
-                decision_reference=self._decision(local, 1),
-                decision_date=self.decision_date,
             )
             if scenario == "audited2":
                 services.audit_in_district(case, actor=self.auditor)
@@ -544,8 +527,6 @@ class DemoSeeder:
                         case,
                         recognised=True,
                         actor=local.users[R.COMMUNE_CHAIR],
-                        decision_reference=self._decision(local, 2),
-                        decision_date=self.decision_date,
                     )
 
     def _community_cases(self, officer):

@@ -38,16 +38,17 @@ def review_in_village(case, *, proposed, actor, reason=""):
     )
 
 
-def decide_in_commune(case, *, recognised, actor, decision_reference, decision_date, reason=""):
+def decide_in_commune(case, *, recognised, actor, reason=""):
+    """A one-case decision, drafted and signed by the chair from the case's step page."""
+    signer = f"{actor.last_name} {actor.first_name}".strip() or actor.get_username()
     return flow.perform_step(
         case,
         step="decide",
         outcome="decide",
         actor=actor,
         recognised=recognised,
-        decision_reference=decision_reference,
-        decision_date=decision_date,
         reason=reason,
+        signer_name=signer,
     )
 
 

@@ -37,6 +37,7 @@ EXPECTED_METRICS = {
     "complete_step_http": {"per_s"},
     "verify_audit": {"events", "ms", "events_per_min"},
     "audit_search": {"events", "p95_ms", "queries"},
+    "sign_decision": {"cases", "ms", "queries"},
 }
 TINY_PAGE = {"warmups": 1, "requests": 3}
 TINY = {
@@ -51,6 +52,7 @@ TINY = {
     "complete_step_http": {"per_step": 2, "warmup": 1},
     "verify_audit": {"runs": 1},
     "audit_search": TINY_PAGE,
+    "sign_decision": {"cases": 3},
 }
 
 

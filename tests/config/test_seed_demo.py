@@ -110,6 +110,13 @@ def test_cases_come_from_the_services_with_genuine_audit_chains_and_a_rerun_chan
     assert all(c.decision_reference.endswith("/QĐ-UBND") and c.decision_date for c in decided)
     refused = Case.objects.filter(state=CaseState.NOT_RECOGNIZED)
     assert all(c.outcome_reason for c in refused)
+    # the collective steps: signed decisions numbered per commune, a draft and an open meeting to try
+    from approvals.models import Decision, ReviewSession
+
+    signed = Decision.objects.filter(status=Decision.Status.SIGNED)
+    assert signed.exists() and Decision.objects.filter(status=Decision.Status.DRAFT).exists()
+    assert {c.decision_reference for c in decided} <= {d.reference for d in signed}
+    assert ReviewSession.objects.filter(status=ReviewSession.Status.OPEN, posting_ends__isnull=False).exists()
     returned = Case.objects.filter(state=CaseState.NOMINATED).exclude(outcome_reason="")
     assert returned.exists()
     kinds = set(EvidenceFile.objects.values_list("content_type", flat=True))

@@ -17,7 +17,7 @@ except ImportError:  # pragma: no cover - the `dev` extra installs it
         raise
     pytest.skip("needs the playwright Python package (pip install -e '.[dev]')", allow_module_level=True)
 
-from django.utils import translation
+from django.utils import timezone, translation
 
 from audit.models import AuditEvent
 from cases import services as case_services
@@ -239,20 +239,20 @@ def test_one_household_walks_all_six_steps_through_the_pages(page, live_server, 
     submit_outcome(page, "review")
     expect_state(page, CaseState.VILLAGE_REVIEWED)
 
-    # chair_a recognises it under decision 15/QĐ-UBND of 15/11/2026.
+    # chair_a signs: a one-case decision under the commune's first number of the year, dated today.
     switch_user(page, live_server, "chair_a")
     open_step_from_case_file(page, ref)
     page.get_by_label(vi("Recognise"), exact=True).check()
-    page.locator("input[name='decide-decision_reference']").fill("15/QĐ-UBND")
-    page.locator("input[name='decide-decision_date']").fill("15/11/2026")
+    page.locator("input[name='decide-signer_name']").fill("Trần Văn Chủ")
     submit_outcome(page, "decide")
     expect_state(page, CaseState.COMMUNE_DECIDED)
-    expect(page.locator("dl.facts").first).to_contain_text("15/QĐ-UBND — 15/11/2026")
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    expect(page.locator("dl.facts").first).to_contain_text(f"1/QĐ-UBND — {today}")
 
     # the auditor confirms the decision.
     switch_user(page, live_server, "auditor")
     open_step_from_case_file(page, ref)
-    expect(page.locator("main")).to_contain_text("15/QĐ-UBND")
+    expect(page.locator("main")).to_contain_text("1/QĐ-UBND")
     submit_outcome(page, "confirm")
 
     expect(page).to_have_url(f"{live_server.url}/ho-so/{case.pk}/")

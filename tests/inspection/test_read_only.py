@@ -55,6 +55,8 @@ WRITE = {
     "workflows:nominate",
     "inspection:verify_now",
     "workflows:supervise_officer",
+    "workflows:pause_clock",
+    "workflows:resume_clock",
 }
 
 
@@ -69,7 +71,7 @@ def _names(patterns, namespace=None):
 
 
 def test_every_url_of_the_site_is_classified():
-    assert set(_names(get_resolver().url_patterns)) == READ | WRITE | OWN
+    assert set(_names(get_resolver().url_patterns)) == READ | WRITE | OWN | APPROVALS_WRITE
 
 
 @pytest.fixture
@@ -114,6 +116,8 @@ def test_every_write_endpoint_answers_403_to_an_inspector(client, world, open_fl
             {"village": world.village_a1.pk, "name": "Hộ Mới", "head_name": "Nguyễn Văn Mới", "year": 2026},
         ),
         "inspection:verify_now": (reverse("inspection:verify_now"), {}),
+        "workflows:pause_clock": (reverse("workflows:pause_clock", args=[task.pk]), {"reason": "Thử"}),
+        "workflows:resume_clock": (reverse("workflows:resume_clock", args=[task.pk]), {}),
         "workflows:supervise_officer": (
             reverse("workflows:supervise_officer", args=[world.user("officer_a1").pk]),
             {"task": [task.pk], "to_user": world.user("officer_a2").pk, "reason": "Thử giao lại"},
@@ -147,3 +151,90 @@ def test_read_pages_refuse_posts_from_an_inspector(client, world, open_flow_case
     ):
         assert client.post(url).status_code == 405, url
     assert _snapshot() == before
+
+
+# The collective steps (approvals) and the inbox's batch action: reads and writes, walked the same way.
+APPROVALS_READ = {
+    "approvals:sessions",
+    "approvals:session",
+    "approvals:session_minutes",
+    "approvals:decisions",
+    "approvals:decision",
+    "approvals:decision_document",
+    "approvals:certificate",
+    "approvals:audit",
+}
+APPROVALS_WRITE = {
+    "workflows:batch",
+    "approvals:session_new",
+    "approvals:session_results",
+    "approvals:session_comment",
+    "approvals:session_close",
+    "approvals:decision_new",
+    "approvals:decision_outcomes",
+    "approvals:decision_sign",
+    "approvals:decision_discard",
+    "approvals:audit_open",
+    "approvals:audit_finding",
+    "approvals:audit_close",
+}
+READ |= APPROVALS_READ
+
+
+def test_collective_step_writes_answer_403_to_an_inspector(client, world):
+    from approvals import services as approvals
+    from approvals.models import Audit, Decision, ReviewSession
+    from tests.approvals.builders import proposed_cases, scored_cases, session_for, signed_decision
+    from tests.builders import gdht
+
+    session = session_for(world, scored_cases(world, 1))
+    draft = approvals.draft_decision(
+        world.commune_a,
+        title_type=gdht(),
+        year=2026,
+        cases=proposed_cases(world, 1),
+        actor=world.user("commune_officer_a"),
+    )
+    signed = signed_decision(world, proposed_cases(world, 1))
+    audit = approvals.open_audit(signed, actor=world.user("auditor"))
+    sample = audit.samples.first()
+    entry = signed.entries.first()
+    posts = {
+        "workflows:batch": (reverse("workflows:batch"), {"action": "session", "task": []}),
+        "approvals:session_new": (reverse("approvals:session_new"), {"village": world.village_a1.pk}),
+        "approvals:session_results": (reverse("approvals:session_results", args=[session.pk]), {}),
+        "approvals:session_comment": (
+            reverse("approvals:session_comment", args=[session.pk]),
+            {"author": "x", "text": "y"},
+        ),
+        "approvals:session_close": (reverse("approvals:session_close", args=[session.pk]), {}),
+        "approvals:decision_new": (reverse("approvals:decision_new"), {"commune": world.commune_a.pk}),
+        "approvals:decision_outcomes": (reverse("approvals:decision_outcomes", args=[draft.pk]), {}),
+        "approvals:decision_sign": (
+            reverse("approvals:decision_sign", args=[draft.pk]),
+            {"signer_name": "Thanh Tra"},
+        ),
+        "approvals:decision_discard": (reverse("approvals:decision_discard", args=[draft.pk]), {}),
+        "approvals:audit_open": (reverse("approvals:audit_open", args=[signed.pk]), {}),
+        "approvals:audit_finding": (
+            reverse("approvals:audit_finding", args=[audit.pk, sample.pk]),
+            {f"s{sample.pk}-result": "confirmed"},
+        ),
+        "approvals:audit_close": (reverse("approvals:audit_close", args=[audit.pk]), {}),
+    }
+    assert set(posts) == APPROVALS_WRITE
+    assert entry is not None
+
+    def state():
+        return (
+            _snapshot(),
+            list(ReviewSession.objects.values_list("pk", "status")),
+            list(Decision.objects.values_list("pk", "status", "number")),
+            list(Audit.objects.values_list("pk", "status")),
+        )
+
+    client.force_login(world.user("inspector"))
+    before = state()
+    for name, (url, data) in posts.items():
+        assert client.post(url, data).status_code == 403, name
+    assert state() == before

@@ -141,7 +141,7 @@ def test_an_overdue_step_is_highlighted(client, world):
     case = open_case(world)
     CaseTask.objects.filter(case=case).update(due_at=timezone.now() - datetime.timedelta(days=2))
     html = panel_html(page(client, world, "officer_a1", case))
-    assert 'class="overdue"' in html
+    assert 'class="deadline breached"' in html and "Quá hạn" in html
 
 
 def test_a_case_without_a_process_has_no_panel(client, world):

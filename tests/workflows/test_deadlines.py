@@ -119,3 +119,26 @@ def test_bad_pauses_are_refused_and_change_nothing(world):
         deadlines.pause_clock(task, actor=officer, reason="again")
     with pytest.raises(PermissionDenied):
         deadlines.resume_clock(task, actor=world.user("supervisor_b"))
+
+
+def test_the_holder_pauses_and_resumes_from_the_case_file(client, world):
+    from django.urls import reverse
+
+    officer = world.user("officer_a1")
+    with time_machine.travel(at(2026, 3, 9), tick=False):
+        case = open_case(world)
+        task = services.open_task(case, "collect")
+        services.claim_task(task, actor=officer)
+    client.force_login(officer)
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert reverse("workflows:pause_clock", args=[task.pk]) in page
+    with time_machine.travel(at(2026, 3, 10), tick=False):
+        client.post(reverse("workflows:pause_clock", args=[task.pk]), {"reason": "Chờ giấy tờ"})
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "Chờ giấy tờ" in page and reverse("workflows:resume_clock", args=[task.pk]) in page
+    with time_machine.travel(at(2026, 3, 13), tick=False):
+        response = client.post(reverse("workflows:resume_clock", args=[task.pk]), follow=True)
+    assert "26/03/2026" in response.content.decode()
+    # the other village's officer sees neither the case nor the buttons
+    client.force_login(world.user("officer_b1"))
+    assert client.post(reverse("workflows:pause_clock", args=[task.pk]), {"reason": "x"}).status_code == 404

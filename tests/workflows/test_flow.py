@@ -129,7 +129,7 @@ def test_a_failed_service_leaves_the_task_open(world):
 
 
 def test_audit_step_is_offered_above_the_commune(world):
-    case = walk(world, open_case(world), through="decide", decision_date=datetime.date(2026, 3, 1))
+    case = walk(world, open_case(world), through="decide")
     task = services.open_task(case)
     assert task.owner_permission == "registry.audit_case"
     assert task.owner_permission_obj_pk == str(world.province.pk)
@@ -155,7 +155,6 @@ def test_an_outsider_cannot_withdraw_through_an_open_step(world):
 
 
 def test_ending_a_role_returns_the_holders_claimed_steps_to_the_queue(world):
-    import datetime
 
     from audit.models import AuditEvent
     from registry.models import Role, RoleAssignment

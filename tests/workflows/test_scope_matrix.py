@@ -203,8 +203,7 @@ def _case_at(users, village: str, unit, name: str, depth: int) -> Case:
         outcome="decide",
         actor=users[chair(village)],
         recognised=True,
-        decision_reference="7/QĐ-UBND",
-        decision_date=TODAY,
+        signer_name="Chủ tịch",
     )
 
 
@@ -324,8 +323,7 @@ STEP_POSTS = {
     "decide": {
         "outcome": "decide",
         "decide-recognised": "1",
-        "decide-decision_reference": "9/QĐ-UBND",
-        "decide-decision_date": TODAY.strftime("%d/%m/%Y"),
+        "decide-signer_name": "Chủ tịch",
     },
     "audit": {"outcome": "confirm", "confirm-note": ""},
 }
@@ -453,6 +451,14 @@ def _list_served(step: str):
     return lambda m, t, rs: [_ok_html(r, t.cases[step].reference, t.name(step)) for r in rs]
 
 
+def _batch_served(m, t, rs):
+    """The review step opens the meeting page with its case; it is no decide step, so no decision."""
+    session, decision = rs
+    _redirected_to(session, reverse("approvals:session_new"))
+    assert session["Location"].endswith(f"?case={t.cases['review'].pk}")
+    assert decision.status_code == 302 and "approvals" not in decision["Location"]
+
+
 def _task_lists() -> list[Endpoint]:
     # who has something of the village in each list: the assessor holds the claimed score step, the
     # officer can take the collect step and has done the collect step of the cases further on
@@ -530,6 +536,16 @@ ENDPOINTS: list[Endpoint] = [
             for k in (("score", "moved_held") if attack and "moved_held" in t.tasks else ("score",))
         ],
         _release_served,
+    ),
+    Endpoint(
+        "workflows:batch",
+        ACTION,
+        head,
+        lambda t, attack: [
+            Req("post", reverse("workflows:batch"), {"task": [str(t.tasks["review"])], "batch": batch})
+            for batch in ("session", "decision")
+        ],
+        _batch_served,
     ),
     Endpoint("workflows:withdraw", ACTION, officer, _withdraw_requests, _withdraw_served),
     Endpoint("workflows:evidence_upload", ACTION, officer, _upload_requests, _upload_served),

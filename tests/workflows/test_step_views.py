@@ -1,14 +1,14 @@
 """Step pages through HTTP: the whole walk, bad input that changes nothing, retries, scope, evidence."""
 
-import datetime
 import re
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
+from approvals.models import Decision, DecisionCounter
 from audit.models import AuditEvent
 from cases import services as case_services
 from cases.models import Case, CaseState, EvidenceFile, Score
@@ -146,34 +146,32 @@ def test_whole_walk_through_http(client, world):
     )
     assert vi("Case %(ref)s was proposed for recognition.", ref=case.reference) in messages_of(response)
 
-    # decide: number and a dd/mm/yyyy date
+    # decide: signing issues a one-case decision under the commune's next number, dated today
     as_user(client, world, "chair_a")
     url = step_url(case, "decide")
     assert client.get(url).status_code == 200
     response = client.post(
         url,
-        {
-            "outcome": "decide",
-            "decide-recognised": "1",
-            "decide-decision_reference": "12/QĐ-UBND",
-            "decide-decision_date": "15/11/2026",
-        },
+        {"outcome": "decide", "decide-recognised": "1", "decide-signer_name": "Trần Văn Chủ"},
         follow=True,
     )
     assert vi(
         "Case %(ref)s was recognised under decision %(number)s.",
         ref=case.reference,
-        number="12/QĐ-UBND",
+        number="1/QĐ-UBND",
     ) in messages_of(response)
     case.refresh_from_db()
-    assert case.decision_reference == "12/QĐ-UBND"
-    assert case.decision_date == datetime.date(2026, 11, 15)
+    assert case.decision_reference == "1/QĐ-UBND"
+    assert case.decision_date == timezone.localdate()
+    decision = Decision.objects.get()
+    assert decision.is_signed and decision.signer_name == "Trần Văn Chủ"
+    assert list(decision.entries.values_list("case_id", flat=True)) == [case.pk]
 
     # audit: the province's auditor confirms
     as_user(client, world, "auditor")
     url = step_url(case, "audit")
     page = client.get(url)
-    assert page.status_code == 200 and "12/QĐ-UBND" in page.content.decode()
+    assert page.status_code == 200 and "1/QĐ-UBND" in page.content.decode()
     response = client.post(url, {"outcome": "confirm", "confirm-note": ""}, follow=True)
     assert vi(
         "The recognition of case %(ref)s was confirmed by the audit.", ref=case.reference
@@ -259,7 +257,7 @@ def test_not_proposing_without_a_reason_shows_the_error_at_the_reason(client, wo
     assert snapshot(case) == before
 
 
-def test_decide_refusal_needs_a_reason_and_a_valid_date(client, world):
+def test_decide_refusal_needs_a_reason_and_a_signer(client, world):
     case = scored_case(world)
     case = services.perform_step(
         case, step="review", outcome="review", actor=world.user("head_a1"), proposed=True
@@ -268,26 +266,17 @@ def test_decide_refusal_needs_a_reason_and_a_valid_date(client, world):
     before = snapshot(case)
     response = client.post(
         step_url(case, "decide"),
-        {
-            "outcome": "decide",
-            "decide-recognised": "0",
-            "decide-decision_reference": "3/QĐ-UBND",
-            "decide-decision_date": "31/02/2026",
-        },
+        {"outcome": "decide", "decide-recognised": "0", "decide-reason": "Chưa đạt"},
     )
     assert response.status_code == 200
-    assert "decision_date" in response.context["forms"]["decide"].errors
+    assert "signer_name" in response.context["forms"]["decide"].errors
     response = client.post(
         step_url(case, "decide"),
-        {
-            "outcome": "decide",
-            "decide-recognised": "0",
-            "decide-decision_reference": "3/QĐ-UBND",
-            "decide-decision_date": "2026-11-15",
-        },
+        {"outcome": "decide", "decide-recognised": "0", "decide-signer_name": "Trần Văn Chủ"},
     )
     assert response.context["forms"]["decide"].errors["reason"] == [vi("A reason is required.")]
     assert snapshot(case) == before
+    assert not Decision.objects.exists() and not DecisionCounter.objects.exists()
 
 
 def test_a_second_identical_post_changes_nothing_and_says_already_done(client, world):

@@ -1,7 +1,7 @@
 """Driving flow-backed cases through the workflow services, step by step, as the test world's users."""
 
 from cases import services as case_services
-from tests.builders import TODAY, full_marks, gdht, make_household, pdf_upload, required_evidence_items
+from tests.builders import full_marks, gdht, make_household, pdf_upload, required_evidence_items
 from workflows import services
 
 STEPS = ("collect", "score", "review", "decide", "audit")
@@ -19,7 +19,7 @@ def collect(world, case):
     return services.perform_step(case, step="collect", outcome="complete", actor=world.user("officer_a1"))
 
 
-def _do(world, case, step, decision_date):
+def _do(world, case, step):
     if step == "collect":
         return collect(world, case)
     if step == "score":
@@ -37,15 +37,14 @@ def _do(world, case, step, decision_date):
             outcome="decide",
             actor=world.user("chair_a"),
             recognised=True,
-            decision_reference="5/QĐ-UBND",
-            decision_date=decision_date,
+            signer_name="Trần Văn Chủ",
         )
     return services.perform_step(case, step="audit", outcome="confirm", actor=world.user("auditor"))
 
 
-def walk(world, case, *, through: str = "audit", decision_date=TODAY):
+def walk(world, case, *, through: str = "audit"):
     """Complete the open steps of a village-A1 case in order, up to and including `through`."""
     start = STEPS.index(services.open_task(case).flow_task.name)
     for step in STEPS[start : STEPS.index(through) + 1]:
-        case = _do(world, case, step, decision_date)
+        case = _do(world, case, step)
     return case

@@ -5,11 +5,15 @@ import functools
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from cases.permissions import ACTION_ROLES
 from registry.selectors import grants_for
 
-# Roles that take some step of the work; the others (supervisors, inspectors, administrators) only read here.
-ACTING_ROLES = frozenset().union(*(roles for action, roles in ACTION_ROLES.items() if action != "view"))
+from .permissions import ACTION_ROLES
+
+# Roles that take some step of the work; the others (supervisors, inspectors, administrators) only read here
+# (a supervisor's own writes, reassignment and pauses, check "supervise" themselves).
+ACTING_ROLES = frozenset().union(
+    *(roles for action, roles in ACTION_ROLES.items() if action not in ("view", "supervise"))
+)
 
 
 def acting_role_required(view):

@@ -1,0 +1,125 @@
+"""Reads of sessions, decisions and audits, scoped to the user's units like cases are."""
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from cases.models import Case, CaseState
+from cases.selectors import visible_cases
+from registry.models import AdministrativeUnit, UnitLevel
+from registry.selectors import path_q, scope_paths
+
+from .models import Audit, AuditSample, Decision, DecisionEntry, ReviewSession, SessionEntry
+from .permissions import DECISION_DRAFTERS, SESSION_EDITORS
+
+
+def _scoped(qs: QuerySet, user) -> QuerySet:
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if user.is_superuser:
+        return qs
+    return qs.filter(path_q(scope_paths(user), field="unit_path"))
+
+
+def sessions_for(user) -> QuerySet[ReviewSession]:
+    return (
+        _scoped(ReviewSession.objects.all(), user)
+        .select_related("village", "title_type")
+        .annotate(n=Count("entries"))
+        .order_by("-meeting_date", "-pk")
+    )
+
+
+def decisions_for(user) -> QuerySet[Decision]:
+    return (
+        _scoped(Decision.objects.all(), user)
+        .select_related("commune", "title_type")
+        .annotate(n=Count("entries"))
+        .order_by("-year", "status", "-number", "-pk")
+    )
+
+
+def get_session_for(user, pk: int) -> ReviewSession:
+    session = (
+        _scoped(ReviewSession.objects.select_related("village__parent", "title_type"), user)
+        .filter(pk=pk)
+        .first()
+    )
+    if session is None:
+        raise Http404
+    return session
+
+
+def get_decision_for(user, pk: int) -> Decision:
+    decision = (
+        _scoped(Decision.objects.select_related("commune", "title_type", "amends", "signed_by"), user)
+        .filter(pk=pk)
+        .first()
+    )
+    if decision is None:
+        raise Http404
+    return decision
+
+
+def get_audit_for(user, pk: int) -> Audit:
+    audit = (
+        _scoped(Audit.objects.select_related("decision__commune", "decision__title_type"), user)
+        .filter(pk=pk)
+        .first()
+    )
+    if audit is None:
+        raise Http404
+    return audit
+
+
+def session_entries(session: ReviewSession):
+    return (
+        SessionEntry.objects.filter(session=session)
+        .select_related("case__subject")
+        .prefetch_related("comments")
+        .order_by("case__subject__name", "pk")
+    )
+
+
+def decision_entries(decision: Decision):
+    return decision.entries.select_related("case__subject", "case__unit", "certificate").order_by(
+        "case__unit__name", "case__subject__name", "pk"
+    )
+
+
+def audit_samples(audit: Audit):
+    return (
+        AuditSample.objects.filter(audit=audit)
+        .select_related("case__subject", "case__unit")
+        .order_by("case_id")
+    )
+
+
+def units_for_role(user, roles, level: str) -> QuerySet[AdministrativeUnit]:
+    """Units of a level where the user holds one of the roles (on the unit or above it)."""
+    paths = scope_paths(user, roles=roles)
+    return AdministrativeUnit.objects.filter(level=level).filter(path_q(paths)).order_by("name")
+
+
+def session_villages(user):
+    return units_for_role(user, SESSION_EDITORS, UnitLevel.VILLAGE)
+
+
+def decision_communes(user):
+    return units_for_role(user, DECISION_DRAFTERS, UnitLevel.COMMUNE)
+
+
+def candidate_cases(user, *, state: str, unit: AdministrativeUnit) -> QuerySet[Case]:
+    """Cases in the unit the user may put on a meeting's list (scored) or a decision (proposed)."""
+    return (
+        visible_cases(user)
+        .filter(state=state, unit_path__startswith=unit.path)
+        .select_related("subject", "unit", "title_type")
+        .order_by("unit__name", "subject__name", "pk")
+    )
+
+
+def proposed_free(user, commune) -> QuerySet[Case]:
+    """Proposed cases of the commune not yet on a draft decision."""
+    return candidate_cases(user, state=CaseState.VILLAGE_REVIEWED, unit=commune).exclude(
+        Q(pk__in=DecisionEntry.objects.filter(decision__status=Decision.Status.DRAFT).values("case_id"))
+    )

@@ -1,0 +1,23 @@
+"""The collective steps: each validates every case first, then moves them all in one transaction or none."""
+
+from ._common import BatchRefused
+from .audits import close_audit, open_audit, random_sample, record_finding, risk_signals
+from .decisions import discard_decision, draft_decision, record_outcomes, sign_decision
+from .sessions import close_session, open_session, record_comment, record_results
+
+__all__ = [
+    "BatchRefused",
+    "close_audit",
+    "close_session",
+    "discard_decision",
+    "draft_decision",
+    "open_audit",
+    "open_session",
+    "random_sample",
+    "record_comment",
+    "record_finding",
+    "record_outcomes",
+    "record_results",
+    "risk_signals",
+    "sign_decision",
+]

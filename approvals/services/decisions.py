@@ -1,0 +1,230 @@
+"""The commune decision: drafted from proposed cases, signed by the chair under a gapless number."""
+
+from collections.abc import Iterable, Mapping
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases import services as case_services
+from cases.models import Case, CaseState
+from registry.models import UnitLevel
+from registry.selectors import grant_covering
+
+from ..models import Decision, DecisionCounter, DecisionEntry
+from ..permissions import can_draft_decision, can_sign_decision
+from ..signals import cases_advanced
+from ._common import BatchRefused, audit_batch, deny, refuse_if, run_each
+
+
+def _drafts_holding(case_ids, exclude=None) -> dict[int, int]:
+    qs = DecisionEntry.objects.filter(case_id__in=case_ids, decision__status=Decision.Status.DRAFT)
+    if exclude is not None:
+        qs = qs.exclude(decision=exclude)
+    return dict(qs.values_list("case_id", "decision_id"))
+
+
+def _case_problems(commune, title_type, year, cases, held) -> list[str]:
+    problems = []
+    for case in cases:
+        ref = {"ref": case.reference}
+        if not case.unit_path.startswith(commune.path):
+            problems.append(_("Case %(ref)s is not from %(unit)s.") % {**ref, "unit": commune.name})
+        elif case.title_type_id != title_type.pk or case.year != year:
+            problems.append(_("Case %(ref)s is for another title or year.") % ref)
+        elif case.state != CaseState.VILLAGE_REVIEWED:
+            problems.append(
+                _("Case %(ref)s is not proposed by its village (state “%(state)s”).")
+                % {**ref, "state": case.get_state_display()}
+            )
+        elif case.pk in held:
+            problems.append(_("Case %(ref)s is already on another draft decision.") % ref)
+    return problems
+
+
+@transaction.atomic
+def draft_decision(
+    commune,
+    *,
+    title_type,
+    year: int,
+    cases: Iterable[Case],
+    actor,
+    amends: Decision | None = None,
+    note: str = "",
+) -> Decision:
+    """Draft a recognition decision listing proposed cases of one or more villages of the commune."""
+    if commune.level != UnitLevel.COMMUNE or not can_draft_decision(actor, commune):
+        deny(_("You cannot draft decisions for %(unit)s.") % {"unit": commune.name})
+    # the current rows, not the caller's copies: a stale state must not pass validation
+    cases = list(Case.objects.filter(pk__in=[c.pk for c in cases]).order_by("pk"))
+    if not cases:
+        raise BatchRefused(_("Select at least one case for the decision."))
+    if amends is not None:
+        if not amends.is_signed or amends.commune_id != commune.pk:
+            raise BatchRefused(_("Only a signed decision of the same commune can be amended."))
+        if not (note or "").strip():
+            raise BatchRefused(_("Say what the amending decision corrects."))
+    refuse_if(
+        _case_problems(commune, title_type, year, cases, _drafts_holding([c.pk for c in cases])),
+        _("The decision was not drafted."),
+    )
+    decision = Decision.objects.create(
+        commune=commune,
+        title_type=title_type,
+        year=year,
+        created_by=actor,
+        amends=amends,
+        amendment_note=(note or "").strip(),
+    )
+    DecisionEntry.objects.bulk_create([DecisionEntry(decision=decision, case=c) for c in cases])
+    audit_batch(
+        decision.stream,
+        "decision.drafted",
+        actor=actor,
+        data={
+            "commune": commune.code,
+            "year": year,
+            "amends": amends.reference if amends else None,
+            "cases": [c.reference for c in cases],
+        },
+    )
+    return decision
+
+
+def _lock_draft(decision: Decision) -> Decision:
+    decision = Decision.objects.select_for_update(of=("self",)).select_related("commune").get(pk=decision.pk)
+    if decision.is_signed:
+        raise BatchRefused(
+            _("Decision %(ref)s is signed and can no longer change.") % {"ref": decision.reference}
+        )
+    return decision
+
+
+@transaction.atomic
+def record_outcomes(decision: Decision, *, outcomes: Mapping[int, tuple[bool, str]], actor) -> Decision:
+    """Set, per entry id, whether the case is recognised or refused (with the written reason)."""
+    decision = _lock_draft(decision)
+    if not can_draft_decision(actor, decision.commune):
+        deny(_("You cannot change this decision."))
+    entries = {e.pk: e for e in decision.entries.select_related("case").filter(pk__in=list(outcomes))}
+    changed, rows = {}, []
+    for pk, (recognised, reason) in outcomes.items():
+        entry = entries.get(pk)
+        if entry is None:
+            continue
+        reason = "" if recognised else (reason or "").strip()
+        if (entry.recognised, entry.reason) != (recognised, reason):
+            entry.recognised, entry.reason = recognised, reason
+            rows.append(entry)
+            changed[entry.case.reference] = {"recognised": recognised, "reason": reason}
+    DecisionEntry.objects.bulk_update(rows, ["recognised", "reason"])
+    if changed:
+        audit_batch(decision.stream, "decision.outcomes_recorded", actor=actor, data={"outcomes": changed})
+    return decision
+
+
+@transaction.atomic
+def discard_decision(decision: Decision, *, actor, reason: str = "") -> None:
+    """Throw away a draft (it never had a number); the cases return to the commune's list."""
+    decision = _lock_draft(decision)
+    if not can_draft_decision(actor, decision.commune):
+        deny(_("You cannot change this decision."))
+    audit_batch(
+        decision.stream,
+        "decision.discarded",
+        actor=actor,
+        reason=reason,
+        data={"cases": list(decision.entries.values_list("case__reference", flat=True))},
+    )
+    decision.delete()
+
+
+def _next_number(commune, year: int) -> int:
+    """The commune's next decision number of the year, from a counter row locked until the signing commits.
+
+    A signing that rolls back releases the row without having used the number: no gaps, no duplicates.
+    """
+    DecisionCounter.objects.bulk_create([DecisionCounter(commune=commune, year=year)], ignore_conflicts=True)
+    counter = DecisionCounter.objects.select_for_update().get(commune=commune, year=year)
+    counter.value += 1
+    counter.save(update_fields=["value"])
+    return counter.value
+
+
+def sign_problems(entries: list[DecisionEntry]) -> list[str]:
+    problems = []
+    for entry in entries:
+        ref = {"ref": entry.case.reference}
+        if entry.case.state != CaseState.VILLAGE_REVIEWED:
+            problems.append(
+                _("Case %(ref)s can no longer be decided: it is in state “%(state)s”.")
+                % {**ref, "state": entry.case.get_state_display()}
+            )
+        elif not entry.recognised and not entry.reason:
+            problems.append(_("Case %(ref)s is refused but has no reason.") % ref)
+    return problems
+
+
+@transaction.atomic
+def sign_decision(decision: Decision, *, actor, signer_name: str = "") -> Decision:
+    """The commune chair signs: the number is allocated, every listed case is decided, the decision is final.
+
+    Recognised cases move to commune_decided, refused ones to not_recognized with their reasons, all in this
+    transaction; the PDFs (decision with annex, one certificate per recognised subject) are generated after
+    commit by a Celery task, from the now immutable decision.
+    """
+    decision = _lock_draft(decision)
+    if not can_sign_decision(actor, decision):
+        deny(_("Only the chair of %(unit)s signs its decisions.") % {"unit": decision.commune.name})
+    entries = list(decision.entries.select_related("case").order_by("pk"))
+    refuse_if(sign_problems(entries), _("The decision was not signed; nothing was changed."))
+    now = timezone.now()
+    decision.number = _next_number(decision.commune, decision.year)
+    decision.status = Decision.Status.SIGNED
+    decision.signed_at = now
+    decision.signed_on = timezone.localdate(now)
+    decision.signed_by = actor
+    decision.signer_name = (signer_name or "").strip() or actor.get_full_name() or actor.get_username()
+    decision.documents = Decision.Documents.PENDING
+    decision.save()
+    moved: list[Case] = []
+
+    def decide(entry):
+        moved.append(
+            case_services.decide_in_commune(
+                entry.case,
+                recognised=entry.recognised,
+                actor=actor,
+                decision_reference=decision.reference,
+                decision_date=decision.signed_on,
+                reason=entry.reason,
+            )
+        )
+
+    run_each([(e, e.case) for e in entries], decide)
+    grant = grant_covering(actor, decision.unit_path, {"commune_chair"})
+    audit_batch(
+        decision.stream,
+        "decision.signed",
+        actor=actor,
+        role=grant.role if grant else "",
+        unit=grant.unit_code if grant else "",
+        data={
+            "number": decision.reference,
+            "signed_on": decision.signed_on,
+            "signer": decision.signer_name,
+            "amends": decision.amends.reference if decision.amends_id else None,
+            "recognised": [e.case.reference for e in entries if e.recognised],
+            "refused": {e.case.reference: e.reason for e in entries if not e.recognised},
+        },
+    )
+    cases_advanced.send(sender=Decision, step="decide", cases=moved, actor=actor)
+    transaction.on_commit(lambda: _queue_documents(decision.pk))
+    return decision
+
+
+def _queue_documents(decision_id: int) -> None:
+    from ..tasks import generate_decision_documents
+
+    generate_decision_documents.delay(decision_id)

@@ -1,0 +1,220 @@
+"""The village review meeting: its list, the public posting, and the close that reviews every case at once."""
+
+import datetime
+from collections.abc import Iterable, Mapping
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import record_event
+from cases import services as case_services
+from cases.models import Case, CaseState
+from registry.models import UnitLevel
+
+from ..conf import knob
+from ..models import ReviewSession, SessionComment, SessionEntry
+from ..permissions import can_close_session, can_prepare_session
+from ..signals import cases_advanced
+from ._common import BatchRefused, audit_batch, deny, refuse_if, run_each
+
+
+def _open_sessions_holding(case_ids) -> dict[int, int]:
+    return dict(
+        SessionEntry.objects.filter(
+            case_id__in=case_ids, session__status=ReviewSession.Status.OPEN
+        ).values_list("case_id", "session_id")
+    )
+
+
+@transaction.atomic
+def open_session(
+    village,
+    *,
+    title_type,
+    year: int,
+    meeting_date: datetime.date,
+    chair: str,
+    attendees: str,
+    cases: Iterable[Case],
+    actor,
+    location: str = "",
+    secretary: str = "",
+    posting_days: int | None = None,
+) -> ReviewSession:
+    """Open a village meeting for a list of scored cases; the list is posted publicly for `posting_days`."""
+    if village.level != UnitLevel.VILLAGE or not can_prepare_session(actor, village):
+        deny(_("You cannot open a review meeting for %(unit)s.") % {"unit": village.name})
+    # the current rows, not the caller's copies: a stale state must not pass validation
+    cases = list(Case.objects.filter(pk__in=[c.pk for c in cases]).order_by("pk"))
+    if not cases:
+        raise BatchRefused(_("Select at least one case for the meeting."))
+    if not (chair or "").strip() or not (attendees or "").strip():
+        raise ValidationError(_("The chair and the attendees of the meeting are required."))
+    held = _open_sessions_holding([c.pk for c in cases])
+    problems = []
+    for case in cases:
+        if case.unit_id != village.pk:
+            problems.append(
+                _("Case %(ref)s is not from %(unit)s.") % {"ref": case.reference, "unit": village.name}
+            )
+        elif case.title_type_id != title_type.pk or case.year != year:
+            problems.append(_("Case %(ref)s is for another title or year.") % {"ref": case.reference})
+        elif case.state != CaseState.SCORED:
+            problems.append(
+                _("Case %(ref)s is not scored (state “%(state)s”).")
+                % {"ref": case.reference, "state": case.get_state_display()}
+            )
+        elif case.pk in held:
+            problems.append(
+                _("Case %(ref)s is already on another open meeting's list.") % {"ref": case.reference}
+            )
+    refuse_if(problems, _("The meeting was not opened."))
+    days = knob("POSTING_DAYS") if posting_days is None else posting_days
+    session = ReviewSession.objects.create(
+        village=village,
+        title_type=title_type,
+        year=year,
+        meeting_date=meeting_date,
+        location=(location or "").strip(),
+        chair=chair.strip(),
+        secretary=(secretary or "").strip(),
+        attendees=attendees.strip(),
+        posting_ends=timezone.localdate() + datetime.timedelta(days=days) if days else None,
+        created_by=actor,
+    )
+    SessionEntry.objects.bulk_create(
+        # a case that meets the criteria is proposed unless the meeting decides otherwise
+        [SessionEntry(session=session, case=c, proposed=True if c.meets_criteria else None) for c in cases]
+    )
+    audit_batch(
+        session.stream,
+        "session.opened",
+        actor=actor,
+        data={
+            "village": village.code,
+            "year": year,
+            "meeting_date": meeting_date,
+            "posting_ends": session.posting_ends,
+            "cases": [c.reference for c in cases],
+        },
+    )
+    return session
+
+
+def _lock_open(session: ReviewSession) -> ReviewSession:
+    session = ReviewSession.objects.select_for_update().select_related("village").get(pk=session.pk)
+    if not session.is_open:
+        raise BatchRefused(_("This meeting is closed; its record can no longer change."))
+    return session
+
+
+@transaction.atomic
+def record_results(
+    session: ReviewSession, *, results: Mapping[int, tuple[bool | None, str]], actor
+) -> ReviewSession:
+    """Record the meeting's result per case: {entry id: (proposed, reason if not proposed)}."""
+    session = _lock_open(session)
+    if not can_prepare_session(actor, session.village):
+        deny(_("You cannot change this meeting's record."))
+    entries = {e.pk: e for e in session.entries.select_related("case").filter(pk__in=list(results))}
+    changed, rows = {}, []
+    for pk, (proposed, reason) in results.items():
+        entry = entries.get(pk)
+        if entry is None:
+            continue
+        reason = (reason or "").strip() if proposed is False else ""
+        if (entry.proposed, entry.reason) != (proposed, reason):
+            entry.proposed, entry.reason = proposed, reason
+            changed[entry.case.reference] = {"proposed": proposed, "reason": reason}
+            rows.append(entry)
+    SessionEntry.objects.bulk_update(rows, ["proposed", "reason"])
+    if changed:
+        audit_batch(session.stream, "session.results_recorded", actor=actor, data={"results": changed})
+    return session
+
+
+@transaction.atomic
+def record_comment(entry: SessionEntry, *, author: str, text: str, actor) -> SessionComment:
+    """A comment from the public posting, kept against its case (in the case's and the meeting's log)."""
+    session = _lock_open(entry.session)
+    if not can_prepare_session(actor, session.village):
+        deny(_("You cannot record comments for this meeting."))
+    author, text = (author or "").strip(), (text or "").strip()
+    if not author or not text:
+        raise ValidationError(_("Who commented and what they said are both required."))
+    comment = SessionComment.objects.create(entry=entry, author=author, text=text, recorded_by=actor)
+    data = {"session": session.pk, "author": author, "text": text}
+    record_event(entry.case.stream, "case.posting_comment", actor=actor, data=data)
+    audit_batch(
+        session.stream, "session.comment_recorded", actor=actor, data={**data, "case": entry.case.reference}
+    )
+    return comment
+
+
+def close_problems(session: ReviewSession, entries: list[SessionEntry]) -> list[str]:
+    problems = []
+    for entry in entries:
+        case = entry.case
+        ref = {"ref": case.reference}
+        if case.state != CaseState.SCORED:
+            problems.append(
+                _("Case %(ref)s cannot be reviewed: it is in state “%(state)s”, not scored.")
+                % {**ref, "state": case.get_state_display()}
+            )
+        elif entry.proposed is None:
+            problems.append(_("Case %(ref)s has no result yet.") % ref)
+        elif entry.proposed and not case.meets_criteria:
+            problems.append(_("Case %(ref)s does not meet the criteria and cannot be proposed.") % ref)
+        elif entry.proposed is False and not entry.reason:
+            problems.append(_("Case %(ref)s is not proposed but has no reason.") % ref)
+    return problems
+
+
+@transaction.atomic
+def close_session(session: ReviewSession, *, actor) -> ReviewSession:
+    """Close the meeting: every listed case is reviewed (proposed or not) in one transaction, or none is."""
+    session = _lock_open(session)
+    if not can_close_session(actor, session):
+        deny(_("Only the village head closes the review meeting."))
+    today = timezone.localdate()
+    if session.posting_ends and today < session.posting_ends:
+        raise BatchRefused(
+            _("The list is posted for comments until %(date)s; the meeting can be closed from that day.")
+            % {"date": session.posting_ends.strftime("%d/%m/%Y")}
+        )
+    entries = list(session.entries.select_related("case").order_by("pk"))
+    refuse_if(close_problems(session, entries), _("The meeting was not closed; nothing was changed."))
+    moved: list[Case] = []
+
+    def review(entry):
+        moved.append(
+            case_services.review_in_village(
+                entry.case, proposed=entry.proposed, actor=actor, reason=entry.reason
+            )
+        )
+
+    run_each([(e, e.case) for e in entries], review)
+    session.status = ReviewSession.Status.CLOSED
+    session.closed_by = actor
+    session.closed_at = timezone.now()
+    session.save(update_fields=["status", "closed_by", "closed_at"])
+    audit_batch(
+        session.stream,
+        "session.closed",
+        actor=actor,
+        data={
+            "proposed": [e.case.reference for e in entries if e.proposed],
+            "not_proposed": {e.case.reference: e.reason for e in entries if not e.proposed},
+        },
+    )
+    cases_advanced.send(sender=ReviewSession, step="review", cases=moved, actor=actor)
+    transaction.on_commit(lambda: _queue_minutes(session.pk))
+    return session
+
+
+def _queue_minutes(session_id: int) -> None:
+    from ..tasks import generate_minutes
+
+    generate_minutes.delay(session_id)

@@ -1,0 +1,40 @@
+"""What every page of the collective steps shares: refusals become messages, documents are attachments."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+
+from audit.services import record_event
+from cases.exceptions import CaseActionError
+
+
+def case_ids(request) -> list[int]:
+    return [int(v) for v in request.GET.getlist("case") + request.POST.getlist("case") if v.isdigit()][:2000]
+
+
+def report(request, exc: Exception) -> None:
+    """Show a service's refusal: the message, then every case it names."""
+    if isinstance(exc, CaseActionError):
+        messages.error(request, exc.message)
+        for problem in getattr(exc, "problems", []):
+            messages.error(request, problem)
+    elif isinstance(exc, ValidationError):
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        raise exc
+
+
+def attachment(request, field, *, filename: str, stream: str, what: str, sha256: str):
+    """Serve a generated document as a download; the access is logged (documents carry personal data)."""
+    if not field:
+        raise Http404
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    record_event(stream, "document.downloaded", actor=request.user, data={"document": what, "sha256": sha256})
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
