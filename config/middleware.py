@@ -1,17 +1,21 @@
+from django.core.exceptions import PermissionDenied
 from viewflow.middleware import SiteMiddleware as ViewflowSiteMiddleware
 
 
 class SiteMiddleware(ViewflowSiteMiddleware):
     """viewflow's: tells templates the current site and area, and refuses an area the user has no entry in.
 
-    Anonymous users pass through, so every view's own login_required sends them to the login page with
-    `next` rather than answering 403.
+    Unlike viewflow's, anonymous users pass through, so each view's login_required sends them to the login
+    page with `next`; and the site and area are known before refusing, so the 403 page keeps its menu.
     """
 
     def process_view(self, request, callback, callback_args, callback_kwargs):
-        if not request.user.is_authenticated:
-            match = request.resolver_match
-            for name, value in getattr(getattr(match, "url_name", None), "extra", {}).items():
-                setattr(match, name, value)
-            return None
-        return super().process_view(request, callback, callback_args, callback_kwargs)
+        match = request.resolver_match
+        extra = getattr(getattr(match, "url_name", None), "extra", {})
+        for name, value in extra.items():
+            setattr(match, name, value)
+        if request.user.is_authenticated:
+            for viewset in (extra.get("site"), extra.get("app")):
+                if viewset is not None and not viewset.has_view_permission(request.user):
+                    raise PermissionDenied
+        return None

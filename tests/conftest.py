@@ -10,6 +10,11 @@ def _isolated_media(settings, tmp_path):
     settings.CELERY_TASK_ALWAYS_EAGER = True
     # PBKDF2 costs ~0.3 s per user; the suite creates hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # pages link the source files, whether or not a collectstatic manifest lies in var/static
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 def _restore_shipped_criteria():
