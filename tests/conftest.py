@@ -4,17 +4,26 @@ import pytest
 from django.db import connection
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _plain_static_files():
+    """Pages link the source static files: the tests need no collectstatic (production's hashed storage)."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with override_settings(STORAGES=storages):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _isolated_media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "private")
     settings.CELERY_TASK_ALWAYS_EAGER = True
     # PBKDF2 costs ~0.3 s per user; the suite creates hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # pages link the source files, whether or not a collectstatic manifest lies in var/static
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
 
 
 def _restore_shipped_criteria():

@@ -18,7 +18,13 @@ MENU_LABELS = {
 }
 # What each role finds in its menu (the "menu per role").
 EXPECTED_MENU = {
-    "officer_a1": ["workflows:inbox", "workflows:queue", "workflows:archive", "workflows:nominate", "cases:list"],
+    "officer_a1": [
+        "workflows:inbox",
+        "workflows:queue",
+        "workflows:archive",
+        "workflows:nominate",
+        "cases:list",
+    ],
     "commune_officer_a": [
         "workflows:inbox",
         "workflows:queue",
@@ -139,7 +145,10 @@ def test_no_english_is_left_in_the_vietnamese_shell(client, world, key):
     client.force_login(world.user(key))
     pages = [reverse("cases:list"), reverse("cases:detail", args=[case.pk]), "/ho-so/999999/"]
     if key == "officer_a1":
-        pages += [reverse(n) for n in ("workflows:inbox", "workflows:queue", "workflows:archive", "workflows:nominate")]
+        pages += [
+            reverse(n)
+            for n in ("workflows:inbox", "workflows:queue", "workflows:archive", "workflows:nominate")
+        ]
     else:
         pages.append(reverse("workflows:inbox"))  # the 403 page
     for url in pages:
