@@ -61,7 +61,7 @@ def test_inbox_and_case_file_fit_a_phone_and_the_menu_is_reachable(phone_page, l
     with page.expect_navigation():
         page.get_by_role("link", name=case.reference, exact=True).click()
     expect(page).to_have_url(f"{live_server.url}/ho-so/{case.pk}/")
-    expect(page.locator("dl.facts")).to_contain_text(case.reference)
+    expect(page.locator("dl.facts").first).to_contain_text(case.reference)
     _fits(page)
     shot = screenshot(page, "case-file-phone.png")
     assert shot.is_file() and shot.stat().st_size > 0
