@@ -228,3 +228,27 @@ def test_a_superuser_without_roles_sees_the_cases_and_the_administration(client,
     client.force_login(root)
     html = client.get(reverse("cases:list")).content.decode()
     assert _menu_urls(html) == [reverse("cases:list"), reverse("admin:index")]
+
+
+def test_pages_load_only_the_shell_assets_they_use(client, world):
+    client.force_login(world.user("officer_a1"))
+    html = client.get(reverse("workflows:inbox")).content.decode()
+    assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', html)
+    assert "/static/viewflow/js/viewflow.min.js" in assets and "/static/css/app.css" in assets
+    assert not [a for a in assets if "vis-network" in a or "roboto" in a], assets
+    assert all(re.search(r"<script [^>]*defer", tag) for tag in re.findall(r"<script [^>]*src=[^>]*>", html))
+
+
+def test_collectstatic_hashes_compresses_and_skips_viewflows_unused_assets():
+    from django.apps import apps
+    from django.contrib.staticfiles.finders import get_finders
+
+    import config.settings as configured
+
+    backend = configured.STORAGES["staticfiles"]["BACKEND"]
+    assert backend == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    ignore = apps.get_app_config("staticfiles").ignore_patterns
+    collected = {path for finder in get_finders() for path, _ in finder.list(ignore)}
+    assert {"viewflow/js/viewflow.min.js", "viewflow/css/viewflow.min.css", "css/app.css"} <= collected
+    unused = ("vis-network", "node_modules", "simple-icons", "viewflow/js/contrib/", "trix")
+    assert not [path for path in collected if any(u in path for u in unused)]
