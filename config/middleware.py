@@ -1,4 +1,5 @@
 from django.core.exceptions import PermissionDenied
+from django.middleware.gzip import GZipMiddleware
 from viewflow.middleware import SiteMiddleware as ViewflowSiteMiddleware
 
 
@@ -19,3 +20,13 @@ class SiteMiddleware(ViewflowSiteMiddleware):
                 if viewset is not None and not viewset.has_view_permission(request.user):
                     raise PermissionDenied
         return None
+
+
+class PageGZipMiddleware(GZipMiddleware):
+    """Django's GZip (padded against BREACH) for pages and other text only: evidence files, PDFs and
+    spreadsheets are already compressed and keep their Content-Length."""
+
+    def process_response(self, request, response):
+        if not response.get("Content-Type", "").startswith(("text/", "application/json")):
+            return response
+        return super().process_response(request, response)

@@ -54,7 +54,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files leave here, already compressed
+    "config.middleware.PageGZipMiddleware",  # pages ~5x smaller on a slow connection
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -140,7 +141,9 @@ WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 # Pages link content-hashed, pre-compressed (gzip + brotli) files that WhiteNoise serves with a ten-year
 # "immutable" cache header, so a returning browser asks for no stylesheet, script or font again. This needs
 # `collectstatic` first (`make run` does it); the tests and benchmarks use the plain storage.
-STATICFILES_BACKEND = env.str("STATICFILES_BACKEND", default="whitenoise.storage.CompressedManifestStaticFilesStorage")
+STATICFILES_BACKEND = env.str(
+    "STATICFILES_BACKEND", default="whitenoise.storage.CompressedManifestStaticFilesStorage"
+)
 # source maps are only fetched by developer tools; compressing them would double collectstatic's time
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 # Evidence is personal data: it lives outside any web root and is only served through a permission-checked

@@ -252,3 +252,22 @@ def test_collectstatic_hashes_compresses_and_skips_viewflows_unused_assets():
     assert {"viewflow/js/viewflow.min.js", "viewflow/css/viewflow.min.css", "css/app.css"} <= collected
     unused = ("vis-network", "node_modules", "simple-icons", "viewflow/js/contrib/", "trix")
     assert not [path for path in collected if any(u in path for u in unused)]
+
+
+def test_pages_travel_compressed_and_evidence_files_as_they_are(client, world):
+    from cases import services
+    from tests.builders import pdf_upload, required_evidence_items
+
+    case = nominate(world, world.village_a1)
+    officer = world.user("officer_a1")
+    item = required_evidence_items(case).first()
+    evidence = services.add_evidence(case, item=item, upload=pdf_upload(), actor=officer)
+    client.force_login(officer)
+
+    page = client.get(reverse("cases:detail", args=[case.pk]), HTTP_ACCEPT_ENCODING="gzip, br")
+    assert page.status_code == 200 and page["Content-Encoding"] == "gzip"
+
+    url = reverse("cases:evidence", args=[case.pk, evidence.pk])
+    download = client.get(url, HTTP_ACCEPT_ENCODING="gzip, br")
+    assert download.status_code == 200 and not download.has_header("Content-Encoding")
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
