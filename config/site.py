@@ -37,7 +37,10 @@ def _roles(user) -> set[str]:
 
 # Roles that act on at least one step of the recognition flow (at village or commune level).
 STEP_ROLES = frozenset(
-    role for action in STEP_ACTIONS.values() for level in UnitLevel.values for role in roles_for(action, level)
+    role
+    for action in STEP_ACTIONS.values()
+    for level in UnitLevel.values
+    for role in roles_for(action, level)
 )
 
 
@@ -86,7 +89,7 @@ class Area(Application):
 
 
 class ProductSite(Site):
-    """viewflow's Site, with each Area at its own path rather than at `<app_name>/`; `/` stays config's home."""
+    """viewflow's Site, each Area at its own path rather than at `<app_name>/`; `/` stays config's home."""
 
     index_path = None
     menu_template_name = "shell/menu.html"
