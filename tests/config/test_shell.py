@@ -271,3 +271,10 @@ def test_pages_travel_compressed_and_evidence_files_as_they_are(client, world):
     download = client.get(url, HTTP_ACCEPT_ENCODING="gzip, br")
     assert download.status_code == 200 and not download.has_header("Content-Encoding")
     assert b"".join(download.streaming_content).startswith(b"%PDF")
+
+
+@pytest.mark.urls("tests.config.outside_urls")
+def test_a_page_mounted_outside_the_areas_still_has_the_menu(client, world):
+    client.force_login(world.user("assessor_a1"))
+    html = client.get("/ngoai/").content.decode()
+    assert _menu_urls(html) == [reverse(name) for name in EXPECTED_MENU["assessor_a1"]]
