@@ -53,9 +53,12 @@ def test_inbox_and_case_file_fit_a_phone_and_the_menu_is_reachable(phone_page, l
     shot = screenshot(page, "menu-phone.png")
     assert shot.is_file() and shot.stat().st_size > 0
 
+    page.evaluate("window.shellMarker = 1")
     with page.expect_navigation():
         menu.get_by_role("link", name="Hồ sơ", exact=True).click()
     expect(page).to_have_url(f"{live_server.url}/ho-so/")
+    # a full page load (Turbo Drive is off: pages' scripts and downloads behave as plain HTML)
+    assert page.evaluate("window.shellMarker") is None
     expect(page.locator("h1")).to_have_text("Hồ sơ công nhận")
 
     with page.expect_navigation():
