@@ -138,12 +138,10 @@ Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Serve straight from the app folders unless collectstatic has been run (production sets it False).
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
-# Pages link content-hashed, pre-compressed (gzip + brotli) files that WhiteNoise serves with a ten-year
-# "immutable" cache header, so a returning browser asks for no stylesheet, script or font again. This needs
-# `collectstatic` first (`make run` does it); the tests and benchmarks use the plain storage.
-STATICFILES_BACKEND = env.str(
-    "STATICFILES_BACKEND", default="whitenoise.storage.CompressedManifestStaticFilesStorage"
-)
+# After `collectstatic` (production; `make run` does it) pages link content-hashed, pre-compressed (gzip +
+# brotli) files that WhiteNoise serves with a ten-year "immutable" cache header, so a returning browser asks
+# for no stylesheet, script or font again. The tests and benchmarks use the plain storage.
+STATICFILES_BACKEND = env.str("STATICFILES_BACKEND", default="config.staticfiles.HashedStaticFilesStorage")
 # source maps are only fetched by developer tools; compressing them would double collectstatic's time
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 # Evidence is personal data: it lives outside any web root and is only served through a permission-checked

@@ -245,8 +245,7 @@ def test_collectstatic_hashes_compresses_and_skips_viewflows_unused_assets():
 
     import config.settings as configured
 
-    backend = configured.STORAGES["staticfiles"]["BACKEND"]
-    assert backend == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert configured.STORAGES["staticfiles"]["BACKEND"] == "config.staticfiles.HashedStaticFilesStorage"
     ignore = apps.get_app_config("staticfiles").ignore_patterns
     collected = {path for finder in get_finders() for path, _ in finder.list(ignore)}
     assert {"viewflow/js/viewflow.min.js", "viewflow/css/viewflow.min.css", "css/app.css"} <= collected
@@ -278,3 +277,19 @@ def test_a_page_mounted_outside_the_areas_still_has_the_menu(client, world):
     client.force_login(world.user("assessor_a1"))
     html = client.get("/ngoai/").content.decode()
     assert _menu_urls(html) == [reverse(name) for name in EXPECTED_MENU["assessor_a1"]]
+
+
+def test_static_urls_are_hashed_after_collectstatic_and_plain_before(tmp_path):
+    import json
+
+    from config.staticfiles import HashedStaticFilesStorage
+
+    before = HashedStaticFilesStorage(location=str(tmp_path))
+    assert before.url("css/app.css") == "/static/css/app.css"  # a fresh checkout still works
+
+    manifest = {"version": "1.1", "paths": {"css/app.css": "css/app.0123456789ab.css"}}
+    (tmp_path / "staticfiles.json").write_text(json.dumps(manifest))
+    after = HashedStaticFilesStorage(location=str(tmp_path))
+    assert after.url("css/app.css") == "/static/css/app.0123456789ab.css"
+    with pytest.raises(ValueError, match="Missing staticfiles manifest entry"):
+        after.url("css/not-collected.css")  # a file added without collectstatic is an error, not a guess
