@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench lint install migrate demo worker clean
+.PHONY: run test bench lint install migrate demo static worker clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,8 +23,12 @@ migrate: install
 demo: migrate
 	$(PY) manage.py seed_demo
 
+# Hashed, pre-compressed static files with far-future cache headers (see STATICFILES_BACKEND in settings).
+static: install
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+
 # Web server + Celery worker with embedded beat on the filesystem broker; Ctrl-C stops all of them.
-run: demo
+run: demo static
 	@echo ""
 	@echo "  Mở / Open: http://$(HOST):$(PORT)/   (demo logins: see README.md or the list above)"
 	@echo ""

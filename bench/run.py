@@ -200,6 +200,8 @@ def main() -> int:
     # nor the notification work itself.
     env["CELERY_BROKER_URL"] = "memory://localhost/"
     env["CELERY_TASK_ALWAYS_EAGER"] = "0"
+    # pages are rendered by the test client: plain static URLs, no collectstatic manifest needed
+    env.setdefault("STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage")
 
     import django
 

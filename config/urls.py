@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from . import views
+from .site import site
 
 admin.site.site_header = _("Lifelong-learning title recognition")
 admin.site.site_title = _("Administration")
@@ -13,11 +14,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
-    path("ho-so/", include("cases.urls")),
-    path("cong-viec/", include("workflows.urls")),
-    path("thong-bao/", include("notifications.urls")),
-    path("thanh-tra/", include("inspection.urls")),
-    path("xet-duyet/", include("approvals.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
+    # the product's areas (/cong-viec/, /ho-so/, ...): see config/site.py
+    path("", site.urls),
 ]

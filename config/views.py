@@ -23,6 +23,8 @@ def home(request):
         return redirect("admin:index")
     if roles & WORKING_ROLES:
         return redirect("workflows:inbox")
+    if Role.SUPERVISOR in roles:
+        return redirect("workflows:supervise")
     if Role.INSPECTOR in roles:
         return redirect("inspection:search")
     return redirect("cases:list")

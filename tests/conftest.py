@@ -4,6 +4,20 @@ import pytest
 from django.db import connection
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _plain_static_files():
+    """Pages link the source static files: the tests need no collectstatic (production's hashed storage)."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with override_settings(STORAGES=storages):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _isolated_media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "private")

@@ -38,7 +38,7 @@ def test_login_page_is_vietnamese_and_rejects_a_wrong_password(page, live_server
     expect(page.locator(".error")).to_contain_text("mật khẩu chính xác")
     assert page.url.startswith(f"{live_server.url}/dang-nhap/")
     expect(page.locator("#id_password")).to_be_visible()
-    expect(page.locator("nav .who")).to_have_count(0)
+    expect(page.locator(".vf-page__menu .who")).to_have_count(0)
 
 
 def test_village_officer_sees_only_their_villages_cases(page, live_server, live_world):
@@ -48,9 +48,9 @@ def test_village_officer_sees_only_their_villages_cases(page, live_server, live_
 
     login(page, live_server, "officer_a1")
     assert not page.url.startswith(f"{live_server.url}/dang-nhap/")
-    expect(page.locator("nav .who")).to_have_text("officer_a1")
+    expect(page.locator(".vf-page__menu .who")).to_have_text("officer_a1")
 
-    page.locator("nav a[href='/ho-so/']").click()
+    page.locator(".vf-page__menu nav a[href='/ho-so/']").click()
 
     expect(page).to_have_url(f"{live_server.url}/ho-so/")
     expect(page.locator("h1")).to_have_text("Hồ sơ công nhận")

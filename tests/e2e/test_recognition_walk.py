@@ -52,20 +52,22 @@ def state_label(state: CaseState) -> str:
 
 
 def logout(page):
+    menu = page.locator(".vf-page__menu")
+    menu.get_by_role("button", name=vi("Account")).click()  # the account actions under the user's name
     with page.expect_navigation():
-        page.locator("header.topbar").get_by_role("button", name=vi("Log out")).click()
-    expect(page.locator("nav .who")).to_have_count(0)
+        menu.get_by_role("button", name=vi("Log out")).click()
+    expect(page.locator(".vf-page__menu .who")).to_have_count(0)
 
 
 def switch_user(page, live_server, username: str):
     logout(page)
     login(page, live_server, username)
-    expect(page.locator("nav .who")).to_have_text(username)
+    expect(page.locator(".vf-page__menu .who")).to_have_text(username)
 
 
 def go_to(page, nav_label: str):
     with page.expect_navigation():
-        page.locator("header.topbar nav").get_by_role("link", name=nav_label, exact=True).click()
+        page.locator(".vf-page__menu nav").get_by_role("link", name=nav_label, exact=True).click()
 
 
 def task_row(page, reference: str):

@@ -1,0 +1,37 @@
+from django.core.exceptions import PermissionDenied
+from django.middleware.gzip import GZipMiddleware
+from viewflow.middleware import SiteMiddleware as ViewflowSiteMiddleware
+
+
+class SiteMiddleware(ViewflowSiteMiddleware):
+    """viewflow's: tells templates the current site and area, and refuses an area the user has no entry in.
+
+    Unlike viewflow's, anonymous users pass through, so each view's login_required sends them to the login
+    page with `next`; the site and area are known before refusing, so the 403 page keeps its menu; and pages
+    outside the site's areas get the site (the menu) too.
+    """
+
+    def process_view(self, request, callback, callback_args, callback_kwargs):
+        match = request.resolver_match
+        extra = getattr(getattr(match, "url_name", None), "extra", {})
+        for name, value in extra.items():
+            setattr(match, name, value)
+        if "site" not in extra:  # a page mounted outside config/site.py's areas still gets the menu
+            from .site import site
+
+            match.site = site
+        if request.user.is_authenticated:
+            for viewset in (extra.get("site"), extra.get("app")):
+                if viewset is not None and not viewset.has_view_permission(request.user):
+                    raise PermissionDenied
+        return None
+
+
+class PageGZipMiddleware(GZipMiddleware):
+    """Django's GZip (padded against BREACH) for pages and other text only: evidence files, PDFs and
+    spreadsheets are already compressed and keep their Content-Length."""
+
+    def process_response(self, request, response):
+        if not response.get("Content-Type", "").startswith(("text/", "application/json")):
+            return response
+        return super().process_response(request, response)
