@@ -78,10 +78,6 @@ def works_collectively(user) -> bool:
     return bool(getattr(user, "is_superuser", False) or _roles(user) & COLLECTIVE_ROLES)
 
 
-def signed_in(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False))
-
-
 def sees_cases(user) -> bool:
     """Every role sees the cases of its units; a superuser sees all."""
     return bool(getattr(user, "is_superuser", False) or grants_for(user))
@@ -146,6 +142,14 @@ APPLICATIONS: list[Area] = [
         ),
     ),
     Area(
+        title=_("Cases"),
+        icon="folder_shared",
+        app_name="cases",
+        url_prefix="ho-so/",
+        urlconf=case_urls,
+        entries=(MenuEntry("cases:list", _("Cases"), "folder_shared", sees_cases),),
+    ),
+    Area(
         title=_("Collective steps"),
         icon="groups",
         app_name="approvals",
@@ -155,14 +159,6 @@ APPLICATIONS: list[Area] = [
             MenuEntry("approvals:sessions", _("Review meetings"), "groups", works_collectively),
             MenuEntry("approvals:decisions", _("Decisions"), "gavel", works_collectively),
         ),
-    ),
-    Area(
-        title=_("Cases"),
-        icon="folder_shared",
-        app_name="cases",
-        url_prefix="ho-so/",
-        urlconf=case_urls,
-        entries=(MenuEntry("cases:list", _("Cases"), "folder_shared", sees_cases),),
     ),
     Area(
         title=_("Inspection"),
@@ -182,7 +178,7 @@ APPLICATIONS: list[Area] = [
         app_name="notifications",
         url_prefix="thong-bao/",
         urlconf=notification_urls,
-        entries=(MenuEntry("notifications:list", _("Notifications"), "notifications", signed_in),),
+        entries=(MenuEntry("notifications:list", _("Notifications"), "notifications", sees_cases),),
     ),
 ]
 

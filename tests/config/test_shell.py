@@ -15,29 +15,27 @@ MENU_LABELS = {
     "workflows:archive": "Đã xử lý",
     "workflows:nominate": "Lập hồ sơ mới",
     "cases:list": "Hồ sơ",
+    "workflows:supervise": "Giám sát",
+    "approvals:sessions": "Họp xét",
+    "approvals:decisions": "Quyết định",
+    "inspection:search": "Tra cứu nhật ký",
+    "inspection:integrity": "Toàn vẹn",
+    "inspection:access_log": "Truy cập dữ liệu cá nhân",
+    "notifications:list": "Thông báo",
 }
 # What each role finds in its menu (the "menu per role").
+WORK = ["workflows:inbox", "workflows:queue", "workflows:archive"]
+COLLECTIVE = ["approvals:sessions", "approvals:decisions"]
+INSPECTION = ["inspection:search", "inspection:integrity", "inspection:access_log"]
 EXPECTED_MENU = {
-    "officer_a1": [
-        "workflows:inbox",
-        "workflows:queue",
-        "workflows:archive",
-        "workflows:nominate",
-        "cases:list",
-    ],
-    "commune_officer_a": [
-        "workflows:inbox",
-        "workflows:queue",
-        "workflows:archive",
-        "workflows:nominate",
-        "cases:list",
-    ],
-    "assessor_a1": ["workflows:inbox", "workflows:queue", "workflows:archive", "cases:list"],
-    "head_a1": ["workflows:inbox", "workflows:queue", "workflows:archive", "cases:list"],
-    "chair_a": ["workflows:inbox", "workflows:queue", "workflows:archive", "cases:list"],
-    "auditor": ["workflows:inbox", "workflows:queue", "workflows:archive", "cases:list"],
-    "supervisor_a": ["cases:list"],
-    "inspector": ["cases:list"],
+    "officer_a1": [*WORK, "workflows:nominate", "cases:list", "notifications:list"],
+    "commune_officer_a": [*WORK, "workflows:nominate", "cases:list", *COLLECTIVE, "notifications:list"],
+    "assessor_a1": [*WORK, "cases:list", "notifications:list"],
+    "head_a1": [*WORK, "cases:list", *COLLECTIVE, "notifications:list"],
+    "chair_a": [*WORK, "cases:list", *COLLECTIVE, "notifications:list"],
+    "auditor": [*WORK, "cases:list", *COLLECTIVE, "notifications:list"],
+    "supervisor_a": ["workflows:supervise", "cases:list", *COLLECTIVE, "notifications:list"],
+    "inspector": ["cases:list", *COLLECTIVE, *INSPECTION, "notifications:list"],
 }
 # English texts viewflow's templates would show, and our own English msgids of the menu.
 ENGLISH = [
@@ -101,7 +99,7 @@ def test_a_user_without_any_role_is_told_so_and_kept_out_of_the_areas(client, wo
 
 @pytest.mark.parametrize("name", ["workflows:inbox", "workflows:queue", "workflows:archive"])
 def test_the_work_area_refuses_roles_that_take_no_step(client, world, name):
-    client.force_login(world.user("supervisor_a"))
+    client.force_login(world.user("inspector"))
     response = client.get(reverse(name))
     assert response.status_code == 403
     assert "Không có quyền truy cập" in response.content.decode()
@@ -214,7 +212,13 @@ def test_areas_keep_their_paths_and_url_names():
     assert reverse("workflows:archive") == "/cong-viec/da-xu-ly/"
     assert reverse("cases:list") == "/ho-so/"
     assert reverse("cases:detail", args=[7]) == "/ho-so/7/"
-    assert [area.app_name for area in site.viewsets] == ["workflows", "cases"]
+    assert [area.app_name for area in site.viewsets] == [
+        "workflows",
+        "cases",
+        "approvals",
+        "inspection",
+        "notifications",
+    ]
 
 
 def test_an_area_index_leads_to_its_first_page(client, world):
@@ -227,7 +231,8 @@ def test_a_superuser_without_roles_sees_the_cases_and_the_administration(client,
     root = django_user_model.objects.create_superuser("root", "root@example.vn", "pw")
     client.force_login(root)
     html = client.get(reverse("cases:list")).content.decode()
-    assert _menu_urls(html) == [reverse("cases:list"), reverse("admin:index")]
+    expected = ["cases:list", *COLLECTIVE, *INSPECTION, "notifications:list", "admin:index"]
+    assert _menu_urls(html) == [reverse(name) for name in expected]
 
 
 def test_pages_load_only_the_shell_assets_they_use(client, world):

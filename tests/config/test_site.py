@@ -28,15 +28,15 @@ def test_wrong_password_shows_a_vietnamese_error(client, world):
     assert "mật khẩu" in page.lower()
 
 
-def test_officer_lands_in_their_inbox_and_supervisor_on_the_cases(client, world):
+def test_officer_lands_in_their_inbox_and_supervisor_in_supervision(client, world):
     nominate(world)
     client.login(username="officer_a1", password="pw")
     response = client.get("/", follow=True)
     assert response.redirect_chain[-1][0] == reverse("workflows:inbox")
     client.login(username="supervisor_a", password="pw")
     response = client.get("/", follow=True)
-    assert response.redirect_chain[-1][0] == reverse("cases:list")
-    assert "GDHT-2026" in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("workflows:supervise")
+    assert world.village_a1.name in response.content.decode()  # the commune's villages, with their counts
 
 
 def test_administrator_lands_in_the_admin(client, world):
