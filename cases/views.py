@@ -3,7 +3,8 @@
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
 from audit.services import events_for, record_event
@@ -61,10 +62,21 @@ class CaseDetailView(LoginRequiredMixin, DetailView):
         ctx["score_sheet"] = selectors.score_sheet(case)
         ctx["timeline"] = _timeline(case)
         ctx["panels"] = panels.render_context(self.request, case)
-        if case.subject.kind == SubjectKind.HOUSEHOLD:
-            ctx["members"] = list(case.subject.household.members.all())
-            _record_personal_data_access(self.request.user, case, "household_members")
+        # members are personal data: listed on their own page, whose every view is logged
+        ctx["is_household"] = case.subject.kind == SubjectKind.HOUSEHOLD
         return ctx
+
+
+@login_required
+@require_GET
+def household_members(request, pk: int):
+    """The household's members (names, birth years, relations); each view is a personal-data access event."""
+    case = selectors.get_case_for(request.user, pk)
+    if case.subject.kind != SubjectKind.HOUSEHOLD:
+        raise Http404
+    members = list(case.subject.household.members.all())
+    _record_personal_data_access(request.user, case, "household_members")
+    return render(request, "cases/household_members.html", {"case": case, "members": members})
 
 
 def _timeline(case) -> list[dict]:

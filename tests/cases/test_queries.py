@@ -35,3 +35,16 @@ def test_case_file_queries_do_not_grow_with_evidence_or_events(world, client, dj
     big = advance(world, nominate(world), "district_audited")
     many = _count_queries(client, reverse("cases:detail", args=[big.pk]), django_assert_max_num_queries, 15)
     assert many == few
+
+
+def test_the_case_file_logs_no_personal_data_view_the_members_page_does(world, client):
+    from audit.models import AuditEvent
+
+    case = nominate(world)
+    client.force_login(world.user("officer_a1"))
+    views = AuditEvent.objects.filter(stream=f"subject:{case.subject_id}", event_type="personal_data.viewed")
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert reverse("cases:members", args=[case.pk]) in page and not views.exists()
+    members = client.get(reverse("cases:members", args=[case.pk])).content.decode()
+    assert case.subject.household.members.first().full_name in members
+    assert views.count() == 1

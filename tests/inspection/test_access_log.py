@@ -7,7 +7,7 @@ from audit.models import AuditEvent
 
 def _view_case_and_evidence(client, case, username):
     client.login(username=username, password="pw")
-    assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
+    assert client.get(reverse("cases:members", args=[case.pk])).status_code == 200
     evidence = case.evidence.first()
     response = client.get(reverse("cases:evidence", args=[case.pk, evidence.pk]))
     assert response.status_code == 200

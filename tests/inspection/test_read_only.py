@@ -20,6 +20,13 @@ READ = {
     "cases:list",
     "cases:detail",
     "cases:evidence",
+    "cases:members",
+    # each shell area's index leads to its first page (config/site.py)
+    "workflows:index",
+    "cases:index",
+    "approvals:index",
+    "inspection:index",
+    "notifications:index",
     "workflows:inbox",
     "workflows:queue",
     "workflows:archive",

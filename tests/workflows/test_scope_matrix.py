@@ -77,6 +77,10 @@ def chair(village: str) -> str:
     return f"chair_{village[0].lower()}"
 
 
+def supervisor(village: str) -> str:
+    return f"supervisor_{village[0].lower()}"
+
+
 STEP_ACTOR: dict[str, Callable[[str], str]] = {
     "collect": officer,
     "score": assessor,  # the score step is claimed by the village's assessor
@@ -477,6 +481,41 @@ def _task_lists() -> list[Endpoint]:
     return endpoints
 
 
+def _unit(t: Target):
+    return t.cases["collect"].unit
+
+
+def _supervision(name: str, args: Callable[[Target], list] | None = None):
+    """A supervisor's page about the target village (`?unit=` its code)."""
+
+    def requests(t: Target, attack: bool) -> list[Req]:
+        return [Req("get", reverse(name, args=args(t) if args else None), {"unit": _unit(t).code})]
+
+    return requests
+
+
+def _assessor_pk(t: Target) -> list[int]:
+    return [CaseTask.objects.get(pk=t.tasks["score"]).owner_id]  # the score step is left claimed
+
+
+def _clock(name: str):
+    def requests(t: Target, attack: bool) -> list[Req]:
+        keys = t.tasks if attack else ("collect",)
+        return [Req("post", reverse(name, args=[t.tasks[k]]), {"reason": REASON}) for k in keys]
+
+    return requests
+
+
+def _paused_served(m, t, rs):
+    _redirected_to(rs[0], reverse("cases:detail", args=[t.cases["collect"].pk]))
+    assert _task(t.tasks["collect"]).paused_at is not None
+
+
+def _resume_served(m, t, rs):  # nothing is paused: the holder is told so on the case file
+    _redirected_to(rs[0], reverse("cases:detail", args=[t.cases["collect"].pk]))
+    assert _task(t.tasks["collect"]).paused_at is None
+
+
 ENDPOINTS: list[Endpoint] = [
     Endpoint(
         "cases:list",
@@ -506,6 +545,52 @@ ENDPOINTS: list[Endpoint] = [
             _ok_html(r, t.cases[s].reference, t.name(s)) for r, s in zip(rs, STEPS, strict=True)
         ],
     ),
+    Endpoint(
+        "cases:members",
+        DETAIL,
+        officer,
+        lambda t, attack: [
+            Req("get", reverse("cases:members", args=[t.cases[k].pk])) for k in (t.cases if attack else STEPS)
+        ],
+        lambda m, t, rs: [_ok_html(r, t.name(s).removeprefix("Hộ ")) for r, s in zip(rs, STEPS, strict=True)],
+    ),
+    Endpoint(
+        "workflows:supervise",
+        DETAIL,
+        supervisor,
+        _supervision("workflows:supervise"),
+        lambda m, t, rs: _ok_html(rs[0], str(_unit(t).name)),
+    ),
+    Endpoint(
+        "workflows:supervise_stalled",
+        DETAIL,
+        supervisor,
+        _supervision("workflows:supervise_stalled"),
+        lambda m, t, rs: _ok_html(rs[0], str(_unit(t).name)),
+    ),
+    Endpoint(
+        "workflows:supervise_workload",
+        DETAIL,
+        supervisor,
+        _supervision("workflows:supervise_workload"),
+        lambda m, t, rs: _ok_html(rs[0], assessor(t.village)),
+    ),
+    Endpoint(
+        "workflows:supervise_campaign",
+        DETAIL,
+        supervisor,
+        _supervision("workflows:supervise_campaign"),
+        lambda m, t, rs: _ok_html(rs[0], "15/11/"),
+    ),
+    Endpoint(
+        "workflows:supervise_officer",
+        DETAIL,
+        supervisor,
+        _supervision("workflows:supervise_officer", _assessor_pk),
+        lambda m, t, rs: _ok_html(rs[0], t.cases["score"].reference),
+    ),
+    Endpoint("workflows:pause_clock", ACTION, supervisor, _clock("workflows:pause_clock"), _paused_served),
+    Endpoint("workflows:resume_clock", ACTION, supervisor, _clock("workflows:resume_clock"), _resume_served),
     Endpoint("cases:evidence", DETAIL, officer, _evidence_page, lambda m, t, rs: _ok_pdf(rs[0])),
     Endpoint("workflows:evidence_preview", DETAIL, officer, _preview, lambda m, t, rs: _ok_pdf(rs[0])),
     *(_step_get(step) for step in STEPS),
@@ -587,7 +672,7 @@ def snapshot() -> dict:
     """Everything an action could change, across all units."""
     return {
         "cases": sorted(Case.objects.values_list("pk", "state", "updated_at")),
-        "tasks": sorted(CaseTask.objects.values_list("pk", "status", "owner_id")),
+        "tasks": sorted(CaseTask.objects.values_list("pk", "status", "owner_id", "paused_at")),
         "evidence": sorted(EvidenceFile.objects.values_list("pk", "removed_at")),
         "events": AuditEvent.objects.count(),
         "subjects": Subject.objects.count(),
