@@ -15,6 +15,7 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("ho-so/", include("cases.urls")),
     path("cong-viec/", include("workflows.urls")),
+    path("bao-cao/", include("reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
 ]
