@@ -548,3 +548,6 @@ def complete_step_http(
         rate, queries = done[step] / elapsed[step], counter.counts[step] / done[step]
         log(f"    {step:<8} {rate:8.1f}/s {queries:6.1f} queries (claim + step), {_spread(calls[step])}")
     return {"per_s": round(total / sum(elapsed.values()), 1)}
+
+
+from . import report_scenarios  # noqa: E402, F401  (registers the reports scenarios)

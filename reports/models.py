@@ -12,6 +12,10 @@ def import_upload_to(instance, filename):
     return f"imports/{instance.created_at:%Y/%m}/{instance.sha256}"
 
 
+def parsed_upload_to(instance, filename):
+    return f"imports/{instance.created_at:%Y/%m}/{instance.sha256}.rows.json.gz"
+
+
 class ImportJob(models.Model):
     class Kind(models.TextChoices):
         HOUSEHOLDS = "households", _("Households with members")
@@ -32,6 +36,8 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(_("uploaded at"))
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     file = models.FileField(_("file"), upload_to=import_upload_to, max_length=255)
+    # the rows as read at validation (gzip JSON): the commit re-checks them without re-reading the file
+    parsed = models.FileField(upload_to=parsed_upload_to, max_length=255, blank=True, editable=False)
     original_name = models.CharField(_("file name"), max_length=255)
     file_format = models.CharField(_("file type"), max_length=5, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64)

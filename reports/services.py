@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from audit.services import record_event
 from registry.selectors import grants_for
 
-from .imports.parsing import FileRejected, read_sheet
+from .imports.parsing import FileRejected, dump_sheet, load_sheet, read_sheet
 from .imports.validation import Report, validate_households
 from .imports.writing import write_households
 from .models import ImportJob
@@ -116,14 +116,19 @@ def commit_import(job: ImportJob) -> ImportJob:
 
 
 def _check(job: ImportJob) -> Report | None:
-    with job.file.open("rb") as handle:
-        data = handle.read()
-    try:
-        sheet = read_sheet(data)
-    except FileRejected as rejected:
-        job.failure_code, job.failure_params = rejected.code, rejected.params
-        return None
-    job.file_format = sheet.format
+    if job.parsed:
+        with job.parsed.open("rb") as handle:
+            sheet = load_sheet(handle.read())
+    else:
+        with job.file.open("rb") as handle:
+            data = handle.read()
+        try:
+            sheet = read_sheet(data)
+        except FileRejected as rejected:
+            job.failure_code, job.failure_params = rejected.code, rejected.params
+            return None
+        job.file_format = sheet.format
+        job.parsed.save(job.sha256, ContentFile(dump_sheet(sheet)), save=False)
     return validate_households(sheet, scope=import_scope(job.created_by))
 
 

@@ -34,6 +34,7 @@ EXPECTED_METRICS = {
     "case_file": PAGE,
     "complete_step_service": {"per_s", "queries"},
     "complete_step_http": {"per_s"},
+    "import_households": {"rows", "ms"},
 }
 TINY_PAGE = {"warmups": 1, "requests": 3}
 TINY = {
@@ -46,6 +47,7 @@ TINY = {
     "case_file": TINY_PAGE,
     "complete_step_service": {"per_step": 2, "warmup": 1},
     "complete_step_http": {"per_step": 2, "warmup": 1},
+    "import_households": {"rows": 40},
 }
 
 

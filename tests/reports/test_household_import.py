@@ -240,3 +240,25 @@ def test_only_the_importer_may_commit(world, officer, villages, django_capture_o
         services.request_commit(job, actor=world.user("supervisor_a"))
     job.refresh_from_db()
     assert job.status == S.VALIDATED
+
+
+def test_row_numbers_follow_the_spreadsheet_across_blank_rows(
+    world, officer, django_capture_on_commit_callbacks
+):
+    import io
+
+    from openpyxl import Workbook
+
+    from .sheets import HEADER
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER)
+    sheet.append(["H1", world.village_a1.code, "Phạm Văn Bình", 1980, "Chủ hộ", ""])
+    # rows 3-6 left blank; row 7 has a bad birth year
+    for column, value in enumerate(["H1", world.village_a1.code, "Phạm Thị Hoa", "1980a", "Vợ", ""], start=1):
+        sheet.cell(row=7, column=column, value=value)
+    out = io.BytesIO()
+    workbook.save(out)
+    job = run_import(out.getvalue(), officer, django_capture_on_commit_callbacks)
+    assert (job.total_rows, [(e["row"], e["code"]) for e in job.errors]) == (2, [(7, "birth_year")])

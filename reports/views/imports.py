@@ -7,11 +7,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import services
-from .forms import ImportUploadForm
-from .imports.template import household_template_csv, household_template_xlsx
-from .models import ImportJob
-from .permissions import can_import
+from .. import services
+from ..forms import ImportUploadForm
+from ..imports.template import household_template_csv, household_template_xlsx
+from ..models import ImportJob
+from ..permissions import can_import
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOWN_ERRORS = 500
