@@ -262,3 +262,23 @@ def test_row_numbers_follow_the_spreadsheet_across_blank_rows(
     workbook.save(out)
     job = run_import(out.getvalue(), officer, django_capture_on_commit_callbacks)
     assert (job.total_rows, [(e["row"], e["code"]) for e in job.errors]) == (2, [(7, "birth_year")])
+
+
+def test_a_workbook_declaring_entities_is_refused(
+    world, officer, villages, django_capture_on_commit_callbacks
+):
+    import io
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes(household_rows(villages, 1))))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            body = source.read(info.filename)
+            if info.filename.startswith("xl/worksheets/"):
+                bomb = b'<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
+                end = body.index(b"?>") + 2 if body.startswith(b"<?xml") else 0
+                body = body[:end] + bomb + body[end:]
+            target.writestr(info, body)
+    job = run_import(out.getvalue(), officer, django_capture_on_commit_callbacks)
+    assert (job.status, job.failure_code) == (S.INVALID, "bad_xlsx")
