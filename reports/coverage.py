@@ -48,7 +48,7 @@ class CoverageRow:
         """Percentage points still missing to the target (0 when it is met)."""
         if self.target is None or self.pct_total is None:
             return None
-        return max(Decimal(0), self.target - self.pct_total)
+        return max(Decimal(0), self.target - self.pct_total).quantize(Decimal("0.1"))
 
     @property
     def still_needed(self) -> int | None:

@@ -5,10 +5,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from cases.models import CaseState
 from cases.pagination import CappedPaginator
+from cases.pdf import render_pdf
 from criteria.models import TitleType
 from registry.models import UnitLevel
 from registry.selectors import scope_paths
@@ -104,14 +106,36 @@ def unrecognised(request, code: str):
     )
 
 
+def _annual_reports(request, code: str):
+    unit = cov.unit_for(request.user, code)
+    _form, _title, year = _selection(request)
+    titles = TitleType.objects.filter(active=True).order_by("code")
+    return unit, year, [cov.coverage(unit, title=t, year=year) for t in titles]
+
+
 @login_required
 def coverage_export(request, code: str):
     """The annual report of the unit: a sheet per active title."""
-    unit = cov.unit_for(request.user, code)
-    _form, _title, year = _selection(request)
-    reports = [
-        cov.coverage(unit, title=t, year=year) for t in TitleType.objects.filter(active=True).order_by("code")
-    ]
+    unit, year, reports = _annual_reports(request, code)
     response = HttpResponse(coverage_workbook(reports), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="bao-cao-do-phu-{unit.code}-{year}.xlsx"'
+    return response
+
+
+@login_required
+def coverage_pdf(request, code: str):
+    """The same annual report as an official document (PDF, Vietnamese administrative layout)."""
+    unit, year, reports = _annual_reports(request, code)
+    today = timezone.localdate()
+    with translation.override("vi"):  # official documents are Vietnamese whatever the UI language
+        place_date = _("%(place)s, day %(d)s month %(m)s year %(y)s") % {
+            "place": unit.name,
+            "d": f"{today.day:02d}",
+            "m": f"{today.month:02d}",
+            "y": today.year,
+        }
+    context = {"unit": unit, "year": year, "reports": reports, "issuer": unit.name, "place_date": place_date}
+    pdf = render_pdf("reports/coverage_report_pdf.html", context)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-do-phu-{unit.code}-{year}.pdf"'
     return response

@@ -209,3 +209,24 @@ def test_annual_report_xlsx_has_a_sheet_per_title_and_totals_equal_the_rows(
     for column in (2, 3, 4, 9):  # total subjects, registered, recognised, still to recognise
         assert total[column] == sum(r[column] for r in rows)
     assert total[2:10] == (11, 6, 2, 33.3, 18.2, 90.0, 71.8, 8)
+
+
+def test_annual_report_pdf_is_an_official_document_with_the_totals(
+    client, world, seeded, province_supervisor
+):
+    pypdf = pytest.importorskip("pypdf")
+    pytest.importorskip("weasyprint")
+    client.force_login(province_supervisor)
+    response = client.get(reverse("reports:coverage_pdf", args=[world.province.code]), {"year": 2026})
+    assert response["Content-Type"] == "application/pdf"
+    reader = pypdf.PdfReader(io.BytesIO(response.content))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert "Gia đình học tập" in text and world.commune_a.name in text
+    assert "Tổng cộng 11 6 2 33,3 18,2 90 71,8 8" in text
+    assert "ngày " in text and "THỦ TRƯỞNG ĐƠN VỊ BÁO CÁO" in text
+
+
+def test_pdf_report_of_another_area_is_404(client, world, seeded):
+    client.force_login(world.user("supervisor_b"))
+    assert client.get(reverse("reports:coverage_pdf", args=[world.commune_a.code])).status_code == 404
