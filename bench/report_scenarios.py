@@ -6,14 +6,17 @@ from collections.abc import Callable
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.db.models import Count
+from django.urls import reverse
 
+from cases.models import Case
 from registry.models import Household, Role
 from reports import services as report_services
 from reports.imports.columns import HOUSEHOLD_COLUMNS
 from reports.models import ImportJob
 
 from .generate import BenchWorld
-from .scenarios import _no_debug, scenario
+from .scenarios import _client_for, _no_debug, scenario, time_page
 
 MEMBERS = (("Chủ hộ", 1970), ("Vợ/chồng", 1972), ("Con", 2001), ("Con", 2005))
 
@@ -63,3 +66,27 @@ def import_households(
         f"write {job.households_new} households {(t2 - t1) * 1000:.0f} ms"
     )
     return {"rows": rows, "ms": round((t2 - t0) * 1000)}
+
+
+@scenario("coverage_report_province")
+def coverage_report_province(
+    world: BenchWorld, *, warmups: int = 3, requests: int = 20, log: Callable[[str], None] | None = print
+) -> dict:
+    """The province supervisor's coverage page for the busiest year, through the real view."""
+    log = log or (lambda _msg: None)
+    busiest = (
+        Case.objects.filter(title_type=world.title_type)
+        .values("year")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    year, cases = busiest["year"], busiest["n"]
+    user = world.user(Role.SUPERVISOR, world.province)
+    url = (
+        reverse("reports:coverage", args=[world.province.code])
+        + f"?title={world.title_type.code}&year={year}"
+    )
+    metrics, body, queries = time_page(_client_for(user), url, warmups=warmups, requests=requests)
+    log(f"    {cases} cases in {year}: {len(body)} bytes, queries per request {max(queries)}")
+    return {"cases": cases, "p95_ms": metrics["p95_ms"], "queries": metrics["queries"]}

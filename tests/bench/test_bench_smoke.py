@@ -35,6 +35,7 @@ EXPECTED_METRICS = {
     "complete_step_service": {"per_s", "queries"},
     "complete_step_http": {"per_s"},
     "import_households": {"rows", "ms"},
+    "coverage_report_province": {"cases", "p95_ms", "queries"},
 }
 TINY_PAGE = {"warmups": 1, "requests": 3}
 TINY = {
@@ -48,6 +49,7 @@ TINY = {
     "complete_step_service": {"per_step": 2, "warmup": 1},
     "complete_step_http": {"per_step": 2, "warmup": 1},
     "import_households": {"rows": 40},
+    "coverage_report_province": TINY_PAGE,
 }
 
 
