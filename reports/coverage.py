@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from cases.models import Case, CaseState
 from criteria.models import PlanTarget, TitleType
-from registry.models import AdministrativeUnit, Subject
-from registry.selectors import scope_paths
+from registry.models import AdministrativeUnit, Subject, UnitSuccession
+from registry.selectors import path_q, scope_paths
 
 RECOGNISED_STATES = (CaseState.COMMUNE_DECIDED, CaseState.DISTRICT_AUDITED)
 # Withdrawn registrations are not registrations; a refusal or revocation still counts as registered.
@@ -129,19 +129,56 @@ def coverage(unit: AdministrativeUnit, *, title: TitleType, year: int) -> Covera
         .order_by()
     )
     for unit_id, state, n in cases:
-        row = row_of.get(unit_id)
-        for target in (total, row) if row else (total,):
-            target.by_state[state] = target.by_state.get(state, 0) + n
-            if state not in NOT_REGISTERED_STATES:
-                target.registered += n
-            if state in RECOGNISED_STATES:
-                target.recognised += n
+        _count(state, n, total, row_of.get(unit_id))
+    _count_predecessor_cases(unit, title=title, year=year, row_of=row_of, total=total)
 
     resolve = _target_resolver(unit, title=title, year=year)
     total.target = resolve(unit)
     for row in rows.values():
         row.target = resolve(row.unit)
     return Coverage(title=title, year=year, unit=unit, total=total, rows=[rows[c.pk] for c in children])
+
+
+def _count(state: str, n: int, *rows: CoverageRow | None) -> None:
+    for row in rows:
+        if row is None:
+            continue
+        row.by_state[state] = row.by_state.get(state, 0) + n
+        if state not in NOT_REGISTERED_STATES:
+            row.registered += n
+        if state in RECOGNISED_STATES:
+            row.recognised += n
+
+
+def _count_predecessor_cases(unit, *, title, year, row_of, total) -> None:
+    """Cases filed under units that no longer exist (the 2025 reform, village mergers) count for their
+    successor, so a year before the reform reads on today's tree. One query for the mappings, one for the
+    cases. A unit split between several successors counts, whole, for the one that took the largest share:
+    which part a household went to is not recorded on the old case."""
+    roots = list(
+        UnitSuccession.objects.filter(new_unit__path__startswith=unit.path)
+        .exclude(old_unit__path__startswith=unit.path)
+        .values_list("old_unit__path", flat=True)
+    )
+    if not roots:
+        return
+    # every mapping inside those old subtrees, including parts that went elsewhere
+    mappings = sorted(
+        UnitSuccession.objects.filter(path_q(roots, field="old_unit__path")).values_list(
+            "old_unit__path", "new_unit_id", "new_unit__path", "share"
+        ),
+        key=lambda m: (-len(m[0]), -m[3]),
+    )
+    cases = (
+        Case.objects.filter(path_q(roots, field="unit_path"), year=year, title_type=title)
+        .values_list("unit_path", "state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for unit_path, state, n in cases:
+        old_path, new_id, new_path, _share = next(m for m in mappings if unit_path.startswith(m[0]))
+        if new_path.startswith(unit.path):
+            _count(state, n, total, row_of.get(new_id))
 
 
 def _target_resolver(unit: AdministrativeUnit, *, title: TitleType, year: int):

@@ -230,3 +230,57 @@ def test_annual_report_pdf_is_an_official_document_with_the_totals(
 def test_pdf_report_of_another_area_is_404(client, world, seeded):
     client.force_login(world.user("supervisor_b"))
     assert client.get(reverse("reports:coverage_pdf", args=[world.commune_a.code])).status_code == 404
+
+
+def test_cases_of_units_gone_in_the_reform_count_for_their_successors(world):
+    """2024 cases were filed under the old district's commune; since 1 July 2025 it is part of commune A,
+    except one old village that went to commune B's village B1."""
+    from cases import services
+    from registry.models import UnitLevel, UnitSuccession
+    from registry.services import create_unit
+
+    old_province = create_unit(code="OLD-24", name="Tỉnh Bắc Ninh (cũ)", level=UnitLevel.PROVINCE)
+    district = create_unit(
+        code="OLD-24-D1", name="Huyện Sơn Động", level=UnitLevel.DISTRICT, parent=old_province
+    )
+    commune = create_unit(code="OLD-24-D1-C1", name="Xã An Lạc", level=UnitLevel.COMMUNE, parent=district)
+    kept = create_unit(code="OLD-24-D1-C1-V1", name="Thôn Một", level=UnitLevel.VILLAGE, parent=commune)
+    moved = create_unit(code="OLD-24-D1-C1-V2", name="Thôn Hai", level=UnitLevel.VILLAGE, parent=commune)
+    reform = datetime.date(2025, 7, 1)
+    UnitSuccession.objects.create(old_unit=commune, new_unit=world.commune_a, effective_date=reform)
+    UnitSuccession.objects.create(old_unit=moved, new_unit=world.village_b1, effective_date=reform)
+    title = gdht()
+    for village, households in ((kept, 2), (moved, 1)):
+        officer = make_user(Role.VILLAGE_OFFICER, village)
+        for i in range(households):
+            household = make_household(village, f"Hộ {village.name} {i}")
+            services.nominate_case(household, title_type=title, year=2024, actor=officer)
+
+    report = cov.coverage(world.province, title=title, year=2024)
+
+    registered = {r.unit: r.registered for r in report.rows}
+    assert registered == {world.commune_a: 2, world.commune_b: 1}
+    assert report.total.registered == 3
+    # on commune A's page the old commune's cases have no village of their own: they count in the total
+    commune_a = cov.coverage(world.commune_a, title=title, year=2024)
+    assert (commune_a.total.registered, [r.registered for r in commune_a.rows]) == (2, [0, 0])
+    assert [r.registered for r in cov.coverage(world.commune_b, title=title, year=2024).rows] == [1]
+    assert cov.coverage(world.province, title=title, year=2026).total.registered == 0
+
+
+def test_coverage_page_query_count_does_not_grow_with_units(
+    client, world, seeded, province_supervisor, django_assert_max_num_queries
+):
+    from registry.services import create_unit
+
+    client.force_login(province_supervisor)
+    url = reverse("reports:coverage", args=[world.province.code])
+    client.get(url)  # warm the session and the title list
+    with django_assert_max_num_queries(12) as before:
+        client.get(url, {"year": 2026})
+    for i in range(5):
+        commune = create_unit(code=f"24-9{i:04d}", name=f"Xã Mới {i}", level="commune", parent=world.province)
+        create_unit(code=f"{commune.code}-01", name=f"Thôn {i}", level="village", parent=commune)
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        page = client.get(url, {"year": 2026}).content.decode()
+    assert "Xã Mới 4" in page
