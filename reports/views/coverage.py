@@ -18,6 +18,7 @@ from registry.selectors import scope_paths
 from .. import coverage as cov
 from ..exports import coverage_workbook
 from ..forms import CoverageFilterForm
+from ..permissions import can_import
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UNRECOGNISED_PAGE_SIZE = 50
@@ -72,6 +73,7 @@ def coverage_unit(request, code: str):
             "rows_are_villages": unit.level == UnitLevel.COMMUNE,
             "bar_max": bar_max,
             "query": f"title={title.code}&year={year}",
+            "can_import": can_import(request.user),
         },
     )
 
