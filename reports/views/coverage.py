@@ -58,7 +58,6 @@ def coverage_unit(request, code: str):
     unit = cov.unit_for(request.user, code)
     form, title, year = _selection(request)
     report = cov.coverage(unit, title=title, year=year)
-    bar_max = max([r.target or 0 for r in report.rows] + [r.pct_total or 0 for r in report.rows] + [1])
     return render(
         request,
         "reports/coverage.html",
@@ -71,7 +70,6 @@ def coverage_unit(request, code: str):
             "breadcrumbs": _breadcrumbs(request.user, unit),
             "deadlines": cov.report_deadlines(year),
             "rows_are_villages": unit.level == UnitLevel.COMMUNE,
-            "bar_max": bar_max,
             "query": f"title={title.code}&year={year}",
             "can_import": can_import(request.user),
         },
