@@ -48,7 +48,11 @@ def start_household_import(upload, *, actor) -> ImportJob:
 
 def validate_import(job: ImportJob) -> ImportJob:
     """Check every row of the job's file; the job ends `validated` or `invalid` with its row report."""
-    report = _check(job)
+    try:
+        report = _check(job)
+    except Exception:
+        log.exception("checking household import %s failed", job.pk)
+        job.failure_code, job.failure_params = "unexpected", {}
     if job.failure_code:
         job.status = S.INVALID
     else:

@@ -282,3 +282,15 @@ def test_a_workbook_declaring_entities_is_refused(
             target.writestr(info, body)
     job = run_import(out.getvalue(), officer, django_capture_on_commit_callbacks)
     assert (job.status, job.failure_code) == (S.INVALID, "bad_xlsx")
+
+
+def test_an_unexpected_error_while_checking_ends_the_job_with_a_message(
+    officer, villages, django_capture_on_commit_callbacks, monkeypatch
+):
+    def broken(sheet, scope):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(services, "validate_households", broken)
+    job = run_import(xlsx_bytes(household_rows(villages, 1)), officer, django_capture_on_commit_callbacks)
+    assert (job.status, job.failure_code) == (S.INVALID, "unexpected")
+    assert not job.is_running
