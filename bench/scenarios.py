@@ -541,4 +541,4 @@ def complete_step_http(
     return {"per_s": round(total / sum(elapsed.values()), 1)}
 
 
-from . import scenarios_audit, scenarios_collective  # noqa: E402, F401  (register their scenarios)
+from . import report_scenarios, scenarios_audit, scenarios_collective  # noqa: E402, F401  (register theirs)

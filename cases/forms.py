@@ -19,6 +19,8 @@ class CaseFilterForm(forms.Form):
     )
     title = forms.ChoiceField(label=_("Title"), required=False)
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
+    # set by links from reports (drill-down to the cases behind a number); scoping still applies
+    unit = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

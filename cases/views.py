@@ -31,17 +31,24 @@ class CaseListView(LoginRequiredMixin, ListView):
     def get_queryset(self):
         self.filter_form = CaseFilterForm(self.request.GET or None)
         filters = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
+        self.unit = None
+        if filters.get("unit"):
+            self.unit = AdministrativeUnit.objects.filter(code=filters["unit"]).only("name", "path").first()
+            if self.unit is None:
+                return selectors.cases_for(self.request.user).none()
         return selectors.cases_for(
             self.request.user,
             q=filters.get("q", ""),
             state=filters.get("state", ""),
             year=filters.get("year"),
             title=filters.get("title", ""),
+            unit_path=self.unit.path if self.unit else "",
         )
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["filter_form"] = self.filter_form
+        ctx["filter_unit"] = self.unit
         params = self.request.GET.copy()
         params.pop("page", None)
         ctx["query_string"] = params.urlencode()

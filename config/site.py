@@ -29,6 +29,8 @@ from inspection.permissions import can_inspect
 from notifications import urls as notification_urls
 from registry.models import Role, UnitLevel
 from registry.selectors import grants_for
+from reports import urls as report_urls
+from reports.permissions import can_import
 from workflows import urls as workflow_urls
 from workflows.selectors import STEP_ACTIONS
 
@@ -158,6 +160,17 @@ APPLICATIONS: list[Area] = [
         entries=(
             MenuEntry("approvals:sessions", _("Review meetings"), "groups", works_collectively),
             MenuEntry("approvals:decisions", _("Decisions"), "gavel", works_collectively),
+        ),
+    ),
+    Area(
+        title=_("Reports"),
+        icon="insights",
+        app_name="reports",
+        url_prefix="bao-cao/",
+        urlconf=report_urls,
+        entries=(
+            MenuEntry("reports:coverage_index", _("Coverage against targets"), "insights", sees_cases),
+            MenuEntry("reports:import_households", _("Import households"), "upload_file", can_import),
         ),
     ),
     Area(

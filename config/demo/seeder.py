@@ -27,6 +27,7 @@ from registry.models import (
 from registry.selectors import forget_grants
 from registry.services import assign_role, create_unit
 from registry.text import fold
+from reports.targets import load_national_targets
 
 from .data import (
     COMMUNE_ROLES,
@@ -81,6 +82,7 @@ class DemoSeeder:
     def run(self):
         for name, step in (
             ("units", self.build_units),
+            ("targets", self.build_targets),
             ("users", self.build_users),
             ("subjects", self.build_subjects),
             ("cases", self.build_cases),
@@ -88,6 +90,21 @@ class DemoSeeder:
             started = time.monotonic()
             step()
             self.timings[name] = time.monotonic() - started
+
+    # ---- plan targets: the national programme to 2025, Bắc Ninh's own plan for 2026–2030
+    def build_targets(self):
+        from criteria.models import PlanTarget
+
+        load_national_targets(self.province, actor=None)
+        for code, percent in (("GDHT", 90), ("DHHT", 80), ("CDHT_THON", 95), ("DVHT", 95)):
+            PlanTarget.objects.get_or_create(
+                unit=self.province,
+                title_type=self._title(code),
+                year_from=2026,
+                year_to=2030,
+                area_class="",
+                defaults={"target_percent": percent, "source": "Kế hoạch của UBND tỉnh Bắc Ninh 2026–2030"},
+            )
 
     # ---- units
     def build_units(self):

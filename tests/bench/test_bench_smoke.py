@@ -38,6 +38,8 @@ EXPECTED_METRICS = {
     "verify_audit": {"events", "ms", "events_per_min"},
     "audit_search": {"events", "p95_ms", "queries"},
     "sign_decision": {"cases", "ms", "queries"},
+    "import_households": {"rows", "ms"},
+    "coverage_report_province": {"cases", "p95_ms", "queries"},
 }
 TINY_PAGE = {"warmups": 1, "requests": 3}
 TINY = {
@@ -53,6 +55,8 @@ TINY = {
     "verify_audit": {"runs": 1},
     "audit_search": TINY_PAGE,
     "sign_decision": {"cases": 3},
+    "import_households": {"rows": 40},
+    "coverage_report_province": TINY_PAGE,
 }
 
 

@@ -10,6 +10,7 @@ from audit.models import AuditEvent
 from audit.verify import verify_log
 from cases.models import Case, CaseState, EvidenceFile
 from config.demo import DEMO_PASSWORD
+from criteria.models import PlanTarget
 from registry.models import AdministrativeUnit, Household, HouseholdMember, Role, RoleAssignment, UnitLevel
 
 
@@ -35,6 +36,7 @@ def counts() -> dict:
         "states": sorted(Case.objects.values_list("pk", "state")),
         "evidence": EvidenceFile.objects.count(),
         "audit_events": AuditEvent.objects.count(),
+        "targets": PlanTarget.objects.count(),
     }
 
 
@@ -49,6 +51,11 @@ def test_small_demo_covers_every_case_state_in_the_real_province(demo):
     assert states == set(CaseState.values)
     titles = set(Case.objects.values_list("title_type__code", flat=True))
     assert {"GDHT", "DHHT", "CONGDAN"} <= titles
+    targets = PlanTarget.objects.filter(unit__level=UnitLevel.PROVINCE, title_type__code="GDHT")
+    assert sorted(targets.values_list("year_from", "year_to", "target_percent")) == [
+        (2022, 2025, 70),
+        (2026, 2030, 90),
+    ]
 
     province = AdministrativeUnit.objects.get(code="24")
     assert province.name == "Tỉnh Bắc Ninh"

@@ -22,20 +22,31 @@ MENU_LABELS = {
     "inspection:integrity": "Toàn vẹn",
     "inspection:access_log": "Truy cập dữ liệu cá nhân",
     "notifications:list": "Thông báo",
+    "reports:coverage_index": "Độ phủ so với chỉ tiêu",
+    "reports:import_households": "Nhập danh sách hộ gia đình",
 }
 # What each role finds in its menu (the "menu per role").
 WORK = ["workflows:inbox", "workflows:queue", "workflows:archive"]
 COLLECTIVE = ["approvals:sessions", "approvals:decisions"]
 INSPECTION = ["inspection:search", "inspection:integrity", "inspection:access_log"]
+COVERAGE = "reports:coverage_index"
 EXPECTED_MENU = {
-    "officer_a1": [*WORK, "workflows:nominate", "cases:list", "notifications:list"],
-    "commune_officer_a": [*WORK, "workflows:nominate", "cases:list", *COLLECTIVE, "notifications:list"],
-    "assessor_a1": [*WORK, "cases:list", "notifications:list"],
-    "head_a1": [*WORK, "cases:list", *COLLECTIVE, "notifications:list"],
-    "chair_a": [*WORK, "cases:list", *COLLECTIVE, "notifications:list"],
-    "auditor": [*WORK, "cases:list", *COLLECTIVE, "notifications:list"],
-    "supervisor_a": ["workflows:supervise", "cases:list", *COLLECTIVE, "notifications:list"],
-    "inspector": ["cases:list", *COLLECTIVE, *INSPECTION, "notifications:list"],
+    "officer_a1": [*WORK, "workflows:nominate", "cases:list", COVERAGE, "notifications:list"],
+    "commune_officer_a": [
+        *WORK,
+        "workflows:nominate",
+        "cases:list",
+        *COLLECTIVE,
+        COVERAGE,
+        "reports:import_households",
+        "notifications:list",
+    ],
+    "assessor_a1": [*WORK, "cases:list", COVERAGE, "notifications:list"],
+    "head_a1": [*WORK, "cases:list", *COLLECTIVE, COVERAGE, "notifications:list"],
+    "chair_a": [*WORK, "cases:list", *COLLECTIVE, COVERAGE, "notifications:list"],
+    "auditor": [*WORK, "cases:list", *COLLECTIVE, COVERAGE, "notifications:list"],
+    "supervisor_a": ["workflows:supervise", "cases:list", *COLLECTIVE, COVERAGE, "notifications:list"],
+    "inspector": ["cases:list", *COLLECTIVE, COVERAGE, *INSPECTION, "notifications:list"],
 }
 # English texts viewflow's templates would show, and our own English msgids of the menu.
 ENGLISH = [
@@ -216,6 +227,7 @@ def test_areas_keep_their_paths_and_url_names():
         "workflows",
         "cases",
         "approvals",
+        "reports",
         "inspection",
         "notifications",
     ]
@@ -231,7 +243,15 @@ def test_a_superuser_without_roles_sees_the_cases_and_the_administration(client,
     root = django_user_model.objects.create_superuser("root", "root@example.vn", "pw")
     client.force_login(root)
     html = client.get(reverse("cases:list")).content.decode()
-    expected = ["cases:list", *COLLECTIVE, *INSPECTION, "notifications:list", "admin:index"]
+    expected = [
+        "cases:list",
+        *COLLECTIVE,
+        COVERAGE,
+        "reports:import_households",
+        *INSPECTION,
+        "notifications:list",
+        "admin:index",
+    ]
     assert _menu_urls(html) == [reverse(name) for name in expected]
 
 

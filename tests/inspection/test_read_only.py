@@ -27,6 +27,14 @@ READ = {
     "approvals:index",
     "inspection:index",
     "notifications:index",
+    "reports:index",
+    "reports:coverage_index",
+    "reports:coverage",
+    "reports:unrecognised",
+    "reports:coverage_export",
+    "reports:coverage_pdf",
+    "reports:household_template",
+    "reports:import_job",
     "workflows:inbox",
     "workflows:queue",
     "workflows:archive",
@@ -64,6 +72,8 @@ WRITE = {
     "workflows:supervise_officer",
     "workflows:pause_clock",
     "workflows:resume_clock",
+    "reports:import_households",
+    "reports:commit_job",
 }
 
 
@@ -124,6 +134,8 @@ def test_every_write_endpoint_answers_403_to_an_inspector(client, world, open_fl
         ),
         "inspection:verify_now": (reverse("inspection:verify_now"), {}),
         "workflows:pause_clock": (reverse("workflows:pause_clock", args=[task.pk]), {"reason": "Thử"}),
+        "reports:import_households": (reverse("reports:import_households"), {"file": pdf_upload("ho.csv")}),
+        "reports:commit_job": (reverse("reports:commit_job", args=[1]), {}),
         "workflows:resume_clock": (reverse("workflows:resume_clock", args=[task.pk]), {}),
         "workflows:supervise_officer": (
             reverse("workflows:supervise_officer", args=[world.user("officer_a1").pk]),

@@ -1,0 +1,239 @@
+"""Coverage of a title in a year under one unit: per child unit and in total, against plan targets.
+
+Three aggregate queries whatever the size of the tree — subjects per unit, cases per unit and state,
+the targets on the unit's ancestors and subtree — and a roll-up in Python over the unit tree (a province
+has a few thousand units, not millions of rows).
+"""
+
+import datetime
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count
+from django.http import Http404
+from django.utils import timezone
+
+from cases.models import Case, CaseState
+from criteria.models import PlanTarget, TitleType
+from registry.models import AdministrativeUnit, Subject, UnitSuccession
+from registry.selectors import path_q, scope_paths
+
+RECOGNISED_STATES = (CaseState.COMMUNE_DECIDED, CaseState.DISTRICT_AUDITED)
+# Withdrawn registrations are not registrations; a refusal or revocation still counts as registered.
+NOT_REGISTERED_STATES = (CaseState.WITHDRAWN,)
+REPORT_DEADLINES = ((11, 15), (12, 15))  # lower levels -> province; province -> ministry and national HKH
+
+
+@dataclass
+class CoverageRow:
+    unit: AdministrativeUnit
+    total: int = 0
+    registered: int = 0
+    recognised: int = 0
+    target: Decimal | None = None
+    by_state: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def pct_registered(self) -> Decimal | None:
+        return _pct(self.recognised, self.registered)
+
+    @property
+    def pct_total(self) -> Decimal | None:
+        return _pct(self.recognised, self.total)
+
+    @property
+    def gap(self) -> Decimal | None:
+        """Percentage points still missing to the target (0 when it is met)."""
+        if self.target is None or self.pct_total is None:
+            return None
+        return max(Decimal(0), self.target - self.pct_total).quantize(Decimal("0.1"))
+
+    @property
+    def still_needed(self) -> int | None:
+        """Subjects still to be recognised to reach the target."""
+        if self.target is None:
+            return None
+        return max(0, math.ceil(self.target * self.total / 100) - self.recognised)
+
+    @property
+    def not_recognised(self) -> int:
+        return max(0, self.total - self.recognised)
+
+
+@dataclass
+class Coverage:
+    title: TitleType
+    year: int
+    unit: AdministrativeUnit
+    total: CoverageRow
+    rows: list[CoverageRow]
+
+
+def _pct(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(100) * part / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def coverage_roots(user):
+    """The units whose subtrees the user may report on (the top of each of their grants)."""
+    if user.is_superuser:
+        return list(AdministrativeUnit.objects.filter(parent__isnull=True).order_by("name"))
+    return list(AdministrativeUnit.objects.filter(path__in=scope_paths(user)).order_by("path"))
+
+
+def unit_for(user, code: str) -> AdministrativeUnit:
+    """A unit the user may report on, or 404."""
+    unit = AdministrativeUnit.objects.filter(code=code).first()
+    if unit is None or not (user.is_superuser or any(unit.path.startswith(p) for p in scope_paths(user))):
+        raise Http404
+    return unit
+
+
+def coverage(unit: AdministrativeUnit, *, title: TitleType, year: int) -> Coverage:
+    """Coverage under `unit`, one row per child unit (villages under a commune, communes under a province)."""
+    subtree = list(
+        AdministrativeUnit.objects.filter(path__startswith=unit.path).only(
+            "pk", "code", "name", "path", "level", "parent_id", "area_class"
+        )
+    )
+    children = sorted((u for u in subtree if u.parent_id == unit.pk), key=lambda u: u.path)
+    # every unit of the subtree -> the child row it rolls up into (the unit itself -> the total only)
+    depth = unit.path.count("/")
+    child_by_path = {c.path: c for c in children}
+    row_of: dict[int, CoverageRow | None] = {}
+    rows = {c.pk: CoverageRow(c) for c in children}
+    for u in subtree:
+        prefix = "/".join(u.path.split("/")[: depth + 1]) + "/"
+        child = child_by_path.get(prefix)
+        row_of[u.pk] = rows[child.pk] if child else None
+    total = CoverageRow(unit)
+
+    subjects = (
+        Subject.objects.filter(kind=title.subject_kind, unit__path__startswith=unit.path)
+        .values_list("unit_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for unit_id, n in subjects:
+        total.total += n
+        if row := row_of.get(unit_id):
+            row.total += n
+
+    cases = (
+        Case.objects.filter(unit_path__startswith=unit.path, year=year, title_type=title)
+        .values_list("unit_id", "state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for unit_id, state, n in cases:
+        _count(state, n, total, row_of.get(unit_id))
+    _count_predecessor_cases(unit, title=title, year=year, row_of=row_of, total=total)
+
+    resolve = _target_resolver(unit, title=title, year=year)
+    total.target = resolve(unit)
+    for row in rows.values():
+        row.target = resolve(row.unit)
+    return Coverage(title=title, year=year, unit=unit, total=total, rows=[rows[c.pk] for c in children])
+
+
+def _count(state: str, n: int, *rows: CoverageRow | None) -> None:
+    for row in rows:
+        if row is None:
+            continue
+        row.by_state[state] = row.by_state.get(state, 0) + n
+        if state not in NOT_REGISTERED_STATES:
+            row.registered += n
+        if state in RECOGNISED_STATES:
+            row.recognised += n
+
+
+def _count_predecessor_cases(unit, *, title, year, row_of, total) -> None:
+    """Cases filed under units that no longer exist (the 2025 reform, village mergers) count for their
+    successor, so a year before the reform reads on today's tree. One query for the mappings, one for the
+    cases. A unit split between several successors counts, whole, for the one that took the largest share:
+    which part a household went to is not recorded on the old case."""
+    roots = list(
+        UnitSuccession.objects.filter(new_unit__path__startswith=unit.path)
+        .exclude(old_unit__path__startswith=unit.path)
+        .values_list("old_unit__path", flat=True)
+    )
+    if not roots:
+        return
+    # every mapping inside those old subtrees, including parts that went elsewhere
+    mappings = sorted(
+        UnitSuccession.objects.filter(path_q(roots, field="old_unit__path")).values_list(
+            "old_unit__path", "new_unit_id", "new_unit__path", "share"
+        ),
+        key=lambda m: (-len(m[0]), -m[3]),
+    )
+    cases = (
+        Case.objects.filter(path_q(roots, field="unit_path"), year=year, title_type=title)
+        .values_list("unit_path", "state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for unit_path, state, n in cases:
+        old_path, new_id, new_path, _share = next(m for m in mappings if unit_path.startswith(m[0]))
+        if new_path.startswith(unit.path):
+            _count(state, n, total, row_of.get(new_id))
+
+
+def _target_resolver(unit: AdministrativeUnit, *, title: TitleType, year: int):
+    """The target of a unit: set on the unit itself or else on its nearest ancestor; a target for the unit's
+    area class wins over one for every area class at the same unit."""
+    ancestor_paths = {"/".join(unit.path.split("/")[: i + 1]) + "/" for i in range(1, unit.path.count("/"))}
+    targets = PlanTarget.objects.filter(
+        title_type=title, year_from__lte=year, year_to__gte=year
+    ).select_related("unit")
+    by_path: dict[str, dict[str, Decimal]] = defaultdict(dict)
+    for t in targets:
+        if t.unit.path in ancestor_paths or t.unit.path.startswith(unit.path):
+            by_path[t.unit.path][t.area_class] = t.target_percent
+
+    def resolve(u: AdministrativeUnit) -> Decimal | None:
+        parts = u.path.strip("/").split("/")
+        for i in range(len(parts), 0, -1):
+            found = by_path.get("/" + "/".join(parts[:i]) + "/")
+            if found:
+                if u.area_class in found:
+                    return found[u.area_class]
+                if "" in found:
+                    return found[""]
+        return None
+
+    return resolve
+
+
+def report_deadlines(year: int, today: datetime.date | None = None) -> list[dict]:
+    """The two reporting deadlines of the year with the days left (negative once passed)."""
+    today = today or timezone.localdate()
+    out = []
+    for month, day in REPORT_DEADLINES:
+        due = datetime.date(year, month, day)
+        days = (due - today).days
+        out.append({"date": due, "days_left": days, "days_ago": -days})
+    return out
+
+
+def unrecognised_subjects(unit: AdministrativeUnit, *, title: TitleType, year: int):
+    """Subjects of the title's kind under the unit with no recognised case that year, with their case if
+    any (state and id), for the drill-down list."""
+    from django.db.models import OuterRef, Subquery
+
+    cases = Case.objects.filter(subject=OuterRef("pk"), title_type=title, year=year).exclude(
+        state=CaseState.WITHDRAWN
+    )
+    return (
+        Subject.objects.filter(kind=title.subject_kind, unit__path__startswith=unit.path)
+        .exclude(
+            pk__in=Case.objects.filter(
+                unit_path__startswith=unit.path, title_type=title, year=year, state__in=RECOGNISED_STATES
+            ).values("subject_id")
+        )
+        .select_related("unit")
+        .annotate(case_pk=Subquery(cases.values("pk")[:1]), case_state=Subquery(cases.values("state")[:1]))
+        .order_by("unit__path", "name_folded", "pk")
+    )

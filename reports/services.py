@@ -1,0 +1,172 @@
+"""Writes of the reports app: registry import jobs (upload, validation, commit)."""
+
+import hashlib
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import record_event
+from registry.selectors import grants_for
+
+from .imports.parsing import FileRejected, dump_sheet, load_sheet, read_sheet
+from .imports.validation import Report, validate_households
+from .imports.writing import write_households
+from .models import ImportJob
+from .permissions import IMPORT_ROLES, can_import, import_scope
+
+log = logging.getLogger(__name__)
+
+MAX_UPLOAD_BYTES = 30 * 1024 * 1024
+# Only so many rows are kept for the report page; the count is always exact.
+STORED_ERRORS = 2000
+S = ImportJob.Status
+
+
+def start_household_import(upload, *, actor) -> ImportJob:
+    """Keep an uploaded household file and queue its validation; nothing reaches the registry yet."""
+    if not can_import(actor):
+        raise PermissionDenied(_("You are not allowed to import registry files."))
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError(_("The file is larger than %(max)s MB.") % {"max": MAX_UPLOAD_BYTES // 2**20})
+    data = upload.read()
+    job = ImportJob(
+        kind=ImportJob.Kind.HOUSEHOLDS,
+        created_by=actor,
+        created_at=timezone.now(),
+        original_name=(upload.name or "")[:255],
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+    job.file.save(job.sha256, ContentFile(data), save=False)
+    job.save()
+    transaction.on_commit(lambda: _queue("validate_import_job", job.pk))
+    return job
+
+
+def validate_import(job: ImportJob) -> ImportJob:
+    """Check every row of the job's file; the job ends `validated` or `invalid` with its row report."""
+    try:
+        report = _check(job)
+    except Exception:
+        log.exception("checking household import %s failed", job.pk)
+        job.failure_code, job.failure_params = "unexpected", {}
+    if job.failure_code:
+        job.status = S.INVALID
+    else:
+        _store_report(job, report)
+        job.status = S.VALIDATED if report.ok else S.INVALID
+    job.finished_at = timezone.now()
+    job.save()
+    return job
+
+
+def request_commit(job: ImportJob, *, actor) -> ImportJob:
+    """The importer confirms a clean report; the commit is queued once, however often they click."""
+    if job.created_by_id != actor.pk or not can_import(actor):
+        raise PermissionDenied(_("You are not allowed to import registry files."))
+    claimed = ImportJob.objects.filter(pk=job.pk, status=S.VALIDATED).update(status=S.COMMITTING, processed=0)
+    if not claimed:
+        raise ValidationError(_("This import is not ready to be committed."))
+    transaction.on_commit(lambda: _queue("commit_import_job", job.pk))
+    job.refresh_from_db()
+    return job
+
+
+def commit_import(job: ImportJob) -> ImportJob:
+    """Validate again against today's registry and write every household in one transaction, or nothing."""
+    if job.status != S.COMMITTING:
+        return job  # already finished (a redelivered task)
+    report = _check(job)
+    if job.failure_code or not report.ok:
+        if not job.failure_code:
+            _store_report(job, report)
+        return _finish(job, S.FAILED)
+    side, progress = _progress_writer(job.pk)
+    try:
+        with transaction.atomic():
+            households, members = write_households(report, progress=progress)
+            job.households_new, job.members_new, job.processed = households, members, households
+            job.households_existing = report.existing
+            job.status, job.finished_at = S.DONE, timezone.now()
+            job.save()
+            grant = next((g for g in grants_for(job.created_by) if g.role in IMPORT_ROLES), None)
+            record_event(
+                f"import:{job.pk}",
+                "registry.households_imported",
+                actor=job.created_by,
+                role=grant.role if grant else "",
+                unit=grant.unit_code if grant else "",
+                data={
+                    "file": job.original_name,
+                    "sha256": job.sha256,
+                    "rows": report.rows,
+                    "households_created": households,
+                    "households_existing": report.existing,
+                    "members_created": members,
+                },
+            )
+    except Exception:
+        log.exception("household import %s failed", job.pk)
+        job.refresh_from_db()
+        job.failure_code = "unexpected"
+        return _finish(job, S.FAILED)
+    finally:
+        if side is not None:
+            side.close()
+    return job
+
+
+def _check(job: ImportJob) -> Report | None:
+    if job.parsed:
+        with job.parsed.open("rb") as handle:
+            sheet = load_sheet(handle.read())
+    else:
+        with job.file.open("rb") as handle:
+            data = handle.read()
+        try:
+            sheet = read_sheet(data)
+        except FileRejected as rejected:
+            job.failure_code, job.failure_params = rejected.code, rejected.params
+            return None
+        job.file_format = sheet.format
+        job.parsed.save(job.sha256, ContentFile(dump_sheet(sheet)), save=False)
+    return validate_households(sheet, scope=import_scope(job.created_by))
+
+
+def _store_report(job: ImportJob, report: Report) -> None:
+    job.total_rows = report.rows
+    job.households_new = len(report.new)
+    job.households_existing = report.existing
+    job.members_new = report.new_members
+    job.error_count = len({e["row"] for e in report.errors})
+    job.errors = report.errors[:STORED_ERRORS]
+
+
+def _finish(job: ImportJob, status: str) -> ImportJob:
+    job.status, job.finished_at = status, timezone.now()
+    job.save()
+    return job
+
+
+def _progress_writer(job_pk: int):
+    """Progress goes through a second connection, so the page sees it while the import's own transaction
+    is still open. SQLite allows one writer at a time: there the page shows an indeterminate bar."""
+    if connection.vendor != "postgresql":
+        return None, None
+    side = connections.create_connection(DEFAULT_DB_ALIAS)
+    table = side.ops.quote_name(ImportJob._meta.db_table)
+
+    def progress(done: int) -> None:
+        with side.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET processed = %s WHERE id = %s", [done, job_pk])  # noqa: S608
+
+    return side, progress
+
+
+def _queue(task_name: str, job_pk: int) -> None:
+    from . import tasks
+
+    getattr(tasks, task_name).delay(job_pk)

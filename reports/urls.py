@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("do-phu/", views.coverage_index, name="coverage_index"),
+    path("do-phu/<str:code>/", views.coverage_unit, name="coverage"),
+    path("do-phu/<str:code>/chua-cong-nhan/", views.unrecognised, name="unrecognised"),
+    path("do-phu/<str:code>/bao-cao.xlsx", views.coverage_export, name="coverage_export"),
+    path("do-phu/<str:code>/bao-cao.pdf", views.coverage_pdf, name="coverage_pdf"),
+    path("nhap-ho/", views.household_import, name="import_households"),
+    path("nhap-ho/mau.<str:fmt>", views.household_template, name="household_template"),
+    path("nhap/<int:pk>/", views.import_job, name="import_job"),
+    path("nhap/<int:pk>/ghi/", views.commit_job, name="commit_job"),
+]

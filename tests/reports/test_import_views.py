@@ -1,0 +1,124 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from registry.models import Household
+from reports.models import ImportJob
+
+from .sheets import HEADER, household_rows, xlsx_bytes
+
+
+@pytest.fixture
+def officer_client(client, world):
+    client.force_login(world.user("commune_officer_a"))
+    return client
+
+
+def post_file(client, data: bytes, capture, name="ho.xlsx"):
+    with capture(execute=True):
+        response = client.post(reverse("reports:import_households"), {"file": SimpleUploadedFile(name, data)})
+    assert response.status_code == 302
+    return client.get(response["Location"])
+
+
+def test_templates_carry_the_vietnamese_header_row(officer_client):
+    response = officer_client.get(reverse("reports:household_template", args=["xlsx"]))
+    assert response["Content-Disposition"].startswith("attachment")
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    assert [c.value for c in sheet[1]] == HEADER
+    csv_text = officer_client.get(reverse("reports:household_template", args=["csv"])).content.decode(
+        "utf-8-sig"
+    )
+    assert csv_text.strip() == ",".join(HEADER)
+    assert officer_client.get(reverse("reports:household_template", args=["pdf"])).status_code == 404
+
+
+def test_upload_shows_the_row_report_in_vietnamese_and_commit_writes(
+    officer_client, world, django_capture_on_commit_callbacks
+):
+    rows = household_rows([world.village_a1.code], 3)
+    rows[5][3] = "năm ngoái"
+    response = post_file(officer_client, xlsx_bytes(rows), django_capture_on_commit_callbacks)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Có lỗi" in page  # status "Has errors"
+    assert "<td>7</td>" in page and "năm ngoái" in page
+    assert "Nhập 3 hộ" not in page
+
+    rows[5][3] = 2003
+    response = post_file(officer_client, xlsx_bytes(rows), django_capture_on_commit_callbacks)
+    job = ImportJob.objects.latest("pk")
+    assert job.status == ImportJob.Status.VALIDATED
+    assert "Nhập 3 hộ" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        officer_client.post(reverse("reports:commit_job", args=[job.pk]))
+    response = officer_client.get(reverse("reports:import_job", args=[job.pk]))
+    assert "Đã nhập" in response.content.decode()
+    assert Household.objects.filter(code__startswith="HK").count() == 3
+
+
+def test_wrong_file_type_is_reported_on_the_job_page(officer_client, django_capture_on_commit_callbacks):
+    response = post_file(
+        officer_client, b"%PDF-1.4 not a sheet", django_capture_on_commit_callbacks, "a.xlsx"
+    )
+    assert "Tệp này không phải là bảng tính" in response.content.decode()
+
+
+def test_empty_upload_is_refused_by_the_form(officer_client):
+    response = officer_client.post(
+        reverse("reports:import_households"), {"file": SimpleUploadedFile("a.csv", b"")}
+    )
+    assert response.status_code == 200
+    assert not ImportJob.objects.exists()
+    assert "rỗng" in response.content.decode()
+
+
+def test_running_job_page_refreshes_itself(officer_client, world):
+    job = ImportJob.objects.create(
+        kind="households",
+        status=ImportJob.Status.COMMITTING,
+        created_by=world.user("commune_officer_a"),
+        created_at="2026-01-01T00:00:00Z",
+        original_name="a.xlsx",
+        sha256="0" * 64,
+        households_new=200,
+        processed=50,
+    )
+    page = officer_client.get(reverse("reports:import_job", args=[job.pk])).content.decode()
+    assert 'http-equiv="refresh"' in page
+    assert 'value="25"' in page
+
+
+@pytest.mark.parametrize("key", ["officer_a1", "supervisor_a", "inspector"])
+def test_non_importers_get_403(client, world, key):
+    client.force_login(world.user(key))
+    assert client.get(reverse("reports:import_households")).status_code == 403
+    assert client.get(reverse("reports:household_template", args=["xlsx"])).status_code == 403
+
+
+def test_other_users_cannot_see_or_commit_a_job(client, world, django_capture_on_commit_callbacks):
+    client.force_login(world.user("commune_officer_a"))
+    post_file(
+        client, xlsx_bytes(household_rows([world.village_a1.code], 1)), django_capture_on_commit_callbacks
+    )
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.VALIDATED
+    for key in ("supervisor_a", "auditor", "chair_a"):
+        client.force_login(world.user(key))
+        assert client.get(reverse("reports:import_job", args=[job.pk])).status_code == 404
+        assert client.post(reverse("reports:commit_job", args=[job.pk])).status_code == 404
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.VALIDATED
+    assert not Household.objects.filter(code__startswith="HK").exists()
+
+
+def test_rows_for_villages_of_another_commune_are_errors(client, world, django_capture_on_commit_callbacks):
+    client.force_login(world.user("commune_officer_a"))
+    response = post_file(
+        client, xlsx_bytes(household_rows([world.village_b1.code], 1)), django_capture_on_commit_callbacks
+    )
+    assert f"Mã thôn {world.village_b1.code}" in response.content.decode()
+    assert ImportJob.objects.get().status == ImportJob.Status.INVALID
