@@ -5,8 +5,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from registry.models import Household
+from registry.models import Household, Role
 from reports.models import ImportJob
+from tests.builders import make_user
 
 from .sheets import HEADER, household_rows, xlsx_bytes
 
@@ -109,7 +110,12 @@ def test_other_users_cannot_see_or_commit_a_job(client, world, django_capture_on
     for key in ("supervisor_a", "auditor", "chair_a"):
         client.force_login(world.user(key))
         assert client.get(reverse("reports:import_job", args=[job.pk])).status_code == 404
-        assert client.post(reverse("reports:commit_job", args=[job.pk])).status_code == 404
+        # these roles may not import at all: refused before the job is looked up
+        assert client.post(reverse("reports:commit_job", args=[job.pk])).status_code == 403
+    # another importer of the same commune does not find someone else's job
+    client.force_login(make_user(Role.COMMUNE_OFFICER, world.commune_a, "canbo_xa_2"))
+    assert client.get(reverse("reports:import_job", args=[job.pk])).status_code == 404
+    assert client.post(reverse("reports:commit_job", args=[job.pk])).status_code == 404
     job.refresh_from_db()
     assert job.status == ImportJob.Status.VALIDATED
     assert not Household.objects.filter(code__startswith="HK").exists()
