@@ -176,7 +176,10 @@ def test_one_household_walks_all_six_steps_through_the_pages(page, live_server, 
     expect(page.locator("h1")).to_have_text("Hộ Lê Văn Cường")
     expect(page.locator("ul.messages .success")).to_contain_text(ref)
     expect_state(page, CaseState.NOMINATED)
-    expect(page.locator("main")).to_contain_text("Lê Thị Dung (2009)")
+    # the members are personal data: on their own page, one click away, each view logged
+    page.get_by_role("link", name="Xem danh sách thành viên hộ").click()
+    expect(page.get_by_role("row", name="Lê Thị Dung 2009")).to_be_visible()
+    page.go_back()
 
     # ... finds the first step in the queue, claims it and sees it in the inbox.
     claim_from_queue(page, ref)
