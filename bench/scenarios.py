@@ -55,6 +55,26 @@ class QueryCounter:
         return execute(sql, params, many, context)
 
 
+def add_evidence_rows(pairs, uploader: Callable[[Case], object]) -> None:
+    """A placeholder evidence row (no file behind it) per (case, item id): enough for the steps' checks."""
+    EvidenceFile.objects.bulk_create(
+        [
+            EvidenceFile(
+                case=case,
+                item_id=item_id,
+                file=f"evidence/bench/{case.pk}-{item_id}",
+                original_name="minh-chung.pdf",
+                content_type="application/pdf",
+                size=1024,
+                sha256=f"{case.pk:032d}{item_id:032d}",
+                uploaded_by=uploader(case),
+            )
+            for case, item_id in pairs
+        ],
+        batch_size=2000,
+    )
+
+
 def percentile(values: list[float], pct: float) -> float:
     """Nearest-rank percentile."""
     ordered = sorted(values)
@@ -93,23 +113,7 @@ def transition_service(
     required = list(
         items.filter(evidence_requirements__required=True).distinct().values_list("pk", flat=True)
     )
-    EvidenceFile.objects.bulk_create(
-        [
-            EvidenceFile(
-                case=case,
-                item_id=item_id,
-                file=f"evidence/bench/{case.pk}-{item_id}",
-                original_name="minh-chung.pdf",
-                content_type="application/pdf",
-                size=1024,
-                sha256=f"{case.pk:032d}{item_id:032d}",
-                uploaded_by=officer,
-            )
-            for case in prepared
-            for item_id in required
-        ],
-        batch_size=2000,
-    )
+    add_evidence_rows([(case, item) for case in prepared for item in required], lambda _case: officer)
     values = {item.pk: (item.max_points if item.is_points else True) for item in items}
     decision_date = timezone.localdate()
     steps: list[tuple[str, object, Callable[[Case], Case]]] = [
@@ -407,24 +411,8 @@ class _StepWork:
                 "case_id", "item_id"
             )
         )
-        EvidenceFile.objects.bulk_create(
-            [
-                EvidenceFile(
-                    case=case,
-                    item_id=item_id,
-                    file=f"evidence/bench/{case.pk}-{item_id}",
-                    original_name="minh-chung.pdf",
-                    content_type="application/pdf",
-                    size=1024,
-                    sha256=f"{case.pk:032d}{item_id:032d}",
-                    uploaded_by=officer[case.pk],
-                )
-                for case in cases
-                for item_id in required
-                if (case.pk, item_id) not in present
-            ],
-            batch_size=2000,
-        )
+        missing = [(case, item) for case in cases for item in required if (case.pk, item) not in present]
+        add_evidence_rows(missing, lambda case: officer[case.pk])
 
 
 def _spread(ms: list[float]) -> str:

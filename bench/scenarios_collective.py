@@ -9,14 +9,14 @@ from django.db import connection
 from django.utils import timezone
 
 from approvals import services as approvals
-from cases.models import Case, CaseState, EvidenceFile
+from cases.models import Case, CaseState
 from criteria.models import CriterionItem
 from registry.models import Role
 from workflows import services as wf_services
 from workflows.models import CaseTask
 
 from .generate import BenchWorld, create_households
-from .scenarios import QueryCounter, _no_debug, scenario
+from .scenarios import QueryCounter, _no_debug, add_evidence_rows, scenario
 
 
 def _proposed_cases(world: BenchWorld, village, count: int) -> list[Case]:
@@ -36,23 +36,7 @@ def _proposed_cases(world: BenchWorld, village, count: int) -> list[Case]:
             pk__in=[i.pk for i in items], evidence_requirements__required=True
         )
     }
-    EvidenceFile.objects.bulk_create(
-        [
-            EvidenceFile(
-                case=case,
-                item_id=item_id,
-                file=f"evidence/bench/{case.pk}-{item_id}",
-                original_name="minh-chung.pdf",
-                content_type="application/pdf",
-                size=1024,
-                sha256=f"{case.pk:032d}{item_id:032d}",
-                uploaded_by=officer,
-            )
-            for case in cases
-            for item_id in required
-        ],
-        batch_size=2000,
-    )
+    add_evidence_rows([(case, item) for case in cases for item in required], lambda _case: officer)
     values = {item.pk: (item.max_points if item.is_points else True) for item in items}
     for case in cases:
         wf_services.perform_step(case, step="collect", outcome="complete", actor=officer)
