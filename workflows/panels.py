@@ -5,7 +5,6 @@ so no button can lead to an error page.
 """
 
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.status import STATUS
 
@@ -67,7 +66,6 @@ def work_panel(request: HttpRequest, case: Case) -> dict | None:
         "outcome": None if case.state in REACHED else case.get_state_display(),
         "task": open_task,
         "step_title": open_task.flow_task.task_title if open_task else "",
-        "overdue": bool(open_task and open_task.due_at and open_task.due_at < timezone.now()),
         "holder": open_task.owner if open_task and open_task.status != STATUS.NEW else None,
         **_actions(request.user, case, open_task),
         "next": request.get_full_path(),

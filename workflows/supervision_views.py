@@ -19,7 +19,6 @@ from cases.selectors import get_case_for
 from registry.models import RoleAssignment
 
 from . import deadlines, supervision
-from .deadlines import STATE_LABELS, deadline_state
 from .models import CaseTask
 from .reassign import reassign_tasks
 from .selectors import STEP_ACTIONS
@@ -166,16 +165,13 @@ def officer_steps(request, user_pk: int):
                     % {"n": len(moved), "user": target.get_username()},
                 )
                 return redirect(f"{reverse('workflows:supervise_workload')}?unit={root.code}")
-    now = timezone.now()
     return render(
         request,
         "workflows/supervise_officer.html",
         {
             "root": root,
             "officer": officer,
-            "rows": [
-                (t, STATE_LABELS.get(deadline_state(t, now), ""), deadline_state(t, now)) for t in tasks
-            ],
+            "tasks": tasks,
             "candidates": candidates,
             "errors": errors,
             "posted": request.POST if request.method == "POST" else None,

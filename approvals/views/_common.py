@@ -25,6 +25,17 @@ def report(request, exc: Exception) -> None:
         raise exc
 
 
+def attempt(request, action, success: str) -> bool:
+    """Call a service; show its refusal (with every case it names) or `success`. True when it went through."""
+    try:
+        action()
+    except CaseActionError as exc:
+        report(request, exc)
+        return False
+    messages.success(request, success)
+    return True
+
+
 def attachment(request, field, *, filename: str, stream: str, what: str, sha256: str):
     """Serve a generated document as a download; the access is logged (documents carry personal data)."""
     if not field:

@@ -15,7 +15,7 @@ from ..forms import FindingForm
 from ..models import AuditSample
 from ..permissions import can_audit_decision
 from ..risks import explain
-from ._common import report
+from ._common import attempt, report
 
 
 def _render(request, audit, *, bound=None):
@@ -82,10 +82,9 @@ def audit_finding(request, pk: int, sample_pk: int):
 @require_POST
 def audit_close(request, pk: int):
     audit = selectors.get_audit_for(request.user, pk)
-    try:
-        services.close_audit(audit, actor=request.user)
-    except CaseActionError as exc:
-        report(request, exc)
-    else:
-        messages.success(request, _("The audit was closed and the commune was notified."))
+    attempt(
+        request,
+        lambda: services.close_audit(audit, actor=request.user),
+        _("The audit was closed and the commune was notified."),
+    )
     return redirect("approvals:audit", pk=audit.pk)

@@ -17,7 +17,7 @@ from .. import selectors, services
 from ..forms import DecisionForm, OpenAuditForm, SignForm
 from ..models import Decision, DecisionEntry
 from ..permissions import can_audit_decision, can_draft_decision, can_sign_decision
-from ._common import attachment, case_ids, report
+from ._common import attachment, attempt, case_ids, report
 
 
 @login_required
@@ -114,12 +114,11 @@ def decision_outcomes(request, pk: int):
         for entry_id in DecisionEntry.objects.filter(decision=decision).values_list("pk", flat=True)
         if f"result-{entry_id}" in request.POST
     }
-    try:
-        services.record_outcomes(decision, outcomes=outcomes, actor=request.user)
-    except CaseActionError as exc:
-        report(request, exc)
-    else:
-        messages.success(request, _("The annex list was saved."))
+    attempt(
+        request,
+        lambda: services.record_outcomes(decision, outcomes=outcomes, actor=request.user),
+        _("The annex list was saved."),
+    )
     return redirect("approvals:decision", pk=decision.pk)
 
 

@@ -17,7 +17,7 @@ from .. import selectors, services
 from ..forms import CommentForm, SessionForm
 from ..models import SessionEntry
 from ..permissions import can_close_session, can_prepare_session
-from ._common import attachment, case_ids, report
+from ._common import attachment, attempt, case_ids, report
 
 
 @login_required
@@ -114,12 +114,11 @@ def session_results(request, pk: int):
         choice = request.POST[f"result-{entry_id}"]
         proposed = {"yes": True, "no": False}.get(choice)
         results[entry_id] = (proposed, request.POST.get(f"reason-{entry_id}", ""))
-    try:
-        services.record_results(session, results=results, actor=request.user)
-    except CaseActionError as exc:
-        report(request, exc)
-    else:
-        messages.success(request, _("The results were saved."))
+    attempt(
+        request,
+        lambda: services.record_results(session, results=results, actor=request.user),
+        _("The results were saved."),
+    )
     return redirect("approvals:session", pk=session.pk)
 
 
@@ -149,12 +148,11 @@ def session_comment(request, pk: int):
 @require_POST
 def session_close(request, pk: int):
     session = selectors.get_session_for(request.user, pk)
-    try:
-        services.close_session(session, actor=request.user)
-    except CaseActionError as exc:
-        report(request, exc)
-    else:
-        messages.success(request, _("The meeting was closed; every case on its list was reviewed."))
+    attempt(
+        request,
+        lambda: services.close_session(session, actor=request.user),
+        _("The meeting was closed; every case on its list was reviewed."),
+    )
     return redirect("approvals:session", pk=session.pk)
 
 
