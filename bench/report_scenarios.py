@@ -12,7 +12,7 @@ from django.urls import reverse
 from cases.models import Case
 from registry.models import Household, Role
 from reports import services as report_services
-from reports.imports.columns import HOUSEHOLD_COLUMNS
+from reports.imports.households import COLUMNS as HOUSEHOLD_COLUMNS
 from reports.models import ImportJob
 
 from .generate import BenchWorld
@@ -49,7 +49,9 @@ def import_households(
     data = household_import_file([v.code for v in world.villages[commune.pk]], rows)
     before = Household.objects.count()
     with _no_debug(), transaction.atomic():
-        job = report_services.start_household_import(SimpleUploadedFile("bench.xlsx", data), actor=officer)
+        job = report_services.start_import(
+            SimpleUploadedFile("bench.xlsx", data), kind="households", actor=officer
+        )
         t0 = time.perf_counter()
         report_services.validate_import(job)
         t1 = time.perf_counter()
@@ -58,12 +60,12 @@ def import_households(
         job = report_services.request_commit(job, actor=officer)
         report_services.commit_import(job)
         t2 = time.perf_counter()
-        if job.status != ImportJob.Status.DONE or Household.objects.count() != before + job.households_new:
+        if job.status != ImportJob.Status.DONE or Household.objects.count() != before + job.new_count:
             raise AssertionError(f"bench import ended {job.status}")
         transaction.set_rollback(True)
     log(
         f"    {rows} rows ({len(data) // 1024} KiB): check {(t1 - t0) * 1000:.0f} ms, "
-        f"write {job.households_new} households {(t2 - t1) * 1000:.0f} ms"
+        f"write {job.new_count} households {(t2 - t1) * 1000:.0f} ms"
     )
     return {"rows": rows, "ms": round((t2 - t0) * 1000)}
 

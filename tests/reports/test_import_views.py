@@ -20,21 +20,25 @@ def officer_client(client, world):
 
 def post_file(client, data: bytes, capture, name="ho.xlsx"):
     with capture(execute=True):
-        response = client.post(reverse("reports:import_households"), {"file": SimpleUploadedFile(name, data)})
+        response = client.post(
+            reverse("reports:import_upload", args=["ho-gia-dinh"]), {"file": SimpleUploadedFile(name, data)}
+        )
     assert response.status_code == 302
     return client.get(response["Location"])
 
 
 def test_templates_carry_the_vietnamese_header_row(officer_client):
-    response = officer_client.get(reverse("reports:household_template", args=["xlsx"]))
+    response = officer_client.get(reverse("reports:import_template", args=["ho-gia-dinh", "xlsx"]))
     assert response["Content-Disposition"].startswith("attachment")
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
     assert [c.value for c in sheet[1]] == HEADER
-    csv_text = officer_client.get(reverse("reports:household_template", args=["csv"])).content.decode(
-        "utf-8-sig"
-    )
+    csv_text = officer_client.get(
+        reverse("reports:import_template", args=["ho-gia-dinh", "csv"])
+    ).content.decode("utf-8-sig")
     assert csv_text.strip() == ",".join(HEADER)
-    assert officer_client.get(reverse("reports:household_template", args=["pdf"])).status_code == 404
+    assert (
+        officer_client.get(reverse("reports:import_template", args=["ho-gia-dinh", "pdf"])).status_code == 404
+    )
 
 
 def test_upload_shows_the_row_report_in_vietnamese_and_commit_writes(
@@ -70,7 +74,7 @@ def test_wrong_file_type_is_reported_on_the_job_page(officer_client, django_capt
 
 def test_empty_upload_is_refused_by_the_form(officer_client):
     response = officer_client.post(
-        reverse("reports:import_households"), {"file": SimpleUploadedFile("a.csv", b"")}
+        reverse("reports:import_upload", args=["ho-gia-dinh"]), {"file": SimpleUploadedFile("a.csv", b"")}
     )
     assert response.status_code == 200
     assert not ImportJob.objects.exists()
@@ -85,7 +89,7 @@ def test_running_job_page_refreshes_itself(officer_client, world):
         created_at="2026-01-01T00:00:00Z",
         original_name="a.xlsx",
         sha256="0" * 64,
-        households_new=200,
+        new_count=200,
         processed=50,
     )
     page = officer_client.get(reverse("reports:import_job", args=[job.pk])).content.decode()
@@ -96,8 +100,8 @@ def test_running_job_page_refreshes_itself(officer_client, world):
 @pytest.mark.parametrize("key", ["officer_a1", "supervisor_a", "inspector"])
 def test_non_importers_get_403(client, world, key):
     client.force_login(world.user(key))
-    assert client.get(reverse("reports:import_households")).status_code == 403
-    assert client.get(reverse("reports:household_template", args=["xlsx"])).status_code == 403
+    assert client.get(reverse("reports:import_upload", args=["ho-gia-dinh"])).status_code == 403
+    assert client.get(reverse("reports:import_template", args=["ho-gia-dinh", "xlsx"])).status_code == 403
 
 
 def test_other_users_cannot_see_or_commit_a_job(client, world, django_capture_on_commit_callbacks):
