@@ -39,6 +39,7 @@ EXPECTED_METRICS = {
     "audit_search": {"events", "p95_ms", "queries"},
     "sign_decision": {"cases", "ms", "queries"},
     "import_households": {"rows", "ms"},
+    "import_nominations": {"rows", "ms", "commit_ms_per_case", "queries_per_case"},
     "coverage_report_province": {"cases", "p95_ms", "queries"},
 }
 TINY_PAGE = {"warmups": 1, "requests": 3}
@@ -56,6 +57,7 @@ TINY = {
     "audit_search": TINY_PAGE,
     "sign_decision": {"cases": 3},
     "import_households": {"rows": 40},
+    "import_nominations": {"rows": 6},
     "coverage_report_province": TINY_PAGE,
 }
 
