@@ -14,7 +14,6 @@ from .base import Column, ImportKind, Progress, Report, check_cells, chunks, num
 from .parsing import Sheet
 from .subjects import insert_subjects, subjects_by_code, units_in_scope
 
-CODE = Column("code", "Mã", max_length=40)  # each kind names its own code column
 COMMUNE = Column("commune_code", "Mã xã", max_length=40, width=14)
 ADDRESS = Column("address", "Địa chỉ", required=False, max_length=255, width=36)
 

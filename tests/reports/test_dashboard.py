@@ -134,7 +134,13 @@ def test_trend_links_land_on_the_recognised_cases_of_each_year(commune_officer_c
     html = client.get(
         reverse("reports:coverage", args=[world.commune_a.code]), {"title": "GDHT", "year": 2026}
     ).content.decode()
-    assert "<svg" in html and "<script" not in html.split('id="trend"')[1].split("</section>")[0]
+    svg = re.search(r"<svg.*?</svg>", html.split('id="trend"')[1], re.S).group(0)
+    assert "<script" not in svg
+    # coordinates stay machine numbers on a Vietnamese page (no decimal comma), bars on a 0-100 % scale
+    coordinates = re.findall(r'\b(?:x|y|x1|x2|y1|y2|width|height)="([^"]*)"', svg)
+    assert coordinates and all(float(c) >= 0 for c in coordinates)
+    heights = [float(h) for h in re.findall(r'<rect[^>]*height="([^"]*)"', svg)]
+    assert heights[2:] == [round(184 * share, 1) for share in (1 / 6, 3 / 6, 2 / 6)]
     links = _links(html, "trend")
     for year in (2024, 2025, 2026):
         url = next(u for u in links if f"year={year}" in u)
