@@ -1,6 +1,7 @@
 """Writing to the audit log. Callers pass the actor; request metadata comes from the request context."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -27,32 +28,75 @@ def record_event(
     `scope` is the materialised path of the unit the stream belongs to (who may find the event in a search);
     "" for province-wide streams such as configuration.
     """
-    meta = current_request_meta()
+    spec = EventSpec(stream, event_type, actor, data, reason, role, unit, scope)
     # No savepoint of our own: the event belongs to the caller's transaction and fails with it.
     with transaction.atomic(savepoint=False):
         head = _locked_head(stream)
-        values = {
-            "stream": stream,
-            "seq": head.seq + 1,
-            "event_type": event_type,
-            "actor_id": actor.pk if actor is not None else None,
-            "actor_name": actor.get_username() if actor is not None else "",
-            "actor_role": role,
-            "actor_unit": unit,
-            "occurred_at": timezone.now(),
-            "data": normalise(dict(data or {})),
-            "reason": reason or "",
-            "request_id": meta.request_id,
-            # hashed in the form the column stores (IPv6 addresses are normalised on save)
-            "ip": AuditEvent._meta.get_field("ip").get_prep_value(meta.ip),
-        }
-        digest = chain_hash(head.hash, values)
-        event = AuditEvent(prev_hash=head.hash, hash=digest, scope=scope, **values)
+        event = _link(head, spec, current_request_meta(), timezone.now())
         event.save()
-        head.seq = event.seq
-        head.hash = digest
         head.save(update_fields=["seq", "hash"])
     return event
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    """One event to append with record_events(); the fields mean what record_event's arguments mean."""
+
+    stream: str
+    event_type: str
+    actor: Any = None
+    data: Mapping[str, Any] | None = field(default=None)
+    reason: str = ""
+    role: str = ""
+    unit: str = ""
+    scope: str = ""
+
+
+def record_events(specs: Iterable[EventSpec]) -> list[AuditEvent]:
+    """Append many events in the caller's transaction with a handful of statements, whatever their number.
+
+    The chains are exactly those that calling record_event() once per spec, in order, would write: the heads
+    of all the streams are locked in one statement (in stream order, so two batches cannot deadlock), the
+    links are computed here, the events inserted in one statement and the heads updated in another.
+    """
+    specs = list(specs)
+    if not specs:
+        return []
+    meta = current_request_meta()
+    now = timezone.now()
+    with transaction.atomic(savepoint=False):
+        heads = _locked_heads({spec.stream for spec in specs})
+        events = [_link(heads[spec.stream], spec, meta, now) for spec in specs]
+        AuditEvent.objects.bulk_create(events)
+        StreamHead.objects.bulk_update(list(heads.values()), ["seq", "hash"])
+    return events
+
+
+def _link(head: StreamHead, spec: EventSpec, meta, now) -> AuditEvent:
+    """The next event of head's stream; advances the head (in memory) past it."""
+    actor = spec.actor
+    values = {
+        "stream": spec.stream,
+        "seq": head.seq + 1,
+        "event_type": spec.event_type,
+        "actor_id": actor.pk if actor is not None else None,
+        "actor_name": actor.get_username() if actor is not None else "",
+        "actor_role": spec.role,
+        "actor_unit": spec.unit,
+        "occurred_at": now,
+        "data": normalise(dict(spec.data or {})),
+        "reason": spec.reason or "",
+        "request_id": meta.request_id,
+        # hashed in the form the column stores (IPv6 addresses are normalised on save)
+        "ip": _IP_FIELD.get_prep_value(meta.ip),
+    }
+    digest = chain_hash(head.hash, values)
+    event = AuditEvent(prev_hash=head.hash, hash=digest, scope=spec.scope, **values)
+    head.seq, head.hash = event.seq, digest
+    return event
+
+
+_IP_FIELD = AuditEvent._meta.get_field("ip")
 
 
 def _locked_head(stream: str) -> StreamHead:
@@ -62,6 +106,14 @@ def _locked_head(stream: str) -> StreamHead:
         StreamHead.objects.bulk_create([StreamHead(stream=stream)], ignore_conflicts=True)
         head = StreamHead.objects.select_for_update().get(stream=stream)
     return head
+
+
+def _locked_heads(streams: set[str]) -> dict[str, StreamHead]:
+    """Lock the heads of `streams` in one statement, creating the missing ones race-free first."""
+    ordered = sorted(streams)
+    StreamHead.objects.bulk_create([StreamHead(stream=s) for s in ordered], ignore_conflicts=True)
+    locked = StreamHead.objects.select_for_update().filter(stream__in=ordered).order_by("stream")
+    return {head.stream: head for head in locked}
 
 
 def events_for(stream: str):

@@ -1,5 +1,7 @@
 """Delivering notifications: in-app rows, then e-mail, each at most once per dedupe key."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -17,17 +19,69 @@ def notify(user, *, kind: str, dedupe_key: str, context: dict, url: str = "") ->
     E-mail follows on commit, unless the user muted the kind or the kind waits for the daily digest.
     """
     with translation.override(settings.LANGUAGE_CODE):
-        title = render_to_string(f"notifications/{kind}_title.txt", context).strip()
-        body = render_to_string(f"notifications/{kind}_body.txt", context).strip()
+        title, body = _render(kind, context)
     notification, created = Notification.objects.get_or_create(
         dedupe_key=dedupe_key[:150],
-        defaults={"user": user, "kind": kind, "title": title[:200], "body": body, "url": url},
+        defaults={"user": user, "kind": kind, "title": title, "body": body, "url": url},
     )
     if not created:
         return None
     if user.email and not kinds.is_digest(kind) and not is_muted(user, kind):
         transaction.on_commit(lambda: send_email(notification.pk))
     return notification
+
+
+@dataclass(frozen=True)
+class Message:
+    """One notification for notify_many(); the fields mean what notify()'s arguments mean."""
+
+    user: object
+    kind: str
+    dedupe_key: str
+    context: dict
+    url: str = ""
+
+
+def notify_many(messages: list[Message]) -> int:
+    """notify() for many messages in a few statements; returns how many notifications were created.
+
+    Keys delivered before are skipped; the e-mails go to a Celery task on commit (one per batch), which
+    sends each notification at most once (send_email locks it and checks emailed_at).
+    """
+    keys = {m.dedupe_key[:150] for m in messages}
+    seen = set(Notification.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))
+    rows: dict[str, Notification] = {}
+    with translation.override(settings.LANGUAGE_CODE):
+        for m in messages:
+            key = m.dedupe_key[:150]
+            if key in seen or key in rows:
+                continue
+            title, body = _render(m.kind, m.context)
+            rows[key] = Notification(
+                user=m.user, kind=m.kind, title=title, body=body, url=m.url, dedupe_key=key
+            )
+    if not rows:
+        return 0
+    # A concurrent delivery of the same key wins quietly (ignore_conflicts): the key still appears once.
+    Notification.objects.bulk_create(rows.values(), ignore_conflicts=True)
+    mailed = [n for n in rows.values() if n.user.email and not kinds.is_digest(n.kind)]
+    muted = set(
+        EmailMute.objects.filter(
+            user__in={n.user_id for n in mailed}, kind__in={n.kind for n in mailed}
+        ).values_list("user_id", "kind")
+    )
+    mail_keys = [n.dedupe_key for n in mailed if (n.user_id, n.kind) not in muted]
+    if mail_keys:
+        from .tasks import send_emails
+
+        transaction.on_commit(lambda: send_emails.delay(mail_keys))
+    return len(rows)
+
+
+def _render(kind: str, context: dict) -> tuple[str, str]:
+    title = render_to_string(f"notifications/{kind}_title.txt", context).strip()
+    body = render_to_string(f"notifications/{kind}_body.txt", context).strip()
+    return title[:200], body
 
 
 def is_muted(user, kind: str) -> bool:

@@ -22,10 +22,10 @@ from django.urls import reverse
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
-from audit.services import record_event
+from audit.services import EventSpec, record_events
 from cases.conf import setting
 from cases.permissions import roles_for
-from notifications.services import notify
+from notifications.services import Message, notify_many
 from registry.models import Role, RoleAssignment
 
 from .models import CaseTask, StepEffect
@@ -78,34 +78,32 @@ def _deliver(kind: str, due_q: Q) -> int:
 
 
 def _announce(kind: str, tasks: list[CaseTask]) -> None:
+    """The batch's notifications and audit events, each written in one go."""
     recipients = _recipients(kind, tasks)
+    messages, events = [], []
     for task in tasks:
         users = recipients.get(task.pk, [])
         case_url = reverse("cases:detail", args=[task.case_id])
-        for user in users:
-            notify(
-                user,
-                kind=f"deadline_{kind}",
-                dedupe_key=f"deadline:{kind}:{task.pk}:{user.pk}",
-                context={
-                    "case": task.case,
-                    "task": task,
-                    "step": task.flow_task.task_title,
-                    "due_at": task.due_at,
+        context = {"case": task.case, "task": task, "step": task.flow_task.task_title, "due_at": task.due_at}
+        messages += [
+            Message(user, f"deadline_{kind}", f"deadline:{kind}:{task.pk}:{user.pk}", context, case_url)
+            for user in users
+        ]
+        events.append(
+            EventSpec(
+                task.case.stream,
+                f"deadline.{kind}",
+                scope=task.case.unit_path,
+                data={
+                    "step": task.step,
+                    "task": task.pk,
+                    "due_at": task.due_at.isoformat() if task.due_at else None,
+                    "notified": sorted(u.get_username() for u in users),
                 },
-                url=case_url,
             )
-        record_event(
-            task.case.stream,
-            f"deadline.{kind}",
-            scope=task.case.unit_path,
-            data={
-                "step": task.step,
-                "task": task.pk,
-                "due_at": task.due_at.isoformat() if task.due_at else None,
-                "notified": sorted(u.get_username() for u in users),
-            },
         )
+    notify_many(messages)
+    record_events(events)
 
 
 def _recipients(kind: str, tasks: list[CaseTask]) -> dict[int, list]:

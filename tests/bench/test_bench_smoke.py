@@ -40,6 +40,7 @@ EXPECTED_METRICS = {
     "sign_decision": {"cases", "ms", "queries"},
     "import_households": {"rows", "ms"},
     "coverage_report_province": {"cases", "p95_ms", "queries"},
+    "deadline_sweep": {"open_tasks", "due", "escalated", "notifications", "ms", "queries"},
 }
 TINY_PAGE = {"warmups": 1, "requests": 3}
 TINY = {
@@ -57,6 +58,7 @@ TINY = {
     "sign_decision": {"cases": 3},
     "import_households": {"rows": 40},
     "coverage_report_province": TINY_PAGE,
+    "deadline_sweep": {"open_tasks": 20},
 }
 
 
