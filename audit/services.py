@@ -7,8 +7,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from .bulk import insert_rows, update_rows
 from .context import current_request_meta
-from .hashing import chain_hash, normalise
+from .hashing import HASHED_FIELDS, chain_hash, normalise
 from .models import AuditEvent, StreamHead
 
 
@@ -32,8 +33,11 @@ def record_event(
     # No savepoint of our own: the event belongs to the caller's transaction and fails with it.
     with transaction.atomic(savepoint=False):
         head = _locked_head(stream)
-        event = _link(head, spec, current_request_meta(), timezone.now())
+        values = _values(spec, head.seq + 1, current_request_meta(), timezone.now())
+        digest = chain_hash(head.hash, values)
+        event = AuditEvent(prev_hash=head.hash, hash=digest, scope=scope, **values)
         event.save()
+        head.seq, head.hash = event.seq, digest
         head.save(update_fields=["seq", "hash"])
     return event
 
@@ -52,8 +56,9 @@ class EventSpec:
     scope: str = ""
 
 
-def record_events(specs: Iterable[EventSpec]) -> list[AuditEvent]:
-    """Append many events in the caller's transaction with a handful of statements, whatever their number.
+def record_events(specs: Iterable[EventSpec]) -> int:
+    """Append many events in the caller's transaction with a handful of statements, whatever their number;
+    returns how many.
 
     The chains are exactly those that calling record_event() once per spec, in order, would write: the heads
     of all the streams are locked in one statement (in stream order, so two batches cannot deadlock), the
@@ -61,23 +66,29 @@ def record_events(specs: Iterable[EventSpec]) -> list[AuditEvent]:
     """
     specs = list(specs)
     if not specs:
-        return []
+        return 0
     meta = current_request_meta()
     now = timezone.now()
     with transaction.atomic(savepoint=False):
-        heads = _locked_heads({spec.stream for spec in specs})
-        events = [_link(heads[spec.stream], spec, meta, now) for spec in specs]
-        AuditEvent.objects.bulk_create(events)
-        StreamHead.objects.bulk_update(list(heads.values()), ["seq", "hash"])
-    return events
+        heads = _locked_heads({spec.stream for spec in specs})  # stream -> [seq, hash], advanced below
+        rows = []
+        for spec in specs:
+            head = heads[spec.stream]
+            values = _values(spec, head[0] + 1, meta, now)
+            digest = chain_hash(head[1], values)
+            rows.append((*values.values(), head[1], digest, spec.scope))
+            head[0], head[1] = values["seq"], digest
+        insert_rows(AuditEvent, (*HASHED_FIELDS, "prev_hash", "hash", "scope"), rows)
+        update_rows(StreamHead, "stream", ("seq", "hash"), [(s, *head) for s, head in heads.items()])
+    return len(rows)
 
 
-def _link(head: StreamHead, spec: EventSpec, meta, now) -> AuditEvent:
-    """The next event of head's stream; advances the head (in memory) past it."""
+def _values(spec: EventSpec, seq: int, meta, now) -> dict[str, Any]:
+    """The hashed fields of the event `spec` describes, in HASHED_FIELDS order."""
     actor = spec.actor
-    values = {
+    return {
         "stream": spec.stream,
-        "seq": head.seq + 1,
+        "seq": seq,
         "event_type": spec.event_type,
         "actor_id": actor.pk if actor is not None else None,
         "actor_name": actor.get_username() if actor is not None else "",
@@ -90,10 +101,6 @@ def _link(head: StreamHead, spec: EventSpec, meta, now) -> AuditEvent:
         # hashed in the form the column stores (IPv6 addresses are normalised on save)
         "ip": _IP_FIELD.get_prep_value(meta.ip),
     }
-    digest = chain_hash(head.hash, values)
-    event = AuditEvent(prev_hash=head.hash, hash=digest, scope=spec.scope, **values)
-    head.seq, head.hash = event.seq, digest
-    return event
 
 
 _IP_FIELD = AuditEvent._meta.get_field("ip")
@@ -108,12 +115,17 @@ def _locked_head(stream: str) -> StreamHead:
     return head
 
 
-def _locked_heads(streams: set[str]) -> dict[str, StreamHead]:
-    """Lock the heads of `streams` in one statement, creating the missing ones race-free first."""
+def _locked_heads(streams: set[str]) -> dict[str, list]:
+    """Lock the heads of `streams` in one statement, creating the missing ones race-free first;
+    returns stream -> [seq, hash]."""
     ordered = sorted(streams)
-    StreamHead.objects.bulk_create([StreamHead(stream=s) for s in ordered], ignore_conflicts=True)
-    locked = StreamHead.objects.select_for_update().filter(stream__in=ordered).order_by("stream")
-    return {head.stream: head for head in locked}
+    lock = StreamHead.objects.select_for_update().order_by("stream").values_list("stream", "seq", "hash")
+    heads = {stream: [seq, digest] for stream, seq, digest in lock.filter(stream__in=ordered)}
+    missing = [s for s in ordered if s not in heads]
+    if missing:
+        StreamHead.objects.bulk_create([StreamHead(stream=s) for s in missing], ignore_conflicts=True)
+        heads.update({stream: [seq, digest] for stream, seq, digest in lock.filter(stream__in=missing)})
+    return heads
 
 
 def events_for(stream: str):

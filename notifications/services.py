@@ -9,6 +9,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from audit.bulk import insert_new_rows
+
 from . import kinds
 from .models import EmailMute, Notification
 
@@ -48,40 +50,47 @@ def notify_many(messages: list[Message]) -> int:
     Keys delivered before are skipped; the e-mails go to a Celery task on commit (one per batch), which
     sends each notification at most once (send_email locks it and checks emailed_at).
     """
-    keys = {m.dedupe_key[:150] for m in messages}
-    seen = set(Notification.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))
-    rows: dict[str, Notification] = {}
+    now = timezone.now()
+    rows: dict[str, tuple] = {}  # key -> the row's values, in _COLUMNS order
+    mail: list[tuple[object, str, str]] = []  # (user, kind, key) of the rows that may be mailed
+    rendered: dict[tuple[str, int], tuple[str, str]] = {}  # messages sharing a context share their texts
     with translation.override(settings.LANGUAGE_CODE):
         for m in messages:
             key = m.dedupe_key[:150]
-            if key in seen or key in rows:
+            if key in rows:
                 continue
-            title, body = _render(m.kind, m.context)
-            rows[key] = Notification(
-                user=m.user, kind=m.kind, title=title, body=body, url=m.url, dedupe_key=key
-            )
-    if not rows:
-        return 0
-    # A concurrent delivery of the same key wins quietly (ignore_conflicts): the key still appears once.
-    Notification.objects.bulk_create(rows.values(), ignore_conflicts=True)
-    mailed = [n for n in rows.values() if n.user.email and not kinds.is_digest(n.kind)]
+            texts = rendered.get((m.kind, id(m.context)))
+            if texts is None:
+                texts = rendered[m.kind, id(m.context)] = _render(m.kind, m.context)
+            rows[key] = (m.user.pk, m.kind, *texts, m.url, key, now)
+            if m.user.email and not kinds.is_digest(m.kind):
+                mail.append((m.user, m.kind, key))
+    # Keys delivered before, or concurrently, are skipped; only the new ones count and are mailed.
+    created = insert_new_rows(Notification, _COLUMNS, list(rows.values()), key="dedupe_key")
+    mail = [(user, kind, key) for user, kind, key in mail if key in created]
     muted = set(
-        EmailMute.objects.filter(
-            user__in={n.user_id for n in mailed}, kind__in={n.kind for n in mailed}
-        ).values_list("user_id", "kind")
-    )
-    mail_keys = [n.dedupe_key for n in mailed if (n.user_id, n.kind) not in muted]
+        EmailMute.objects.filter(user__in={u for u, _k, _key in mail}, kind__in={k for _u, k, _key in mail})
+        .values_list("user_id", "kind")
+    ) if mail else set()  # fmt: skip
+    mail_keys = [key for user, kind, key in mail if (user.pk, kind) not in muted]
     if mail_keys:
         from .tasks import send_emails
 
         transaction.on_commit(lambda: send_emails.delay(mail_keys))
-    return len(rows)
+    return len(created)
+
+
+_COLUMNS = ("user_id", "kind", "title", "body", "url", "dedupe_key", "created_at")
 
 
 def _render(kind: str, context: dict) -> tuple[str, str]:
-    title = render_to_string(f"notifications/{kind}_title.txt", context).strip()
-    body = render_to_string(f"notifications/{kind}_body.txt", context).strip()
-    return title[:200], body
+    registered = kinds.KINDS.get(kind)
+    if registered is not None and registered.render is not None:
+        title, body = registered.render(context)
+    else:
+        title = render_to_string(f"notifications/{kind}_title.txt", context)
+        body = render_to_string(f"notifications/{kind}_body.txt", context)
+    return title.strip()[:200], body.strip()
 
 
 def is_muted(user, kind: str) -> bool:

@@ -42,19 +42,20 @@ def test_the_chains_are_those_record_event_writes_one_by_one(django_user_model):
             one_by_one = _rows()
             transaction.set_rollback(True)
         assert AuditEvent.objects.count() == 1
-        events = record_events(_specs(actor))
+        assert record_events(_specs(actor)) == 4
     assert _rows() == one_by_one
-    assert [(e.stream, e.seq) for e in events] == [
+    assert list(AuditEvent.objects.order_by("pk").values_list("stream", "seq"))[1:] == [
         ("test:alpha", 2), ("test:beta", 1), ("test:alpha", 3), ("test:gamma", 1),
     ]  # fmt: skip
-    heads = {h.stream: (h.seq, h.hash) for h in StreamHead.objects.all()}
-    assert heads["test:alpha"] == (3, events[2].hash) and heads["test:gamma"] == (1, events[3].hash)
+    last = {row[0]: (row[1], row[3]) for row in one_by_one}  # stream -> (seq, hash) of its last event
+    assert {h.stream: (h.seq, h.hash) for h in StreamHead.objects.all()} == last
     assert AuditEvent.objects.get(stream="test:beta").scope == "/P/C/V02/"
     assert verify_log().ok
 
 
 @pytest.mark.django_db
-def test_statements_do_not_grow_with_the_number_of_events():
+def test_statements_do_not_grow_with_the_number_of_events(requires_postgres):
+    """On PostgreSQL (one COPY); SQLite's bulk_create splits at its limit of bound parameters."""
     def statements(n, offset):
         specs = [EventSpec(f"test:s{offset + i}", "deadline.reminder", data={"i": i}) for i in range(n)]
         with CaptureQueriesContext(connection) as queries:
@@ -62,12 +63,12 @@ def test_statements_do_not_grow_with_the_number_of_events():
         return len(queries)
 
     few, many = statements(3, 0), statements(120, 100)
-    assert few == many <= 5
+    assert few == many <= 8  # lock the heads, create the new ones, lock them; insert; update the heads
     assert AuditEvent.objects.count() == 123 and verify_log().ok
 
 
 @pytest.mark.django_db
 def test_nothing_to_append_writes_nothing():
     with CaptureQueriesContext(connection) as queries:
-        assert record_events([]) == []
+        assert record_events([]) == 0
     assert len(queries) == 0
