@@ -1,13 +1,15 @@
 """Writing to the audit log. Callers pass the actor; request metadata comes from the request context."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from .bulk import insert_rows, update_rows
 from .context import current_request_meta
-from .hashing import chain_hash, normalise
+from .hashing import HASHED_FIELDS, chain_hash, normalise
 from .models import AuditEvent, StreamHead
 
 
@@ -27,32 +29,81 @@ def record_event(
     `scope` is the materialised path of the unit the stream belongs to (who may find the event in a search);
     "" for province-wide streams such as configuration.
     """
-    meta = current_request_meta()
+    spec = EventSpec(stream, event_type, actor, data, reason, role, unit, scope)
     # No savepoint of our own: the event belongs to the caller's transaction and fails with it.
     with transaction.atomic(savepoint=False):
         head = _locked_head(stream)
-        values = {
-            "stream": stream,
-            "seq": head.seq + 1,
-            "event_type": event_type,
-            "actor_id": actor.pk if actor is not None else None,
-            "actor_name": actor.get_username() if actor is not None else "",
-            "actor_role": role,
-            "actor_unit": unit,
-            "occurred_at": timezone.now(),
-            "data": normalise(dict(data or {})),
-            "reason": reason or "",
-            "request_id": meta.request_id,
-            # hashed in the form the column stores (IPv6 addresses are normalised on save)
-            "ip": AuditEvent._meta.get_field("ip").get_prep_value(meta.ip),
-        }
+        values = _values(spec, head.seq + 1, current_request_meta(), timezone.now())
         digest = chain_hash(head.hash, values)
         event = AuditEvent(prev_hash=head.hash, hash=digest, scope=scope, **values)
         event.save()
-        head.seq = event.seq
-        head.hash = digest
+        head.seq, head.hash = event.seq, digest
         head.save(update_fields=["seq", "hash"])
     return event
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    """One event to append with record_events(); the fields mean what record_event's arguments mean."""
+
+    stream: str
+    event_type: str
+    actor: Any = None
+    data: Mapping[str, Any] | None = field(default=None)
+    reason: str = ""
+    role: str = ""
+    unit: str = ""
+    scope: str = ""
+
+
+def record_events(specs: Iterable[EventSpec]) -> int:
+    """Append many events in the caller's transaction with a handful of statements, whatever their number;
+    returns how many.
+
+    The chains are exactly those that calling record_event() once per spec, in order, would write: the heads
+    of all the streams are locked in one statement (in stream order, so two batches cannot deadlock), the
+    links are computed here, the events inserted in one statement and the heads updated in another.
+    """
+    specs = list(specs)
+    if not specs:
+        return 0
+    meta = current_request_meta()
+    now = timezone.now()
+    with transaction.atomic(savepoint=False):
+        heads = _locked_heads({spec.stream for spec in specs})  # stream -> [seq, hash], advanced below
+        rows = []
+        for spec in specs:
+            head = heads[spec.stream]
+            values = _values(spec, head[0] + 1, meta, now)
+            digest = chain_hash(head[1], values)
+            rows.append((*values.values(), head[1], digest, spec.scope))
+            head[0], head[1] = values["seq"], digest
+        insert_rows(AuditEvent, (*HASHED_FIELDS, "prev_hash", "hash", "scope"), rows)
+        update_rows(StreamHead, "stream", ("seq", "hash"), [(s, *head) for s, head in heads.items()])
+    return len(rows)
+
+
+def _values(spec: EventSpec, seq: int, meta, now) -> dict[str, Any]:
+    """The hashed fields of the event `spec` describes, in HASHED_FIELDS order."""
+    actor = spec.actor
+    return {
+        "stream": spec.stream,
+        "seq": seq,
+        "event_type": spec.event_type,
+        "actor_id": actor.pk if actor is not None else None,
+        "actor_name": actor.get_username() if actor is not None else "",
+        "actor_role": spec.role,
+        "actor_unit": spec.unit,
+        "occurred_at": now,
+        "data": normalise(dict(spec.data or {})),
+        "reason": spec.reason or "",
+        "request_id": meta.request_id,
+        # hashed in the form the column stores (IPv6 addresses are normalised on save)
+        "ip": _IP_FIELD.get_prep_value(meta.ip),
+    }
+
+
+_IP_FIELD = AuditEvent._meta.get_field("ip")
 
 
 def _locked_head(stream: str) -> StreamHead:
@@ -62,6 +113,19 @@ def _locked_head(stream: str) -> StreamHead:
         StreamHead.objects.bulk_create([StreamHead(stream=stream)], ignore_conflicts=True)
         head = StreamHead.objects.select_for_update().get(stream=stream)
     return head
+
+
+def _locked_heads(streams: set[str]) -> dict[str, list]:
+    """Lock the heads of `streams` in one statement, creating the missing ones race-free first;
+    returns stream -> [seq, hash]."""
+    ordered = sorted(streams)
+    lock = StreamHead.objects.select_for_update().order_by("stream").values_list("stream", "seq", "hash")
+    heads = {stream: [seq, digest] for stream, seq, digest in lock.filter(stream__in=ordered)}
+    missing = [s for s in ordered if s not in heads]
+    if missing:
+        StreamHead.objects.bulk_create([StreamHead(stream=s) for s in missing], ignore_conflicts=True)
+        heads.update({stream: [seq, digest] for stream, seq, digest in lock.filter(stream__in=missing)})
+    return heads
 
 
 def events_for(stream: str):

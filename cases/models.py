@@ -92,7 +92,12 @@ class Case(ConcurrentTransitionMixin, models.Model):
 
     @property
     def stream(self) -> str:
-        return f"case:{self.pk}"
+        return self.stream_of(self.pk)
+
+    @staticmethod
+    def stream_of(pk: int) -> str:
+        """The audit stream of the case with this primary key."""
+        return f"case:{pk}"
 
     @property
     def is_open(self) -> bool:

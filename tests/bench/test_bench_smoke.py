@@ -41,6 +41,7 @@ EXPECTED_METRICS = {
     "import_households": {"rows", "ms"},
     "import_nominations": {"rows", "ms", "commit_ms_per_case", "queries_per_case"},
     "coverage_report_province": {"cases", "p95_ms", "queries"},
+    "deadline_sweep": {"open_tasks", "due", "escalated", "notifications", "ms", "queries"},
 }
 TINY_PAGE = {"warmups": 1, "requests": 3}
 TINY = {
@@ -59,6 +60,7 @@ TINY = {
     "import_households": {"rows": 40},
     "import_nominations": {"rows": 6},
     "coverage_report_province": TINY_PAGE,
+    "deadline_sweep": {"open_tasks": 20},
 }
 
 

@@ -1,0 +1,74 @@
+"""record_events(): many events in a few statements, writing exactly the chains record_event() would."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from audit.models import AuditEvent, StreamHead
+from audit.services import EventSpec, record_event, record_events
+from audit.verify import verify_log
+
+FROZEN = datetime.datetime(2026, 3, 9, 3, 0, tzinfo=datetime.UTC)
+
+
+def _specs(actor):
+    return [
+        EventSpec("test:alpha", "case.scored", actor, {"total": 87.5}, "", "scorer", "V01", "/P/C/V01/"),
+        EventSpec("test:beta", "case.nominated", None, {"names": {"Nguyễn Văn An"}}, scope="/P/C/V02/"),
+        EventSpec("test:alpha", "case.reviewed", actor, {}, "Đủ điều kiện", "head", "V01", "/P/C/V01/"),
+        EventSpec("test:gamma", "deadline.reminder", data={"due_at": None}),
+    ]
+
+
+def _rows():
+    rows = AuditEvent.objects.order_by("stream", "seq")
+    return list(rows.values_list("stream", "seq", "prev_hash", "hash"))
+
+
+@pytest.mark.django_db
+def test_the_chains_are_those_record_event_writes_one_by_one(django_user_model):
+    actor = django_user_model.objects.create_user("canbo")
+    record_event("test:alpha", "case.nominated", actor=actor)  # an existing chain to continue
+    with time_machine.travel(FROZEN, tick=False):
+        with transaction.atomic():
+            for spec in _specs(actor):
+                record_event(
+                    spec.stream, spec.event_type, actor=spec.actor, data=spec.data, reason=spec.reason,
+                    role=spec.role, unit=spec.unit, scope=spec.scope,
+                )  # fmt: skip
+            one_by_one = _rows()
+            transaction.set_rollback(True)
+        assert AuditEvent.objects.count() == 1
+        assert record_events(_specs(actor)) == 4
+    assert _rows() == one_by_one
+    assert list(AuditEvent.objects.order_by("pk").values_list("stream", "seq"))[1:] == [
+        ("test:alpha", 2), ("test:beta", 1), ("test:alpha", 3), ("test:gamma", 1),
+    ]  # fmt: skip
+    last = {row[0]: (row[1], row[3]) for row in one_by_one}  # stream -> (seq, hash) of its last event
+    assert {h.stream: (h.seq, h.hash) for h in StreamHead.objects.all()} == last
+    assert AuditEvent.objects.get(stream="test:beta").scope == "/P/C/V02/"
+    assert verify_log().ok
+
+
+@pytest.mark.django_db
+def test_statements_do_not_grow_with_the_number_of_events(requires_postgres):
+    """On PostgreSQL (one COPY); SQLite's bulk_create splits at its limit of bound parameters."""
+    def statements(n, offset):
+        specs = [EventSpec(f"test:s{offset + i}", "deadline.reminder", data={"i": i}) for i in range(n)]
+        with CaptureQueriesContext(connection) as queries:
+            record_events(specs)
+        return len(queries)
+
+    few, many = statements(3, 0), statements(120, 100)
+    assert few == many <= 8  # lock the heads, create the new ones, lock them; insert; update the heads
+    assert AuditEvent.objects.count() == 123 and verify_log().ok
+
+
+@pytest.mark.django_db
+def test_nothing_to_append_writes_nothing():
+    with CaptureQueriesContext(connection) as queries:
+        assert record_events([]) == 0
+    assert len(queries) == 0
