@@ -25,12 +25,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
 from django.utils import timezone, translation
 from viewflow.workflow.status import STATUS
 
 from audit.services import EventSpec, record_events
 from cases.conf import setting
+from cases.links import link_maker
 from cases.models import Case
 from cases.permissions import roles_for
 from notifications.services import Message, notify_many
@@ -42,7 +42,6 @@ from .selectors import STEP_ACTIONS
 BATCH = 2000
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 Kind = StepEffect.Kind
-_ANY_PK = 987654321
 
 
 @dataclass(frozen=True)
@@ -132,7 +131,7 @@ def _due_steps(ids: list[int]) -> list[DueStep]:
 def _announce(kind: str, steps: list[DueStep]) -> None:
     """The batch's notifications and audit events, each written in one go."""
     recipients = _recipients(kind, steps)
-    detail = reverse("cases:detail", args=[_ANY_PK])  # one reverse() per batch, not per step
+    case_url = link_maker("cases:detail")
     with translation.override(settings.LANGUAGE_CODE):  # the language notifications are written in
         titles = {step: str(title) for step, title in STEP_CHOICES}
     messages, events = [], []
@@ -146,7 +145,7 @@ def _announce(kind: str, steps: list[DueStep]) -> None:
             "since": step.created,
             "owner": step.owner_name or "",
         }
-        url = detail.replace(str(_ANY_PK), str(step.case_id))
+        url = case_url(step.case_id)
         messages += [
             Message(user, f"deadline_{kind}", f"deadline:{kind}:{step.pk}:{user.pk}", context, url)
             for user in users

@@ -56,6 +56,7 @@ def test_the_chains_are_those_record_event_writes_one_by_one(django_user_model):
 @pytest.mark.django_db
 def test_statements_do_not_grow_with_the_number_of_events(requires_postgres):
     """On PostgreSQL (one COPY); SQLite's bulk_create splits at its limit of bound parameters."""
+
     def statements(n, offset):
         specs = [EventSpec(f"test:s{offset + i}", "deadline.reminder", data={"i": i}) for i in range(n)]
         with CaptureQueriesContext(connection) as queries:
