@@ -73,9 +73,13 @@ def sweep(now: datetime.datetime | None = None) -> dict[str, int]:
     return {kind.value: _deliver(kind, q) for kind, q in due.items()}
 
 
+def _due(due_q: Q):
+    return CaseTask.objects.filter(due_q, status__in=OPEN, flow_task_type="HUMAN", paused_at__isnull=True)
+
+
 def _pending(kind: str, due_q: Q):
     return (
-        CaseTask.objects.filter(due_q, status__in=OPEN, flow_task_type="HUMAN", paused_at__isnull=True)
+        _due(due_q)
         .exclude(Exists(StepEffect.objects.filter(task=OuterRef("pk"), kind=kind)))
         .order_by("pk")
         .values_list("pk", flat=True)
@@ -98,7 +102,8 @@ def _deliver(kind: str, due_q: Q) -> int:
 
 def _claim(kind: str, due_q: Q, ids: list[int]) -> list[int]:
     """Claim those of `ids` that are still due and unclaimed; returns the ids of the steps claimed."""
-    pending_sql, params = _pending(kind, due_q).filter(pk__in=ids).query.sql_with_params()
+    # still due (the claims' unique constraint skips those claimed meanwhile)
+    pending_sql, params = _due(due_q).filter(pk__in=ids).values_list("pk").query.sql_with_params()
     field = StepEffect._meta.get_field
     table, quote = StepEffect._meta.db_table, connection.ops.quote_name
     columns = ", ".join(quote(field(name).column) for name in ("task", "kind", "created_at", "sweep"))
