@@ -19,7 +19,7 @@ from ..conf import knob
 from ..models import Audit, AuditSample, Decision
 from ..permissions import can_audit_decision
 from ..signals import cases_advanced
-from ._common import BatchRefused, audit_batch, deny, refuse_if, run_each
+from ._common import BatchRefused, audit_batch, deny, move_all, refuse_if
 
 
 def audited_cases(decision: Decision):
@@ -212,21 +212,14 @@ def close_audit(audit: Audit, *, actor) -> Audit:
     )
     problems = {s.case_id: s for s in samples if s.finding == AuditSample.Finding.PROBLEM}
     cases = list(audited_cases(decision).filter(state=CaseState.COMMUNE_DECIDED))
-    moved: list[Case] = []
-
-    def settle(case):
-        if case.pk in problems:
-            moved.append(
-                case_services.revoke_case(case, actor=actor, reason=finding_reason(problems[case.pk]))
-            )
-        else:
-            moved.append(
-                case_services.audit_in_district(
-                    case, actor=actor, note=_("Audit of decision %(ref)s") % {"ref": decision.reference}
-                )
-            )
-
-    run_each([(c, c) for c in cases], settle)
+    moved = move_all(
+        lambda: case_services.settle_audited(
+            cases,
+            actor=actor,
+            revoked={pk: finding_reason(s) for pk, s in problems.items()},
+            note=_("Audit of decision %(ref)s") % {"ref": decision.reference},
+        )
+    )
     audit.status = Audit.Status.CLOSED
     audit.closed_by, audit.closed_at = actor, timezone.now()
     audit.save(update_fields=["status", "closed_by", "closed_at"])

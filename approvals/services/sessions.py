@@ -17,7 +17,7 @@ from ..conf import knob
 from ..models import ReviewSession, SessionComment, SessionEntry
 from ..permissions import can_close_session, can_prepare_session
 from ..signals import cases_advanced
-from ._common import BatchRefused, audit_batch, deny, refuse_if, run_each
+from ._common import BatchRefused, audit_batch, deny, move_all, refuse_if
 
 
 def _open_sessions_holding(case_ids) -> dict[int, int]:
@@ -186,16 +186,11 @@ def close_session(session: ReviewSession, *, actor) -> ReviewSession:
         )
     entries = list(session.entries.select_related("case").order_by("pk"))
     refuse_if(close_problems(session, entries), _("The meeting was not closed; nothing was changed."))
-    moved: list[Case] = []
-
-    def review(entry):
-        moved.append(
-            case_services.review_in_village(
-                entry.case, proposed=entry.proposed, actor=actor, reason=entry.reason
-            )
+    moved = move_all(
+        lambda: case_services.review_many_in_village(
+            [(e.case, e.proposed, e.reason) for e in entries], actor=actor
         )
-
-    run_each([(e, e.case) for e in entries], review)
+    )
     session.status = ReviewSession.Status.CLOSED
     session.closed_by = actor
     session.closed_at = timezone.now()

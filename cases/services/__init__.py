@@ -1,5 +1,6 @@
 """Every write to a case goes through these functions."""
 
+from .batch import CaseRefused, decide_many_in_commune, review_many_in_village, settle_audited
 from .intake import add_evidence, nominate_case, remove_evidence
 from .lifecycle import (
     audit_in_district,
@@ -14,16 +15,20 @@ from .lifecycle import (
 )
 
 __all__ = [
+    "CaseRefused",
     "add_evidence",
     "audit_in_district",
     "complete_evidence_collection",
     "decide_in_commune",
+    "decide_many_in_commune",
     "missing_evidence",
     "nominate_case",
     "remove_evidence",
     "return_for_rework",
     "review_in_village",
+    "review_many_in_village",
     "revoke_case",
     "score_case",
+    "settle_audited",
     "withdraw_case",
 ]
