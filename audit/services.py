@@ -79,7 +79,15 @@ def record_events(events: Sequence[NewEvent], *, actor=None) -> list[AuditEvent]
             rows.append(AuditEvent(prev_hash=head.hash, hash=digest, scope=new.scope, **values))
             head.seq, head.hash = values["seq"], digest
         AuditEvent.objects.bulk_create(rows, batch_size=BATCH_SIZE)
-        StreamHead.objects.bulk_update(heads.values(), ["seq", "hash"], batch_size=BATCH_SIZE)
+        # the heads are locked rows: this "insert" only ever takes its ON CONFLICT path, one statement for
+        # all of them (bulk_update's CASE WHEN per row cost more than the rest of the append)
+        StreamHead.objects.bulk_create(
+            heads.values(),
+            update_conflicts=True,
+            unique_fields=["stream"],
+            update_fields=["seq", "hash"],
+            batch_size=BATCH_SIZE,
+        )
     return rows
 
 

@@ -35,7 +35,9 @@ def complete_steps(cases: list[Case], *, step: str, actor, closed) -> int:
     """
     node = getattr(RecognitionFlow, step)
     by_id = {c.pk: c for c in cases}
-    process_of = dict(CaseProcess.objects.filter(case_id__in=list(by_id)).values_list("case_id", "pk"))
+    process_of = dict(
+        CaseProcess.objects.filter(case_id__in=list(by_id)).order_by().values_list("case_id", "pk")
+    )
     if not process_of:
         return 0
     with transaction.atomic(savepoint=False):
@@ -71,11 +73,15 @@ def complete_steps(cases: list[Case], *, step: str, actor, closed) -> int:
 
 def _create_next(done: list[CaseTask], by_id: dict[int, Case], process_of: dict[int, int], now) -> None:
     """The tasks the route opens after each finished one; the process ends where the route reaches End."""
+    # the permission object of every step is a function of the case's unit only, and every task of the batch
+    # is opened now: both are worked out once per unit (per title type) instead of once per task
     owner_objs: dict[tuple[str, int], object] = {}
+    schedules: dict[tuple[str, int], tuple] = {}
     created, ended = [], []
     for prev in done:
         case = by_id[prev.case_id]
-        process = CaseProcess(pk=process_of[case.pk], case=case)
+        # what the route's conditions and the permission objects read of the process
+        process = SimpleNamespace(pk=process_of[case.pk], case=case)
         target = RecognitionFlow.route.target(SimpleNamespace(process=process))
         task = CaseTask(process_id=process.pk, flow_task=target, token=prev.token, data={}, case_id=case.pk)
         task.flow_task_type = target.task_type
@@ -84,14 +90,15 @@ def _create_next(done: list[CaseTask], by_id: dict[int, Case], process_of: dict[
             ended.append(process.pk)
         elif isinstance(target, View) and _plain(target):
             task.owner_permission = target.calc_owner_permission(None)
-            # the permission object of every step is a function of the case's unit only
             key = (target.name, case.unit_id)
             if key not in owner_objs:
                 owner_objs[key] = target.calc_owner_permission_obj(SimpleNamespace(process=process))
             task.owner_permission_obj = owner_objs[key]
             task.step, task.queued = target.name, True
-            due = deadlines.schedule(target.name, case.title_type_id)
-            task.due_at, task.remind_at, task.escalate_at = due
+            key = (target.name, case.title_type_id)
+            if key not in schedules:
+                schedules[key] = deadlines.schedule(target.name, case.title_type_id, now)
+            task.due_at, task.remind_at, task.escalate_at = schedules[key]
         else:
             raise NotImplementedError(f"collective completion cannot open {target!r}")
         created.append((task, prev))

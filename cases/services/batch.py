@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
@@ -86,11 +86,38 @@ def apply_transitions(moves: Sequence[Move], *, actor) -> list[Case]:
                     scope=case.unit_path,
                 )
             )
-        Case.objects.bulk_update(moved, ["state", "updated_at", *sorted(changed)], batch_size=BATCH_SIZE)
+        _write(moved, ["state", "updated_at", *sorted(changed)])
         written = record_events(events, actor=actor)
         ids = [e.pk for e in written]
         transaction.on_commit(lambda: _notify(ids))
     return moved
+
+
+def _write(cases: list[Case], fields: list[str]) -> None:
+    """Write the fields of many cases; on PostgreSQL one UPDATE … FROM unnest(arrays), elsewhere bulk_update.
+
+    (bulk_update builds a CASE WHEN per row and field: for 1,000 cases it cost more than everything else the
+    batch does, in Python and in the database alike.)
+    """
+    if connection.vendor != "postgresql":
+        Case.objects.bulk_update(cases, fields, batch_size=BATCH_SIZE)
+        return
+    meta = Case._meta
+    columns = [meta.pk, *(meta.get_field(name) for name in fields)]
+    arrays = [[c.get_db_prep_save(getattr(case, c.attname), connection) for case in cases] for c in columns]
+    qn = connection.ops.quote_name
+    source = ", ".join(f"%s::{c.db_type(connection)}[]" for c in columns)
+    names = ", ".join(qn(c.column) for c in columns)
+    assignments = ", ".join(f"{qn(c.column)} = v.{qn(c.column)}" for c in columns[1:])
+    table, pk = qn(meta.db_table), qn(meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {assignments} FROM unnest({source}) AS v({names}) "  # noqa: S608 - our columns
+            f"WHERE {table}.{pk} = v.{pk}",
+            arrays,
+        )
+        if cursor.rowcount != len(cases):
+            raise AssertionError(f"{cursor.rowcount} of {len(cases)} locked cases updated")
 
 
 def _checked(case: Case, move: Move, *, actor):
