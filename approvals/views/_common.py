@@ -3,9 +3,36 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.urls import reverse
 
 from audit.services import record_event
 from cases.exceptions import CaseActionError
+from cases.pagination import CappedPaginator
+
+LIST_PAGE_SIZE = 25
+# rows of a meeting's list or a decision's annex per page: a decision may list a whole commune's households
+ENTRIES_PAGE_SIZE = 100
+
+
+def paged(request, queryset, per_page: int, number=None) -> dict:
+    """One page of a list and what the pager partial (includes/pager.html) needs."""
+    page = CappedPaginator(queryset, per_page).get_page(number or request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return {
+        "page_obj": page,
+        "paginator": page.paginator,
+        "is_paginated": page.has_other_pages(),
+        "query_string": params.urlencode(),
+    }
+
+
+def back_to_page(request, name: str, pk: int):
+    """Back to the page of the list the form was sent from (the form carries its page number)."""
+    page = request.POST.get("page", "")
+    url = reverse(name, args=[pk])
+    return redirect(f"{url}?page={page}" if page.isdigit() and page != "1" else url)
 
 
 def case_ids(request) -> list[int]:
