@@ -35,9 +35,19 @@ def move_all(apply: Callable[[], list]) -> list:
 
 
 def audit_batch(
-    stream: str, event_type: str, *, actor, data: dict, reason: str = "", role: str = "", unit: str = ""
+    owner, event_type: str, *, actor, data: dict, reason: str = "", role: str = "", unit: str = ""
 ):
-    return record_event(stream, event_type, actor=actor, data=data, reason=reason, role=role, unit=unit)
+    """An event of a session, decision or audit, on its own stream and scoped to its unit."""
+    return record_event(
+        owner.stream,
+        event_type,
+        actor=actor,
+        data=data,
+        reason=reason,
+        role=role,
+        unit=unit,
+        scope=owner.unit_path,
+    )
 
 
 def deny(message: str):

@@ -133,7 +133,7 @@ def open_audit(
     )
     refs = {c.pk: c.reference for c in cases}
     audit_batch(
-        audit.stream,
+        audit,
         "audit.opened",
         actor=actor,
         data={
@@ -175,7 +175,7 @@ def record_finding(
     sample.checked_by, sample.checked_at = actor, timezone.now()
     sample.save(update_fields=["finding", "description", "evidence", "checked_by", "checked_at"])
     audit_batch(
-        audit.stream,
+        audit,
         "audit.finding_recorded",
         actor=actor,
         data={
@@ -224,7 +224,7 @@ def close_audit(audit: Audit, *, actor) -> Audit:
     audit.closed_by, audit.closed_at = actor, timezone.now()
     audit.save(update_fields=["status", "closed_by", "closed_at"])
     audit_batch(
-        audit.stream,
+        audit,
         "audit.closed",
         actor=actor,
         data={

@@ -79,7 +79,7 @@ def draft_decision(
     )
     DecisionEntry.objects.bulk_create([DecisionEntry(decision=decision, case=c) for c in cases])
     audit_batch(
-        decision.stream,
+        decision,
         "decision.drafted",
         actor=actor,
         data={
@@ -120,7 +120,7 @@ def record_outcomes(decision: Decision, *, outcomes: Mapping[int, tuple[bool, st
             changed[entry.case.reference] = {"recognised": recognised, "reason": reason}
     DecisionEntry.objects.bulk_update(rows, ["recognised", "reason"])
     if changed:
-        audit_batch(decision.stream, "decision.outcomes_recorded", actor=actor, data={"outcomes": changed})
+        audit_batch(decision, "decision.outcomes_recorded", actor=actor, data={"outcomes": changed})
     return decision
 
 
@@ -131,7 +131,7 @@ def discard_decision(decision: Decision, *, actor, reason: str = "") -> None:
     if not can_draft_decision(actor, decision.commune):
         deny(_("You cannot change this decision."))
     audit_batch(
-        decision.stream,
+        decision,
         "decision.discarded",
         actor=actor,
         reason=reason,
@@ -198,7 +198,7 @@ def sign_decision(decision: Decision, *, actor, signer_name: str = "") -> Decisi
     )
     grant = grant_covering(actor, decision.unit_path, {"commune_chair"})
     audit_batch(
-        decision.stream,
+        decision,
         "decision.signed",
         actor=actor,
         role=grant.role if grant else "",

@@ -63,16 +63,33 @@ def attempt(request, action, success: str) -> bool:
     return True
 
 
-def attachment(request, field, *, filename: str, stream: str, what: str, sha256: str):
-    """Serve a generated document as a download; the access is logged (documents carry personal data)."""
+def attachment(
+    request,
+    field,
+    *,
+    filename: str,
+    stream: str,
+    scope: str,
+    what: str,
+    sha256: str,
+    content_type: str = "application/pdf",
+    data: dict | None = None,
+):
+    """Serve a stored file as a download; the access is logged on `stream` (the files carry personal data)."""
     if not field:
         raise Http404
     try:
         handle = field.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    record_event(stream, "document.downloaded", actor=request.user, data={"document": what, "sha256": sha256})
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")
+    record_event(
+        stream,
+        "document.downloaded",
+        actor=request.user,
+        data={"document": what, "sha256": sha256, **(data or {})},
+        scope=scope,
+    )
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

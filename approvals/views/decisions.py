@@ -179,6 +179,7 @@ def decision_document(request, pk: int):
         decision.document,
         filename=f"quyet-dinh-{decision.number}-{decision.year}.pdf",
         stream=decision.stream,
+        scope=decision.unit_path,
         what="decision",
         sha256=decision.document_sha256,
     )
@@ -197,6 +198,7 @@ def certificate(request, pk: int, entry_pk: int):
         cert.file,
         filename=f"giay-cong-nhan-{entry.case.reference}.pdf",
         stream=entry.case.stream,
+        scope=entry.case.unit_path,
         what="certificate",
         sha256=cert.sha256,
     )

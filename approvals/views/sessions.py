@@ -179,6 +179,7 @@ def session_minutes(request, pk: int):
         session.minutes,
         filename=f"bien-ban-hop-xet-{session.pk}.pdf",
         stream=session.stream,
+        scope=session.unit_path,
         what="minutes",
         sha256=session.minutes_sha256,
     )
