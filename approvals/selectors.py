@@ -122,6 +122,7 @@ def audit_samples(audit: Audit):
     return (
         AuditSample.objects.filter(audit=audit)
         .select_related("case__subject", "case__unit")
+        .prefetch_related("files")
         .order_by("case_id")
     )
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from audit.services import record_event
 from cases.exceptions import CaseActionError
 from cases.pagination import CappedPaginator
+from cases.services import record_personal_data_access
 
 LIST_PAGE_SIZE = 25
 # rows of a meeting's list or a decision's annex per page: a decision may list a whole commune's households
@@ -74,8 +75,10 @@ def attachment(
     sha256: str,
     content_type: str = "application/pdf",
     data: dict | None = None,
+    personal_data=None,
 ):
-    """Serve a stored file as a download; the access is logged on `stream` (the files carry personal data)."""
+    """Serve a stored file as a download; the access is logged on `stream` (the files carry personal data),
+    and, for a file about one case (`personal_data`), as access to its subject's personal data too."""
     if not field:
         raise Http404
     try:
@@ -89,6 +92,8 @@ def attachment(
         data={"document": what, "sha256": sha256, **(data or {})},
         scope=scope,
     )
+    if personal_data is not None:
+        record_personal_data_access(request.user, personal_data, what, sha256=sha256, **(data or {}))
     response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

@@ -1,7 +1,8 @@
 """Every write to a case goes through these functions."""
 
+from ._common import record_personal_data_access
 from .batch import CaseRefused, decide_many_in_commune, review_many_in_village, settle_audited
-from .intake import add_evidence, nominate_case, remove_evidence
+from .intake import add_evidence, nominate_case, remove_evidence, sha256_of, validate_upload
 from .lifecycle import (
     audit_in_district,
     complete_evidence_collection,
@@ -23,6 +24,7 @@ __all__ = [
     "decide_many_in_commune",
     "missing_evidence",
     "nominate_case",
+    "record_personal_data_access",
     "remove_evidence",
     "return_for_rework",
     "review_in_village",
@@ -30,5 +32,7 @@ __all__ = [
     "revoke_case",
     "score_case",
     "settle_audited",
+    "sha256_of",
+    "validate_upload",
     "withdraw_case",
 ]
