@@ -11,6 +11,8 @@ DEFAULTS = {
     "AUDIT_RISK_SCORE_MARGIN": Decimal("5"),
     "AUDIT_RISK_ASSESSOR_CASES": 30,
     "AUDIT_RISK_MAX_PICKS": 10,
+    # files the auditor may attach to one finding at a time (each checked as evidence files are)
+    "AUDIT_FINDING_FILES_MAX": 5,
 }
 
 

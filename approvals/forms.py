@@ -5,6 +5,8 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cases.forms import MultipleFileField
+
 from .conf import knob
 from .models import AuditSample
 
@@ -97,6 +99,10 @@ class FindingForm(forms.Form):
         label=_("Problem found"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
     evidence = forms.CharField(label=_("Evidence of the problem"), max_length=500, required=False)
+    files = MultipleFileField(
+        label=_("Files of the evidence"),
+        help_text=_("PDF, JPEG or PNG; they stay in the audit's record."),
+    )
 
     def clean(self):
         data = super().clean()

@@ -352,6 +352,38 @@ class AuditSample(models.Model):
         return f"{self.audit_id}/{self.case_id}"
 
 
+def finding_file_upload_to(instance, filename):
+    # Content-addressed, as evidence files are: nothing of the uploader's file name reaches the file system.
+    return f"approvals/findings/{instance.sample.audit_id}/{instance.sample_id}/{instance.sha256}"
+
+
+class FindingFile(models.Model):
+    """A file the auditor attached to a finding on a sampled case (a photo, a scanned record, a report).
+
+    Part of the audit's record: never changed or removed once attached, whatever the finding becomes.
+    """
+
+    sample = models.ForeignKey(
+        AuditSample, verbose_name=_("sampled case"), on_delete=models.PROTECT, related_name="files"
+    )
+    file = models.FileField(_("file"), upload_to=finding_file_upload_to, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("file type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        USER, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("finding file")
+        verbose_name_plural = _("finding files")
+
+    def __str__(self):
+        return self.original_name
+
+
 class Certificate(models.Model):
     """The certificate ("Giấy công nhận") of one recognised subject of a signed decision, as generated."""
 

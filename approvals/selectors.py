@@ -86,10 +86,43 @@ def decision_entries(decision: Decision):
     )
 
 
+def session_counts(session: ReviewSession) -> dict[str, int]:
+    """How the whole list stands (the page shows only part of it): cases, proposed, not proposed, pending."""
+    counts = session.entries.aggregate(
+        total=Count("pk"),
+        yes=Count("pk", filter=Q(proposed=True)),
+        no=Count("pk", filter=Q(proposed=False)),
+        pending=Count("pk", filter=Q(proposed__isnull=True)),
+    )
+    return {
+        "total": counts["total"],
+        "proposed": counts["yes"],
+        "not_proposed": counts["no"],
+        "pending": counts["pending"],
+    }
+
+
+def decision_counts(decision: Decision) -> dict[str, int]:
+    """The whole annex list in numbers: cases, recognised, refused, certificates generated."""
+    counts = decision.entries.aggregate(
+        total=Count("pk"),
+        yes=Count("pk", filter=Q(recognised=True)),
+        no=Count("pk", filter=Q(recognised=False)),
+        certificates=Count("certificate", filter=Q(recognised=True)),
+    )
+    return {
+        "total": counts["total"],
+        "recognised": counts["yes"],
+        "refused": counts["no"],
+        "certificates": counts["certificates"],
+    }
+
+
 def audit_samples(audit: Audit):
     return (
         AuditSample.objects.filter(audit=audit)
         .select_related("case__subject", "case__unit")
+        .prefetch_related("files")
         .order_by("case_id")
     )
 

@@ -27,7 +27,10 @@ def generate_minutes(session_id: int) -> bool:
         session.minutes_sha256 = digest
         session.save(update_fields=["minutes", "minutes_sha256"])
         record_event(
-            session.stream, "session.minutes_generated", data={"sha256": digest, "file": session.minutes.name}
+            session.stream,
+            "session.minutes_generated",
+            data={"sha256": digest, "file": session.minutes.name},
+            scope=session.unit_path,
         )
     return True
 
@@ -64,6 +67,7 @@ def _generate(decision: Decision) -> int:
                 decision.stream,
                 "decision.document_generated",
                 data={"sha256": digest, "file": decision.document.name},
+                scope=decision.unit_path,
             )
         made += 1
     pending = (
@@ -84,6 +88,7 @@ def _generate(decision: Decision) -> int:
                 entry.case.stream,
                 "case.certificate_issued",
                 data={"decision": decision.reference, "sha256": digest, "file": certificate.file.name},
+                scope=entry.case.unit_path,
             )
         made += 1
     decision.documents = Decision.Documents.READY

@@ -24,4 +24,5 @@ urlpatterns = [
     path("hau-kiem/<int:pk>/", audits.audit_detail, name="audit"),
     path("hau-kiem/<int:pk>/mau/<int:sample_pk>/", audits.audit_finding, name="audit_finding"),
     path("hau-kiem/<int:pk>/ket-thuc/", audits.audit_close, name="audit_close"),
+    path("hau-kiem/<int:pk>/tep/<int:file_pk>/", audits.finding_file, name="finding_file"),
 ]

@@ -56,17 +56,19 @@ class EventSpec:
     scope: str = ""
 
 
-def record_events(specs: Iterable[EventSpec]) -> int:
-    """Append many events in the caller's transaction with a handful of statements, whatever their number;
-    returns how many.
+def record_events(specs: Iterable[EventSpec], *, returning: bool = False) -> list[AuditEvent]:
+    """Append many events in the caller's transaction with a handful of statements, whatever their number.
 
     The chains are exactly those that calling record_event() once per spec, in order, would write: the heads
     of all the streams are locked in one statement (in stream order, so two batches cannot deadlock), the
     links are computed here, the events inserted in one statement and the heads updated in another.
+    With `returning`, the events are saved as model instances and returned with their primary keys (for
+    callers that hand them on, e.g. to notifications); otherwise they are copied in (PostgreSQL COPY, a few
+    microseconds a row instead of a fraction of a millisecond) and nothing is returned.
     """
     specs = list(specs)
     if not specs:
-        return 0
+        return []
     meta = current_request_meta()
     now = timezone.now()
     with transaction.atomic(savepoint=False):
@@ -78,9 +80,19 @@ def record_events(specs: Iterable[EventSpec]) -> int:
             digest = chain_hash(head[1], values)
             rows.append((*values.values(), head[1], digest, spec.scope))
             head[0], head[1] = values["seq"], digest
-        insert_rows(AuditEvent, (*HASHED_FIELDS, "prev_hash", "hash", "scope"), rows)
+        saved = []
+        if returning:
+            saved = [AuditEvent(**dict(zip(_COLUMNS, row, strict=True))) for row in rows]
+            AuditEvent.objects.bulk_create(saved, batch_size=BATCH_SIZE)
+        else:
+            insert_rows(AuditEvent, _COLUMNS, rows)
         update_rows(StreamHead, "stream", ("seq", "hash"), [(s, *head) for s, head in heads.items()])
-    return len(rows)
+    return saved
+
+
+# Rows per INSERT statement of a bulk append that returns its events (far below the parameter limits).
+BATCH_SIZE = 500
+_COLUMNS = (*HASHED_FIELDS, "prev_hash", "hash", "scope")
 
 
 def _values(spec: EventSpec, seq: int, meta, now) -> dict[str, Any]:

@@ -51,3 +51,10 @@ def notify_case_event(event_id: int) -> int:
         ):
             sent += 1
     return sent
+
+
+@shared_task(ignore_result=True)
+def notify_case_events(event_ids: list[int]) -> int:
+    """The notifications of a collective step's case events: one message for the batch, each event as
+    notify_case_event (idempotent per event and user)."""
+    return sum(notify_case_event(event_id) for event_id in event_ids)

@@ -7,9 +7,8 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
-from audit.services import events_for, record_event
+from audit.services import events_for
 from registry.models import AdministrativeUnit, Role, SubjectKind
-from registry.selectors import grant_covering
 
 from . import panels, selectors
 from .conf import setting
@@ -17,7 +16,7 @@ from .events import event_label
 from .forms import CaseFilterForm
 from .models import EvidenceFile
 from .pagination import CappedPaginator
-from .permissions import ACTION_ROLES
+from .services import record_personal_data_access
 
 
 class CaseListView(LoginRequiredMixin, ListView):
@@ -82,7 +81,7 @@ def household_members(request, pk: int):
     if case.subject.kind != SubjectKind.HOUSEHOLD:
         raise Http404
     members = list(case.subject.household.members.all())
-    _record_personal_data_access(request.user, case, "household_members")
+    record_personal_data_access(request.user, case, "household_members")
     return render(request, "cases/household_members.html", {"case": case, "members": members})
 
 
@@ -106,19 +105,6 @@ def _timeline(case) -> list[dict]:
     ]
 
 
-def _record_personal_data_access(user, case, what: str, **extra):
-    grant = grant_covering(user, case.unit_path, ACTION_ROLES["view"])
-    record_event(
-        f"subject:{case.subject_id}",
-        "personal_data.viewed",
-        actor=user,
-        role=grant.role if grant else "",
-        unit=grant.unit_code if grant else "",
-        scope=case.unit_path,
-        data={"what": what, "case": case.reference, **extra},
-    )
-
-
 def serve_evidence(request, case, evidence, *, inline: bool, what: str):
     """Stream an evidence file of a case the user may see; every access is logged as personal-data access.
 
@@ -128,7 +114,7 @@ def serve_evidence(request, case, evidence, *, inline: bool, what: str):
         handle = evidence.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    _record_personal_data_access(request.user, case, what, evidence_id=evidence.pk, sha256=evidence.sha256)
+    record_personal_data_access(request.user, case, what, evidence_id=evidence.pk, sha256=evidence.sha256)
     response = FileResponse(
         handle, as_attachment=not inline, filename=evidence.original_name, content_type=evidence.content_type
     )

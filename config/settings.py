@@ -223,6 +223,7 @@ RECOGNITION = {
     "AUDIT_RISK_SCORE_MARGIN": "5",  # points above the threshold that count as "just above"
     "AUDIT_RISK_ASSESSOR_CASES": 30,  # an assessor scoring this many of a decision's cases is a signal
     "AUDIT_RISK_MAX_PICKS": 10,  # risk-based picks added to the random sample
+    "AUDIT_FINDING_FILES_MAX": 5,  # files attached to one finding at a time
 }
 
 # --- logging ----------------------------------------------------------------------------------------------

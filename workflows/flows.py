@@ -53,9 +53,13 @@ class CaseRoute(flow.Switch):
     """
 
     def _create(self, prev_activation, token, data=None, seed=None):
+        return self.target(prev_activation)._create(prev_activation, token, data=data, seed=seed)
+
+    def target(self, prev_activation):
+        """The node the case goes to after the finished task (the conditions read `process.case.state`)."""
         for node, condition in self._branches:
             if condition is None or condition(prev_activation):
-                return node._create(prev_activation, token, data=data, seed=seed)
+                return node
         # unreachable while the gateway ends with Default()
         raise AssertionError(f"{self.name}: no branch for {prev_activation.process}")
 

@@ -16,8 +16,9 @@ from cases.permissions import can_nominate
 from registry.households import create_household
 from registry.models import UnitLevel
 
+from . import collective
 from .flows import RecognitionFlow
-from .models import CaseProcess, CaseTask
+from .models import CaseTask
 
 OPEN_TASK_STATES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
@@ -237,33 +238,10 @@ def complete_steps(cases: list[Case], *, step: str, actor) -> int:
     """Complete the open `step` task of cases a collective step has already moved (their case service ran).
 
     Called inside the batch's transaction: a case whose step is not open stops (and rolls back) the batch.
-    Cases without a recognition process (created outside the flow) have no task to complete.
+    Cases without a recognition process (created outside the flow) have no task to complete. Set-based: a
+    few statements for the whole batch (workflows.collective).
     """
-    ids = [c.pk for c in cases]
-    with_process = set(CaseProcess.objects.filter(case_id__in=ids).values_list("case_id", flat=True))
-    tasks = {
-        t.case_id: t
-        for t in CaseTask.objects.filter(
-            case_id__in=ids,
-            status__in=(STATUS.NEW, STATUS.ASSIGNED),
-            flow_task_type="HUMAN",
-            flow_task=getattr(RecognitionFlow, step),
-        ).only("pk", "case_id", "process_id")
-    }
-    done = 0
-    for case in cases:
-        if case.pk not in with_process:
-            continue
-        task = tasks.get(case.pk)
-        if task is None:
-            raise step_closed(case, step)
-        with RecognitionFlow.lock(task.process_id):
-            task = _locked_task(task.pk)
-            if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
-                raise step_closed(case, step)
-            _execute(_start(task, actor=actor, take_over=True), case)
-            done += 1
-    return done
+    return collective.complete_steps(cases, step=step, actor=actor, closed=step_closed)
 
 
 @transaction.atomic

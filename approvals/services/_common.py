@@ -1,6 +1,8 @@
 """What every batch service shares: validation that names each case, and the batch's own audit events."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from audit.services import record_event
@@ -23,25 +25,29 @@ def refuse_if(problems: list[str], message: str) -> None:
         raise BatchRefused(message, problems)
 
 
-def run_each(items, apply) -> None:
-    """Apply a case service to each item; the first refusal stops the batch and says which case it was."""
-    for item, case in items:
-        try:
-            apply(item)
-        except CaseActionError as exc:
-            raise BatchRefused(_("Nothing was changed."), [exc.message]) from exc
-        except (ValidationError, PermissionDenied) as exc:
-            detail = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-            raise BatchRefused(
-                _("Nothing was changed."),
-                [_("Case %(ref)s: %(error)s") % {"ref": case.reference, "error": detail}],
-            ) from exc
+def move_all(apply: Callable[[], list]) -> list:
+    """Run a collective case service (cases.services.*_many_*); a case that may not move stops the batch,
+    and the refusal says which case it was."""
+    try:
+        return apply()
+    except CaseActionError as exc:
+        raise BatchRefused(_("Nothing was changed."), [exc.message]) from exc
 
 
 def audit_batch(
-    stream: str, event_type: str, *, actor, data: dict, reason: str = "", role: str = "", unit: str = ""
+    owner, event_type: str, *, actor, data: dict, reason: str = "", role: str = "", unit: str = ""
 ):
-    return record_event(stream, event_type, actor=actor, data=data, reason=reason, role=role, unit=unit)
+    """An event of a session, decision or audit, on its own stream and scoped to its unit."""
+    return record_event(
+        owner.stream,
+        event_type,
+        actor=actor,
+        data=data,
+        reason=reason,
+        role=role,
+        unit=unit,
+        scope=owner.unit_path,
+    )
 
 
 def deny(message: str):

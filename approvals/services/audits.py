@@ -4,9 +4,11 @@ import math
 import random
 import secrets
 from collections import Counter
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -16,10 +18,10 @@ from cases import services as case_services
 from cases.models import Case, CaseState, EvidenceFile, Score
 
 from ..conf import knob
-from ..models import Audit, AuditSample, Decision
+from ..models import Audit, AuditSample, Decision, FindingFile
 from ..permissions import can_audit_decision
 from ..signals import cases_advanced
-from ._common import BatchRefused, audit_batch, deny, refuse_if, run_each
+from ._common import BatchRefused, audit_batch, deny, move_all, refuse_if
 
 
 def audited_cases(decision: Decision):
@@ -133,7 +135,7 @@ def open_audit(
     )
     refs = {c.pk: c.reference for c in cases}
     audit_batch(
-        audit.stream,
+        audit,
         "audit.opened",
         actor=actor,
         data={
@@ -157,9 +159,16 @@ def _lock_open(audit: Audit) -> Audit:
 
 @transaction.atomic
 def record_finding(
-    sample: AuditSample, *, finding: str, actor, description: str = "", evidence: str = ""
+    sample: AuditSample,
+    *,
+    finding: str,
+    actor,
+    description: str = "",
+    evidence: str = "",
+    files: Sequence[UploadedFile] = (),
 ) -> AuditSample:
-    """The auditor's finding on one sampled case: confirmed, or a problem (description, evidence)."""
+    """The auditor's finding on one sampled case: confirmed, or a problem (description, evidence, and files
+    — PDF, JPEG or PNG, checked as a case's evidence files are — whose SHA-256 go into the audit event)."""
     audit = _lock_open(sample.audit)
     if not can_audit_decision(actor, audit.decision):
         deny(_("You cannot audit decisions of %(unit)s.") % {"unit": audit.decision.commune.name})
@@ -171,28 +180,71 @@ def record_finding(
         raise ValidationError({"description": _("Describe the problem found.")})
     if finding == AuditSample.Finding.CONFIRMED:
         description = evidence = ""
+    stored = _store_finding_files(sample, files, finding=finding, actor=actor)
     sample.finding, sample.description, sample.evidence = finding, description, evidence
     sample.checked_by, sample.checked_at = actor, timezone.now()
     sample.save(update_fields=["finding", "description", "evidence", "checked_by", "checked_at"])
-    audit_batch(
-        audit.stream,
-        "audit.finding_recorded",
-        actor=actor,
-        data={
-            "case": sample.case.reference,
-            "finding": finding,
-            "description": description,
-            "evidence": evidence,
-        },
-    )
+    data = {
+        "case": sample.case.reference,
+        "finding": finding,
+        "description": description,
+        "evidence": evidence,
+    }
+    if stored:
+        data["files"] = [
+            {
+                "id": f.pk,
+                "name": f.original_name,
+                "size": f.size,
+                "content_type": f.content_type,
+                "sha256": f.sha256,
+            }
+            for f in stored
+        ]
+    audit_batch(audit, "audit.finding_recorded", actor=actor, data=data)
     return sample
 
 
+def _store_finding_files(sample: AuditSample, files, *, finding: str, actor) -> list[FindingFile]:
+    """Check every file before storing any (one bad file stores none), then keep them content-addressed."""
+    files = list(files or [])
+    if not files:
+        return []
+    if finding != AuditSample.Finding.PROBLEM:
+        raise ValidationError({"files": _("Files can be attached only to a problem found.")})
+    limit = knob("AUDIT_FINDING_FILES_MAX")
+    if len(files) > limit:
+        raise ValidationError({"files": _("Attach at most %(n)s files at a time.") % {"n": limit}})
+    checked = []
+    for upload in files:
+        try:
+            checked.append((upload, case_services.validate_upload(upload)))
+        except ValidationError as exc:
+            raise ValidationError({"files": exc.messages}) from exc
+    stored = []
+    for upload, mime in checked:
+        record = FindingFile(
+            sample=sample,
+            original_name=upload.name[:255],
+            content_type=mime,
+            size=upload.size,
+            sha256=case_services.sha256_of(upload),
+            uploaded_by=actor,
+        )
+        record.file.save(record.sha256, upload, save=False)
+        record.save()
+        stored.append(record)
+    return stored
+
+
 def finding_reason(sample: AuditSample) -> str:
-    if sample.evidence:
+    evidence = "; ".join(
+        [*([sample.evidence] if sample.evidence else []), *(f.original_name for f in sample.files.all())]
+    )
+    if evidence:
         return _("Audit finding: %(description)s (evidence: %(evidence)s)") % {
             "description": sample.description,
-            "evidence": sample.evidence,
+            "evidence": evidence,
         }
     return _("Audit finding: %(description)s") % {"description": sample.description}
 
@@ -205,33 +257,26 @@ def close_audit(audit: Audit, *, actor) -> Audit:
     decision = audit.decision
     if not can_audit_decision(actor, decision):
         deny(_("You cannot audit decisions of %(unit)s.") % {"unit": decision.commune.name})
-    samples = list(audit.samples.select_related("case").order_by("case_id"))
+    samples = list(audit.samples.select_related("case").prefetch_related("files").order_by("case_id"))
     refuse_if(
         [_("Case %(ref)s has no finding yet.") % {"ref": s.case.reference} for s in samples if not s.finding],
         _("The audit was not closed; nothing was changed."),
     )
     problems = {s.case_id: s for s in samples if s.finding == AuditSample.Finding.PROBLEM}
     cases = list(audited_cases(decision).filter(state=CaseState.COMMUNE_DECIDED))
-    moved: list[Case] = []
-
-    def settle(case):
-        if case.pk in problems:
-            moved.append(
-                case_services.revoke_case(case, actor=actor, reason=finding_reason(problems[case.pk]))
-            )
-        else:
-            moved.append(
-                case_services.audit_in_district(
-                    case, actor=actor, note=_("Audit of decision %(ref)s") % {"ref": decision.reference}
-                )
-            )
-
-    run_each([(c, c) for c in cases], settle)
+    moved = move_all(
+        lambda: case_services.settle_audited(
+            cases,
+            actor=actor,
+            revoked={pk: finding_reason(s) for pk, s in problems.items()},
+            note=_("Audit of decision %(ref)s") % {"ref": decision.reference},
+        )
+    )
     audit.status = Audit.Status.CLOSED
     audit.closed_by, audit.closed_at = actor, timezone.now()
     audit.save(update_fields=["status", "closed_by", "closed_at"])
     audit_batch(
-        audit.stream,
+        audit,
         "audit.closed",
         actor=actor,
         data={

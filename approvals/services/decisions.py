@@ -14,7 +14,7 @@ from registry.selectors import grant_covering
 from ..models import Decision, DecisionCounter, DecisionEntry
 from ..permissions import can_draft_decision, can_sign_decision
 from ..signals import cases_advanced
-from ._common import BatchRefused, audit_batch, deny, refuse_if, run_each
+from ._common import BatchRefused, audit_batch, deny, move_all, refuse_if
 
 
 def _drafts_holding(case_ids, exclude=None) -> dict[int, int]:
@@ -79,7 +79,7 @@ def draft_decision(
     )
     DecisionEntry.objects.bulk_create([DecisionEntry(decision=decision, case=c) for c in cases])
     audit_batch(
-        decision.stream,
+        decision,
         "decision.drafted",
         actor=actor,
         data={
@@ -120,7 +120,7 @@ def record_outcomes(decision: Decision, *, outcomes: Mapping[int, tuple[bool, st
             changed[entry.case.reference] = {"recognised": recognised, "reason": reason}
     DecisionEntry.objects.bulk_update(rows, ["recognised", "reason"])
     if changed:
-        audit_batch(decision.stream, "decision.outcomes_recorded", actor=actor, data={"outcomes": changed})
+        audit_batch(decision, "decision.outcomes_recorded", actor=actor, data={"outcomes": changed})
     return decision
 
 
@@ -131,7 +131,7 @@ def discard_decision(decision: Decision, *, actor, reason: str = "") -> None:
     if not can_draft_decision(actor, decision.commune):
         deny(_("You cannot change this decision."))
     audit_batch(
-        decision.stream,
+        decision,
         "decision.discarded",
         actor=actor,
         reason=reason,
@@ -188,24 +188,17 @@ def sign_decision(decision: Decision, *, actor, signer_name: str = "") -> Decisi
     decision.signer_name = (signer_name or "").strip() or actor.get_full_name() or actor.get_username()
     decision.documents = Decision.Documents.PENDING
     decision.save()
-    moved: list[Case] = []
-
-    def decide(entry):
-        moved.append(
-            case_services.decide_in_commune(
-                entry.case,
-                recognised=entry.recognised,
-                actor=actor,
-                decision_reference=decision.reference,
-                decision_date=decision.signed_on,
-                reason=entry.reason,
-            )
+    moved = move_all(
+        lambda: case_services.decide_many_in_commune(
+            [(e.case, e.recognised, e.reason) for e in entries],
+            actor=actor,
+            decision_reference=decision.reference,
+            decision_date=decision.signed_on,
         )
-
-    run_each([(e, e.case) for e in entries], decide)
+    )
     grant = grant_covering(actor, decision.unit_path, {"commune_chair"})
     audit_batch(
-        decision.stream,
+        decision,
         "decision.signed",
         actor=actor,
         role=grant.role if grant else "",

@@ -17,7 +17,7 @@ from ..conf import knob
 from ..models import ReviewSession, SessionComment, SessionEntry
 from ..permissions import can_close_session, can_prepare_session
 from ..signals import cases_advanced
-from ._common import BatchRefused, audit_batch, deny, refuse_if, run_each
+from ._common import BatchRefused, audit_batch, deny, move_all, refuse_if
 
 
 def _open_sessions_holding(case_ids) -> dict[int, int]:
@@ -89,7 +89,7 @@ def open_session(
         [SessionEntry(session=session, case=c, proposed=True if c.meets_criteria else None) for c in cases]
     )
     audit_batch(
-        session.stream,
+        session,
         "session.opened",
         actor=actor,
         data={
@@ -131,7 +131,7 @@ def record_results(
             rows.append(entry)
     SessionEntry.objects.bulk_update(rows, ["proposed", "reason"])
     if changed:
-        audit_batch(session.stream, "session.results_recorded", actor=actor, data={"results": changed})
+        audit_batch(session, "session.results_recorded", actor=actor, data={"results": changed})
     return session
 
 
@@ -146,10 +146,10 @@ def record_comment(entry: SessionEntry, *, author: str, text: str, actor) -> Ses
         raise ValidationError(_("Who commented and what they said are both required."))
     comment = SessionComment.objects.create(entry=entry, author=author, text=text, recorded_by=actor)
     data = {"session": session.pk, "author": author, "text": text}
-    record_event(entry.case.stream, "case.posting_comment", actor=actor, data=data)
-    audit_batch(
-        session.stream, "session.comment_recorded", actor=actor, data={**data, "case": entry.case.reference}
+    record_event(
+        entry.case.stream, "case.posting_comment", actor=actor, data=data, scope=entry.case.unit_path
     )
+    audit_batch(session, "session.comment_recorded", actor=actor, data={**data, "case": entry.case.reference})
     return comment
 
 
@@ -186,22 +186,17 @@ def close_session(session: ReviewSession, *, actor) -> ReviewSession:
         )
     entries = list(session.entries.select_related("case").order_by("pk"))
     refuse_if(close_problems(session, entries), _("The meeting was not closed; nothing was changed."))
-    moved: list[Case] = []
-
-    def review(entry):
-        moved.append(
-            case_services.review_in_village(
-                entry.case, proposed=entry.proposed, actor=actor, reason=entry.reason
-            )
+    moved = move_all(
+        lambda: case_services.review_many_in_village(
+            [(e.case, e.proposed, e.reason) for e in entries], actor=actor
         )
-
-    run_each([(e, e.case) for e in entries], review)
+    )
     session.status = ReviewSession.Status.CLOSED
     session.closed_by = actor
     session.closed_at = timezone.now()
     session.save(update_fields=["status", "closed_by", "closed_at"])
     audit_batch(
-        session.stream,
+        session,
         "session.closed",
         actor=actor,
         data={

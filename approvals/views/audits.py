@@ -12,10 +12,10 @@ from cases.exceptions import CaseActionError
 
 from .. import selectors, services
 from ..forms import FindingForm
-from ..models import AuditSample
+from ..models import AuditSample, FindingFile
 from ..permissions import can_audit_decision
 from ..risks import explain
-from ._common import attempt, report
+from ._common import attachment, attempt, report
 
 
 def _render(request, audit, *, bound=None):
@@ -57,7 +57,7 @@ def audit_detail(request, pk: int):
 def audit_finding(request, pk: int, sample_pk: int):
     audit = selectors.get_audit_for(request.user, pk)
     sample = get_object_or_404(AuditSample, pk=sample_pk, audit=audit)
-    form = FindingForm(request.POST, prefix=f"s{sample.pk}")
+    form = FindingForm(request.POST, request.FILES, prefix=f"s{sample.pk}")
     if form.is_valid():
         try:
             services.record_finding(sample, actor=request.user, **form.cleaned_data)
@@ -88,3 +88,26 @@ def audit_close(request, pk: int):
         _("The audit was closed and the commune was notified."),
     )
     return redirect("approvals:audit", pk=audit.pk)
+
+
+@login_required
+@require_GET
+def finding_file(request, pk: int, file_pk: int):
+    """A file of a finding, to those who may see the audit; opening it is logged as personal-data access."""
+    audit = selectors.get_audit_for(request.user, pk)
+    record = get_object_or_404(
+        FindingFile.objects.select_related("sample__case"), pk=file_pk, sample__audit=audit
+    )
+    case = record.sample.case
+    return attachment(
+        request,
+        record.file,
+        filename=record.original_name,
+        stream=audit.stream,
+        scope=audit.unit_path,
+        what="finding_file",
+        sha256=record.sha256,
+        content_type=record.content_type,
+        data={"file_id": record.pk, "case": case.reference},
+        personal_data=case,
+    )

@@ -11,20 +11,28 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.decorators import acting_role_required
 from cases.exceptions import CaseActionError
 from cases.models import Case
-from cases.pagination import CappedPaginator
 
 from .. import selectors, services
 from ..forms import DecisionForm, OpenAuditForm, SignForm
 from ..models import Decision, DecisionEntry
 from ..permissions import can_audit_decision, can_draft_decision, can_sign_decision
-from ._common import attachment, attempt, case_ids, report
+from ._common import (
+    ENTRIES_PAGE_SIZE,
+    LIST_PAGE_SIZE,
+    attachment,
+    attempt,
+    back_to_page,
+    case_ids,
+    paged,
+    report,
+)
 
 
 @login_required
 @require_GET
 def decision_list(request):
-    page = CappedPaginator(selectors.decisions_for(request.user), 25).get_page(request.GET.get("page"))
-    return render(request, "approvals/decision_list.html", {"page_obj": page, "decisions": page.object_list})
+    context = paged(request, selectors.decisions_for(request.user), LIST_PAGE_SIZE)
+    return render(request, "approvals/decision_list.html", {**context, "decisions": context["page_obj"]})
 
 
 def _commune_of_request(request):
@@ -79,15 +87,17 @@ def decision_new(request):
 def decision_detail(request, pk: int):
     decision = selectors.get_decision_for(request.user, pk)
     user = request.user
-    entries = list(selectors.decision_entries(decision))
-    recognised = sum(1 for e in entries if e.recognised)
-    made = sum(1 for e in entries if e.recognised and hasattr(e, "certificate"))
+    context = paged(request, selectors.decision_entries(decision), ENTRIES_PAGE_SIZE)
+    counts = selectors.decision_counts(decision)
+    recognised, made = counts["recognised"], counts["certificates"]
     return render(
         request,
         "approvals/decision_detail.html",
         {
+            **context,
             "decision": decision,
-            "entries": entries,
+            "entries": context["page_obj"],
+            "counts": counts,
             "recognised": recognised,
             "certificates_made": made,
             "progress": int(100 * made / recognised) if recognised else 100,
@@ -119,7 +129,7 @@ def decision_outcomes(request, pk: int):
         lambda: services.record_outcomes(decision, outcomes=outcomes, actor=request.user),
         _("The annex list was saved."),
     )
-    return redirect("approvals:decision", pk=decision.pk)
+    return back_to_page(request, "approvals:decision", decision.pk)
 
 
 @login_required
@@ -169,6 +179,7 @@ def decision_document(request, pk: int):
         decision.document,
         filename=f"quyet-dinh-{decision.number}-{decision.year}.pdf",
         stream=decision.stream,
+        scope=decision.unit_path,
         what="decision",
         sha256=decision.document_sha256,
     )
@@ -187,6 +198,7 @@ def certificate(request, pk: int, entry_pk: int):
         cert.file,
         filename=f"giay-cong-nhan-{entry.case.reference}.pdf",
         stream=entry.case.stream,
+        scope=entry.case.unit_path,
         what="certificate",
         sha256=cert.sha256,
     )

@@ -11,20 +11,28 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.decorators import acting_role_required
 from cases.exceptions import CaseActionError
 from cases.models import Case, CaseState
-from cases.pagination import CappedPaginator
 
 from .. import selectors, services
 from ..forms import CommentForm, SessionForm
 from ..models import SessionEntry
 from ..permissions import can_close_session, can_prepare_session
-from ._common import attachment, attempt, case_ids, report
+from ._common import (
+    ENTRIES_PAGE_SIZE,
+    LIST_PAGE_SIZE,
+    attachment,
+    attempt,
+    back_to_page,
+    case_ids,
+    paged,
+    report,
+)
 
 
 @login_required
 @require_GET
 def session_list(request):
-    page = CappedPaginator(selectors.sessions_for(request.user), 25).get_page(request.GET.get("page"))
-    return render(request, "approvals/session_list.html", {"page_obj": page, "sessions": page.object_list})
+    context = paged(request, selectors.sessions_for(request.user), LIST_PAGE_SIZE)
+    return render(request, "approvals/session_list.html", {**context, "sessions": context["page_obj"]})
 
 
 def _village_of_request(request):
@@ -78,15 +86,19 @@ def session_new(request):
     return render(request, "approvals/session_new.html", {"form": form, "village": village})
 
 
-def _detail(request, session, *, comment_form=None):
-    entries = list(selectors.session_entries(session))
+def _detail(request, session, *, comment_form=None, page=None):
+    """The meeting and one page of its list (the comment form offers that page's cases)."""
+    context = paged(request, selectors.session_entries(session), ENTRIES_PAGE_SIZE, page)
+    entries = list(context["page_obj"])
     user = request.user
     return render(
         request,
         "approvals/session_detail.html",
         {
+            **context,
             "session": session,
             "entries": entries,
+            "counts": selectors.session_counts(session),
             "may_edit": session.is_open and can_prepare_session(user, session.village),
             "may_close": session.is_open and can_close_session(user, session),
             "posting_open": bool(session.posting_ends and timezone.localdate() < session.posting_ends),
@@ -119,7 +131,7 @@ def session_results(request, pk: int):
         lambda: services.record_results(session, results=results, actor=request.user),
         _("The results were saved."),
     )
-    return redirect("approvals:session", pk=session.pk)
+    return back_to_page(request, "approvals:session", session.pk)
 
 
 @login_required
@@ -127,7 +139,9 @@ def session_results(request, pk: int):
 @require_POST
 def session_comment(request, pk: int):
     session = selectors.get_session_for(request.user, pk)
-    entries = list(selectors.session_entries(session))
+    chosen = request.POST.get("entry", "")
+    # the form offered one page of the list; any case of the meeting's list is accepted
+    entries = selectors.session_entries(session).filter(pk=int(chosen)) if chosen.isdigit() else []
     form = CommentForm(request.POST, entries=entries)
     if form.is_valid():
         entry = get_object_or_404(SessionEntry, pk=form.cleaned_data["entry"], session=session)
@@ -139,8 +153,8 @@ def session_comment(request, pk: int):
             report(request, exc)
         else:
             messages.success(request, _("The comment was recorded."))
-            return redirect("approvals:session", pk=session.pk)
-    return _detail(request, session, comment_form=form)
+            return back_to_page(request, "approvals:session", session.pk)
+    return _detail(request, session, comment_form=form, page=request.POST.get("page"))
 
 
 @login_required
@@ -165,6 +179,7 @@ def session_minutes(request, pk: int):
         session.minutes,
         filename=f"bien-ban-hop-xet-{session.pk}.pdf",
         stream=session.stream,
+        scope=session.unit_path,
         what="minutes",
         sha256=session.minutes_sha256,
     )

@@ -1,6 +1,8 @@
 """Every write to a case goes through these functions."""
 
-from .intake import add_evidence, nominate_case, remove_evidence
+from ._common import record_personal_data_access
+from .batch import CaseRefused, decide_many_in_commune, review_many_in_village, settle_audited
+from .intake import add_evidence, nominate_case, remove_evidence, sha256_of, validate_upload
 from .lifecycle import (
     audit_in_district,
     complete_evidence_collection,
@@ -14,16 +16,23 @@ from .lifecycle import (
 )
 
 __all__ = [
+    "CaseRefused",
     "add_evidence",
     "audit_in_district",
     "complete_evidence_collection",
     "decide_in_commune",
+    "decide_many_in_commune",
     "missing_evidence",
     "nominate_case",
+    "record_personal_data_access",
     "remove_evidence",
     "return_for_rework",
     "review_in_village",
+    "review_many_in_village",
     "revoke_case",
     "score_case",
+    "settle_audited",
+    "sha256_of",
+    "validate_upload",
     "withdraw_case",
 ]

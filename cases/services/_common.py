@@ -12,7 +12,7 @@ from audit.services import record_event
 
 from ..exceptions import InvalidTransition
 from ..models import Case
-from ..permissions import case_grant
+from ..permissions import authorising_grant, case_grant
 
 
 def lock_case(case: Case | int) -> Case:
@@ -51,6 +51,20 @@ def audit_case(
     )
     transaction.on_commit(lambda: _notify(event.pk))
     return event
+
+
+def record_personal_data_access(user, case: Case, what: str, /, **extra):
+    """Someone opened personal data of the case's subject (a file, a document): one event on the subject."""
+    grant = authorising_grant(user, "view", case.unit_path)
+    return record_event(
+        f"subject:{case.subject_id}",
+        "personal_data.viewed",
+        actor=user,
+        role=grant.role if grant else "",
+        unit=grant.unit_code if grant else "",
+        scope=case.unit_path,
+        data={"what": what, "case": case.reference, **extra},
+    )
 
 
 def _notify(event_id: int) -> None:

@@ -121,7 +121,8 @@ def sniff_content_type(upload: UploadedFile) -> str | None:
     return kind.mime if kind else None
 
 
-def _validate_upload(upload: UploadedFile) -> str:
+def validate_upload(upload: UploadedFile) -> str:
+    """An uploaded file within the size limit and, by its content, a PDF, JPEG or PNG; returns its type."""
     max_bytes = setting("EVIDENCE_MAX_BYTES")
     if upload.size > max_bytes:
         raise ValidationError(
@@ -153,7 +154,7 @@ def _validate_upload(upload: UploadedFile) -> str:
     return mime
 
 
-def _sha256(upload: UploadedFile) -> str:
+def sha256_of(upload: UploadedFile) -> str:
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks():
@@ -181,14 +182,14 @@ def add_evidence(case: Case, *, item: CriterionItem, upload: UploadedFile, actor
     _ensure_evidence_editable(case)
     if item.criterion.criteria_set_id != case.criteria_set_id:
         raise ValidationError({"item": _("The criterion item is not part of the case's criteria set.")})
-    mime = _validate_upload(upload)
+    mime = validate_upload(upload)
     evidence = EvidenceFile(
         case=case,
         item=item,
         original_name=upload.name[:255],
         content_type=mime,
         size=upload.size,
-        sha256=_sha256(upload),
+        sha256=sha256_of(upload),
         uploaded_by=actor,
     )
     evidence.file.save(evidence.sha256, upload, save=False)

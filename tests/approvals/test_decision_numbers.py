@@ -21,17 +21,17 @@ def test_concurrent_signings_get_unique_gapless_numbers(world, requires_postgres
         for case in cases
     ]
     # one signing fails inside its transaction after taking a number: the number must not be lost
-    import cases.services.lifecycle as lifecycle
+    import cases.services.batch as batch
 
-    real = lifecycle.apply_transition
-    failing_case = cases[3].pk
+    real = batch.record_events
+    failing_stream = cases[3].stream
 
-    def flaky(case, **kwargs):
-        if case.pk == failing_case:
+    def flaky(events, **kwargs):
+        if any(e.stream == failing_stream for e in events):
             raise RuntimeError("connection dropped")
-        return real(case, **kwargs)
+        return real(events, **kwargs)
 
-    lifecycle.apply_transition = flaky
+    batch.record_events = flaky
     barrier = threading.Barrier(len(drafts))
     outcomes = [None] * len(drafts)
 
@@ -51,7 +51,7 @@ def test_concurrent_signings_get_unique_gapless_numbers(world, requires_postgres
         for t in threads:
             t.join(timeout=60)
     finally:
-        lifecycle.apply_transition = real
+        batch.record_events = real
 
     failed = [o for o in outcomes if isinstance(o, Exception)]
     assert len(failed) == 1 and "connection dropped" in str(failed[0])

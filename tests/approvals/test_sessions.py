@@ -70,24 +70,22 @@ def test_a_200_case_meeting_closes_in_one_transaction_or_not_at_all(world):
 def test_a_failure_while_moving_the_cases_rolls_everything_back(world, monkeypatch):
     cases = scored_cases(world, 3)
     session = session_for(world, cases)
-    import approvals.services.sessions as sessions
+    before = _events(cases)
+    import cases.services.batch as batch
 
-    real = sessions.case_services.review_in_village
-    calls = []
+    def failing(events, **kwargs):
+        # the cases' rows are already updated when their audit events are written
+        assert Case.objects.filter(pk=cases[0].pk, state=CaseState.VILLAGE_REVIEWED).exists()
+        raise RuntimeError("disk full")
 
-    def failing(case, **kwargs):
-        calls.append(case.pk)
-        if len(calls) == 3:
-            raise ValidationError("disk full")
-        return real(case, **kwargs)
-
-    monkeypatch.setattr(sessions.case_services, "review_in_village", failing)
-    with pytest.raises(services.BatchRefused) as refused:
+    monkeypatch.setattr(batch, "record_events", failing)
+    with pytest.raises(RuntimeError, match="disk full"):
         services.close_session(session, actor=world.user("head_a1"))
-    assert cases[2].reference in refused.value.problems[0]
     assert set(Case.objects.filter(pk__in=[c.pk for c in cases]).values_list("state", flat=True)) == {
         CaseState.SCORED
     }
+    assert _events(cases) == before
+    assert ReviewSession.objects.get(pk=session.pk).is_open
 
 
 def test_closing_completes_the_review_steps_and_opens_the_commune_decision(world):

@@ -186,6 +186,7 @@ APPROVALS_READ = {
     "approvals:decision_document",
     "approvals:certificate",
     "approvals:audit",
+    "approvals:finding_file",
 }
 APPROVALS_WRITE = {
     "workflows:batch",
