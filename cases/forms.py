@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from criteria.models import TitleType
 
-from .models import CaseState
+from .models import RECOGNISED_FILTER, CaseState
 
 EVIDENCE_ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 
@@ -36,7 +36,13 @@ class CaseFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": _("Subject name or case number"), "type": "search"}),
     )
     state = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All statuses")), *CaseState.choices]
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("All statuses")),
+            (RECOGNISED_FILTER, _("Recognised (by the commune, audited or not)")),
+            *CaseState.choices,
+        ],
     )
     title = forms.ChoiceField(label=_("Title"), required=False)
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)

@@ -25,6 +25,10 @@ class CaseState(models.TextChoices):
 S = CaseState
 OPEN_STATES = (S.NOMINATED, S.EVIDENCE_COLLECTED, S.SCORED, S.VILLAGE_REVIEWED)
 FINAL_STATES = (S.DISTRICT_AUDITED, S.NOT_RECOGNIZED, S.REVOKED, S.WITHDRAWN)
+# Recognised = recognised by the commune, whether or not audited yet (what coverage reports count).
+RECOGNISED_STATES = (S.COMMUNE_DECIDED, S.DISTRICT_AUDITED)
+# The case list's state filter value for both of them (the drill-down from recognised counts).
+RECOGNISED_FILTER = "recognised"
 
 
 class Case(ConcurrentTransitionMixin, models.Model):
@@ -88,7 +92,12 @@ class Case(ConcurrentTransitionMixin, models.Model):
 
     @property
     def stream(self) -> str:
-        return f"case:{self.pk}"
+        return self.stream_of(self.pk)
+
+    @staticmethod
+    def stream_of(pk: int) -> str:
+        """The audit stream of the case with this primary key."""
+        return f"case:{pk}"
 
     @property
     def is_open(self) -> bool:

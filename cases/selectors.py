@@ -9,7 +9,7 @@ from django.http import Http404
 from registry.selectors import path_q, scope_paths
 from registry.text import fold
 
-from .models import Case
+from .models import RECOGNISED_FILTER, RECOGNISED_STATES, Case
 
 
 def visible_cases(user) -> QuerySet[Case]:
@@ -24,12 +24,15 @@ def visible_cases(user) -> QuerySet[Case]:
 def cases_for(
     user, *, q: str = "", state: str = "", year: int | None = None, title: str = "", unit_path: str = ""
 ) -> QuerySet[Case]:
-    """The user's case list with filters; joins for the list columns are already made."""
+    """The user's case list with filters; joins for the list columns are already made. `state` may be
+    RECOGNISED_FILTER: both recognised states."""
     qs = visible_cases(user).select_related("subject", "unit", "title_type")
     if q:
         folded = fold(q)
         qs = qs.filter(Q(reference__icontains=q.strip()) | Q(subject__name_folded__contains=folded))
-    if state:
+    if state == RECOGNISED_FILTER:
+        qs = qs.filter(state__in=RECOGNISED_STATES)
+    elif state:
         qs = qs.filter(state=state)
     if year:
         qs = qs.filter(year=year)

@@ -170,7 +170,7 @@ APPLICATIONS: list[Area] = [
         urlconf=report_urls,
         entries=(
             MenuEntry("reports:coverage_index", _("Coverage against targets"), "insights", sees_cases),
-            MenuEntry("reports:import_households", _("Import households"), "upload_file", can_import),
+            MenuEntry("reports:imports", _("Import registries"), "upload_file", can_import),
         ),
     ),
     Area(

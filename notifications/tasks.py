@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 
 from . import kinds
 from .models import Notification
-from .services import send_digest
+from .services import send_digest, send_email
 
 
 @shared_task(ignore_result=True)
@@ -16,3 +16,11 @@ def send_daily_digests() -> int:
         pk__in=Notification.objects.filter(kind__in=digest_kinds, emailed_at__isnull=True).values("user")
     )
     return sum(send_digest(user) for user in users)
+
+
+@shared_task(ignore_result=True)
+def send_emails(dedupe_keys: list[str]) -> int:
+    """Mail the notifications with these keys that are not mailed yet (notify_many's e-mails)."""
+    unsent = Notification.objects.filter(dedupe_key__in=dedupe_keys, emailed_at__isnull=True)
+    ids = list(unsent.order_by("pk").values_list("pk", flat=True))
+    return sum(send_email(pk) for pk in ids)

@@ -15,12 +15,11 @@ from django.db.models import Count
 from django.http import Http404
 from django.utils import timezone
 
-from cases.models import Case, CaseState
-from criteria.models import PlanTarget, TitleType
+from cases.models import RECOGNISED_STATES, Case, CaseState
+from criteria.models import CriterionItem, PlanTarget, ScoringMode, TitleType
 from registry.models import AdministrativeUnit, Subject, UnitSuccession
 from registry.selectors import path_q, scope_paths
 
-RECOGNISED_STATES = (CaseState.COMMUNE_DECIDED, CaseState.DISTRICT_AUDITED)
 # Withdrawn registrations are not registrations; a refusal or revocation still counts as registered.
 NOT_REGISTERED_STATES = (CaseState.WITHDRAWN,)
 REPORT_DEADLINES = ((11, 15), (12, 15))  # lower levels -> province; province -> ministry and national HKH
@@ -34,6 +33,9 @@ class CoverageRow:
     recognised: int = 0
     target: Decimal | None = None
     by_state: dict[str, int] = field(default_factory=dict)
+    # recognised cases per level achieved (titles scored by pass/fail indicators with levels)
+    by_level: dict[int, int] = field(default_factory=dict)
+    level_counts: list[int] = field(default_factory=list)  # by_level in the order of Coverage.levels
 
     @property
     def pct_registered(self) -> Decimal | None:
@@ -69,6 +71,15 @@ class Coverage:
     unit: AdministrativeUnit
     total: CoverageRow
     rows: list[CoverageRow]
+    levels: list[int] = field(default_factory=list)  # the title's levels ("mức độ"); empty when it has none
+    # the cases filed under the unit's own tree, per state (cases of former units are in `total` only):
+    # the case list of the unit shows exactly these
+    filed_by_state: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def former_unit_cases(self) -> int:
+        """Cases counted for this unit that were filed under units gone in a reorganisation."""
+        return sum(self.total.by_state.values()) - sum(self.filed_by_state.values())
 
 
 def _pct(part: int, whole: int) -> Decimal | None:
@@ -92,8 +103,14 @@ def unit_for(user, code: str) -> AdministrativeUnit:
     return unit
 
 
-def coverage(unit: AdministrativeUnit, *, title: TitleType, year: int) -> Coverage:
-    """Coverage under `unit`, one row per child unit (villages under a commune, communes under a province)."""
+def coverage(
+    unit: AdministrativeUnit, *, title: TitleType, year: int, former=None, resolvers=None
+) -> Coverage:
+    """Coverage under `unit`, one row per child unit (villages under a commune, communes under a province).
+
+    `former` (former_unit_cases over years including `year`) and `resolvers` (target_resolvers likewise)
+    may be passed by a caller that reads several years at once, to spare their queries.
+    """
     subtree = list(
         AdministrativeUnit.objects.filter(path__startswith=unit.path).only(
             "pk", "code", "name", "path", "level", "parent_id", "area_class"
@@ -122,24 +139,56 @@ def coverage(unit: AdministrativeUnit, *, title: TitleType, year: int) -> Covera
         if row := row_of.get(unit_id):
             row.total += n
 
+    filed: dict[str, int] = defaultdict(int)
     cases = (
         Case.objects.filter(unit_path__startswith=unit.path, year=year, title_type=title)
-        .values_list("unit_id", "state")
+        .values_list("unit_id", "state", "level")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    for unit_id, state, n in cases:
-        _count(state, n, total, row_of.get(unit_id))
-    _count_predecessor_cases(unit, title=title, year=year, row_of=row_of, total=total)
+    for unit_id, state, level, n in cases:
+        _count(state, level, n, total, row_of.get(unit_id))
+        filed[state] += n
+    if former is None:
+        former = former_unit_cases(unit, title=title, years=[year])
+    for new_id, case_year, state, level, n in former:
+        if case_year == year:
+            _count(state, level, n, total, row_of.get(new_id))
 
-    resolve = _target_resolver(unit, title=title, year=year)
+    resolve = (resolvers or target_resolvers(unit, title=title, years=[year]))[year]
     total.target = resolve(unit)
     for row in rows.values():
         row.target = resolve(row.unit)
-    return Coverage(title=title, year=year, unit=unit, total=total, rows=[rows[c.pk] for c in children])
+    levels = title_levels(title)
+    for row in (total, *rows.values()):
+        row.level_counts = [row.by_level.get(level, 0) for level in levels]
+    return Coverage(
+        title=title,
+        year=year,
+        unit=unit,
+        total=total,
+        rows=[rows[c.pk] for c in children],
+        levels=levels,
+        filed_by_state=dict(filed),
+    )
 
 
-def _count(state: str, n: int, *rows: CoverageRow | None) -> None:
+def title_levels(title: TitleType) -> list[int]:
+    """The levels a title is recognised at: those of its pass/fail criteria sets' indicators (e.g. "mức độ 1"
+    and "mức độ 2"); none for titles scored in points."""
+    return sorted(
+        CriterionItem.objects.filter(
+            criterion__criteria_set__title_type=title,
+            criterion__criteria_set__scoring_mode=ScoringMode.PASS_FAIL,
+            level__isnull=False,
+        )
+        .order_by("level")
+        .values_list("level", flat=True)
+        .distinct()
+    )
+
+
+def _count(state: str, level: int | None, n: int, *rows: CoverageRow | None) -> None:
     for row in rows:
         if row is None:
             continue
@@ -148,20 +197,23 @@ def _count(state: str, n: int, *rows: CoverageRow | None) -> None:
             row.registered += n
         if state in RECOGNISED_STATES:
             row.recognised += n
+            if level is not None:
+                row.by_level[level] = row.by_level.get(level, 0) + n
 
 
-def _count_predecessor_cases(unit, *, title, year, row_of, total) -> None:
-    """Cases filed under units that no longer exist (the 2025 reform, village mergers) count for their
-    successor, so a year before the reform reads on today's tree. One query for the mappings, one for the
-    cases. A unit split between several successors counts, whole, for the one that took the largest share:
-    which part a household went to is not recorded on the old case."""
+def former_unit_cases(unit, *, title, years) -> list[tuple[int, int, str, int | None, int]]:
+    """(successor unit id, year, state, level, count) of the cases filed under units that no longer exist
+    (the 2025 reform, village mergers) and whose successor lies under `unit`, so a year before the reform
+    reads on today's tree. One query for the mappings, one for the cases. A unit split between several
+    successors counts, whole, for the one that took the largest share: which part a household went to is
+    not recorded on the old case."""
     roots = list(
         UnitSuccession.objects.filter(new_unit__path__startswith=unit.path)
         .exclude(old_unit__path__startswith=unit.path)
         .values_list("old_unit__path", flat=True)
     )
     if not roots:
-        return
+        return []
     # every mapping inside those old subtrees, including parts that went elsewhere
     mappings = sorted(
         UnitSuccession.objects.filter(path_q(roots, field="old_unit__path")).values_list(
@@ -170,28 +222,34 @@ def _count_predecessor_cases(unit, *, title, year, row_of, total) -> None:
         key=lambda m: (-len(m[0]), -m[3]),
     )
     cases = (
-        Case.objects.filter(path_q(roots, field="unit_path"), year=year, title_type=title)
-        .values_list("unit_path", "state")
+        Case.objects.filter(path_q(roots, field="unit_path"), year__in=years, title_type=title)
+        .values_list("unit_path", "year", "state", "level")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    for unit_path, state, n in cases:
-        old_path, new_id, new_path, _share = next(m for m in mappings if unit_path.startswith(m[0]))
+    found = []
+    for unit_path, year, state, level, n in cases:
+        _old_path, new_id, new_path, _share = next(m for m in mappings if unit_path.startswith(m[0]))
         if new_path.startswith(unit.path):
-            _count(state, n, total, row_of.get(new_id))
+            found.append((new_id, year, state, level, n))
+    return found
 
 
-def _target_resolver(unit: AdministrativeUnit, *, title: TitleType, year: int):
-    """The target of a unit: set on the unit itself or else on its nearest ancestor; a target for the unit's
-    area class wins over one for every area class at the same unit."""
+def target_resolvers(unit: AdministrativeUnit, *, title: TitleType, years):
+    """Per year, the target of a unit: set on the unit itself or else on its nearest ancestor; a target for
+    the unit's area class wins over one for every area class at the same unit. One query for all years."""
     ancestor_paths = {"/".join(unit.path.split("/")[: i + 1]) + "/" for i in range(1, unit.path.count("/"))}
     targets = PlanTarget.objects.filter(
-        title_type=title, year_from__lte=year, year_to__gte=year
+        title_type=title, year_from__lte=max(years), year_to__gte=min(years)
     ).select_related("unit")
+    mine = [t for t in targets if t.unit.path in ancestor_paths or t.unit.path.startswith(unit.path)]
+    return {year: _resolver([t for t in mine if t.year_from <= year <= t.year_to]) for year in years}
+
+
+def _resolver(targets):
     by_path: dict[str, dict[str, Decimal]] = defaultdict(dict)
     for t in targets:
-        if t.unit.path in ancestor_paths or t.unit.path.startswith(unit.path):
-            by_path[t.unit.path][t.area_class] = t.target_percent
+        by_path[t.unit.path][t.area_class] = t.target_percent
 
     def resolve(u: AdministrativeUnit) -> Decimal | None:
         parts = u.path.strip("/").split("/")

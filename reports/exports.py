@@ -1,4 +1,5 @@
-"""The annual coverage report as a spreadsheet: one sheet per title, a row per unit, a totals row."""
+"""The annual coverage report as a spreadsheet: one sheet per title, a row per unit, a totals row; titles
+recognised at levels add a column per level."""
 
 import io
 
@@ -9,7 +10,7 @@ from django.utils.translation import pgettext
 from .coverage import Coverage
 
 
-def _columns():
+def _columns(levels: list[int]):
     return [
         pgettext("table column", "No."),
         _("Unit"),
@@ -21,6 +22,7 @@ def _columns():
         _("Target (%)"),
         _("Gap (percentage points)"),
         _("Still to recognise"),
+        *(_("Recognised at level %(level)s") % {"level": level} for level in levels),
     ]
 
 
@@ -37,6 +39,7 @@ def _values(row) -> list:
         num(row.target),
         num(row.gap),
         row.still_needed,
+        *row.level_counts,
     ]
 
 
@@ -56,7 +59,7 @@ def coverage_workbook(reports: list[Coverage]) -> bytes:
         sheet.append([heading])
         sheet.append([_("Prepared on %(date)s") % {"date": timezone.localdate().strftime("%d/%m/%Y")}])
         sheet.append([])
-        sheet.append(_columns())
+        sheet.append(_columns(report.levels))
         header_row = sheet.max_row
         for cell in sheet[header_row]:
             cell.font = bold
@@ -68,7 +71,8 @@ def coverage_workbook(reports: list[Coverage]) -> bytes:
             cell.font = bold
         sheet["A1"].font = Font(bold=True, size=13)
         sheet.freeze_panes = sheet.cell(row=header_row + 1, column=3)
-        for i, width in enumerate((6, 32, 12, 12, 12, 12, 12, 12, 14, 14), start=1):
+        widths = (6, 32, 12, 12, 12, 12, 12, 12, 14, 14, *(14 for _level in report.levels))
+        for i, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(i)].width = width
     out = io.BytesIO()
     workbook.save(out)

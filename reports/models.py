@@ -19,6 +19,9 @@ def parsed_upload_to(instance, filename):
 class ImportJob(models.Model):
     class Kind(models.TextChoices):
         HOUSEHOLDS = "households", _("Households with members")
+        CLANS = "clans", _("Clans")
+        ORGANISATIONS = "organisations", _("Organisations and units")
+        NOMINATIONS = "nominations", _("Nominations for a title")
 
     class Status(models.TextChoices):
         VALIDATING = "validating", _("Checking")
@@ -42,10 +45,12 @@ class ImportJob(models.Model):
     file_format = models.CharField(_("file type"), max_length=5, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
-    households_new = models.PositiveIntegerField(_("new households"), default=0)
-    households_existing = models.PositiveIntegerField(_("households already registered"), default=0)
-    members_new = models.PositiveIntegerField(_("new household members"), default=0)
-    processed = models.PositiveIntegerField(_("households written"), default=0)
+    # counted by the kind: households, clans, organisations or nominations (cases)
+    new_count = models.PositiveIntegerField(_("new records"), default=0)
+    existing_count = models.PositiveIntegerField(_("records already registered"), default=0)
+    # records attached to the new ones: a household's members, a clan's member households
+    linked_count = models.PositiveIntegerField(_("linked records"), default=0)
+    processed = models.PositiveIntegerField(_("records written"), default=0)
     error_count = models.PositiveIntegerField(_("rows with errors"), default=0)
     # [{"row": 12, "code": "birth_year", "params": {...}}]; rendered in the reader's language
     errors = models.JSONField(default=list, blank=True)
@@ -68,9 +73,25 @@ class ImportJob(models.Model):
     def percent(self) -> int | None:
         if self.status == self.Status.DONE:
             return 100
-        if self.status != self.Status.COMMITTING or not self.households_new:
+        if self.status != self.Status.COMMITTING or not self.new_count:
             return None
-        return min(100, round(100 * self.processed / self.households_new))
+        return min(100, round(100 * self.processed / self.new_count))
+
+    @property
+    def import_kind(self):
+        """The kind's layout, checks, writer and texts (reports.imports.kinds)."""
+        from .imports.kinds import kind_of
+
+        return kind_of(self.kind)
+
+    def summary(self) -> list[str]:
+        return self.import_kind.summary(self)
+
+    def commit_label(self) -> str:
+        return self.import_kind.commit_label(self)
+
+    def progress_label(self) -> str:
+        return self.import_kind.progress_label(self)
 
     @property
     def failure(self) -> str:

@@ -1,21 +1,16 @@
 """Who may import registry files and where: commune officers in their commune, administrators in their
-province; an importer only writes into villages inside those units."""
+province; an importer only writes into units inside those. Nominations also need the right to nominate
+there (commune officers)."""
 
 from registry.models import Role
-from registry.selectors import scope_paths
 
 IMPORT_ROLES = frozenset({Role.COMMUNE_OFFICER, Role.ADMINISTRATOR})
 
 
-def import_scope(user) -> list[str] | None:
-    """Unit paths the user may import into; None means everywhere (superusers)."""
-    if getattr(user, "is_superuser", False):
-        return None
-    return scope_paths(user, roles=IMPORT_ROLES)
+def can_import(user, kind: str | None = None) -> bool:
+    """May the user import files of `kind` (any kind when None)?"""
+    from .imports.kinds import KINDS
 
-
-def can_import(user) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    scope = import_scope(user)
-    return scope is None or bool(scope)
+    if kind is not None:
+        return KINDS[kind].allows(user)
+    return any(k.allows(user) for k in KINDS.values())

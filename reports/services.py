@@ -1,4 +1,4 @@
-"""Writes of the reports app: registry import jobs (upload, validation, commit)."""
+"""Writes of the reports app: registry import jobs (upload, validation, commit), for every import kind."""
 
 import hashlib
 import logging
@@ -12,11 +12,10 @@ from django.utils.translation import gettext as _
 from audit.services import record_event
 from registry.selectors import grants_for
 
+from .imports.base import Report, RowRejected
+from .imports.kinds import kind_of
 from .imports.parsing import FileRejected, dump_sheet, load_sheet, read_sheet
-from .imports.validation import Report, validate_households
-from .imports.writing import write_households
 from .models import ImportJob
-from .permissions import IMPORT_ROLES, can_import, import_scope
 
 log = logging.getLogger(__name__)
 
@@ -26,15 +25,15 @@ STORED_ERRORS = 2000
 S = ImportJob.Status
 
 
-def start_household_import(upload, *, actor) -> ImportJob:
-    """Keep an uploaded household file and queue its validation; nothing reaches the registry yet."""
-    if not can_import(actor):
+def start_import(upload, *, kind: str, actor) -> ImportJob:
+    """Keep an uploaded file of an import kind and queue its validation; nothing reaches the registry yet."""
+    if not kind_of(kind).allows(actor):
         raise PermissionDenied(_("You are not allowed to import registry files."))
     if upload.size > MAX_UPLOAD_BYTES:
         raise ValidationError(_("The file is larger than %(max)s MB.") % {"max": MAX_UPLOAD_BYTES // 2**20})
     data = upload.read()
     job = ImportJob(
-        kind=ImportJob.Kind.HOUSEHOLDS,
+        kind=kind,
         created_by=actor,
         created_at=timezone.now(),
         original_name=(upload.name or "")[:255],
@@ -51,7 +50,7 @@ def validate_import(job: ImportJob) -> ImportJob:
     try:
         report = _check(job)
     except Exception:
-        log.exception("checking household import %s failed", job.pk)
+        log.exception("checking %s import %s failed", job.kind, job.pk)
         job.failure_code, job.failure_params = "unexpected", {}
     if job.failure_code:
         job.status = S.INVALID
@@ -65,7 +64,7 @@ def validate_import(job: ImportJob) -> ImportJob:
 
 def request_commit(job: ImportJob, *, actor) -> ImportJob:
     """The importer confirms a clean report; the commit is queued once, however often they click."""
-    if job.created_by_id != actor.pk or not can_import(actor):
+    if job.created_by_id != actor.pk or not job.import_kind.allows(actor):
         raise PermissionDenied(_("You are not allowed to import registry files."))
     claimed = ImportJob.objects.filter(pk=job.pk, status=S.VALIDATED).update(status=S.COMMITTING, processed=0)
     if not claimed:
@@ -76,40 +75,51 @@ def request_commit(job: ImportJob, *, actor) -> ImportJob:
 
 
 def commit_import(job: ImportJob) -> ImportJob:
-    """Validate again against today's registry and write every household in one transaction, or nothing."""
+    """Validate again against today's registry and write every record in one transaction, or nothing."""
     if job.status != S.COMMITTING:
         return job  # already finished (a redelivered task)
+    kind = job.import_kind
     report = _check(job)
     if job.failure_code or not report.ok:
         if not job.failure_code:
             _store_report(job, report)
         return _finish(job, S.FAILED)
     side, progress = _progress_writer(job.pk)
+    actor = job.created_by
     try:
         with transaction.atomic():
-            households, members = write_households(report, progress=progress)
-            job.households_new, job.members_new, job.processed = households, members, households
-            job.households_existing = report.existing
+            counts = kind.write(report, actor=actor, progress=progress)
+            job.new_count, job.linked_count, job.processed = (
+                counts["created"],
+                counts["linked"],
+                counts["created"],
+            )
+            job.existing_count = counts["existing"]
             job.status, job.finished_at = S.DONE, timezone.now()
             job.save()
-            grant = next((g for g in grants_for(job.created_by) if g.role in IMPORT_ROLES), None)
+            grant = _import_grant(actor, kind)
             record_event(
                 f"import:{job.pk}",
-                "registry.households_imported",
-                actor=job.created_by,
+                kind.event_type,
+                actor=actor,
                 role=grant.role if grant else "",
                 unit=grant.unit_code if grant else "",
+                scope=grant.unit_path if grant else "",
                 data={
+                    "kind": job.kind,
                     "file": job.original_name,
                     "sha256": job.sha256,
                     "rows": report.rows,
-                    "households_created": households,
-                    "households_existing": report.existing,
-                    "members_created": members,
+                    **counts,
                 },
             )
+    except RowRejected as rejected:
+        job.refresh_from_db()
+        job.errors = [{"row": rejected.row, "code": rejected.code, "params": rejected.params}]
+        job.error_count = 1
+        return _finish(job, S.FAILED)
     except Exception:
-        log.exception("household import %s failed", job.pk)
+        log.exception("%s import %s failed", job.kind, job.pk)
         job.refresh_from_db()
         job.failure_code = "unexpected"
         return _finish(job, S.FAILED)
@@ -117,6 +127,12 @@ def commit_import(job: ImportJob) -> ImportJob:
         if side is not None:
             side.close()
     return job
+
+
+def _import_grant(actor, kind):
+    """The grant the import was made under, for the audit event: the broadest one of the kind's roles."""
+    grants = [g for g in grants_for(actor) if g.role in kind.import_roles]
+    return min(grants, key=lambda g: len(g.unit_path), default=None)
 
 
 def _check(job: ImportJob) -> Report | None:
@@ -127,20 +143,21 @@ def _check(job: ImportJob) -> Report | None:
         with job.file.open("rb") as handle:
             data = handle.read()
         try:
-            sheet = read_sheet(data)
+            sheet = read_sheet(data, job.import_kind)
         except FileRejected as rejected:
             job.failure_code, job.failure_params = rejected.code, rejected.params
             return None
         job.file_format = sheet.format
         job.parsed.save(job.sha256, ContentFile(dump_sheet(sheet)), save=False)
-    return validate_households(sheet, scope=import_scope(job.created_by))
+    kind = job.import_kind
+    return kind.validate(sheet, scope=kind.scope(job.created_by), actor=job.created_by)
 
 
 def _store_report(job: ImportJob, report: Report) -> None:
     job.total_rows = report.rows
-    job.households_new = len(report.new)
-    job.households_existing = report.existing
-    job.members_new = report.new_members
+    job.new_count = len(report.new)
+    job.existing_count = report.existing
+    job.linked_count = report.linked
     job.error_count = len({e["row"] for e in report.errors})
     job.errors = report.errors[:STORED_ERRORS]
 

@@ -10,8 +10,9 @@ urlpatterns = [
     path("do-phu/<str:code>/chua-cong-nhan/", views.unrecognised, name="unrecognised"),
     path("do-phu/<str:code>/bao-cao.xlsx", views.coverage_export, name="coverage_export"),
     path("do-phu/<str:code>/bao-cao.pdf", views.coverage_pdf, name="coverage_pdf"),
-    path("nhap-ho/", views.household_import, name="import_households"),
-    path("nhap-ho/mau.<str:fmt>", views.household_template, name="household_template"),
+    path("nhap/", views.import_index, name="imports"),
     path("nhap/<int:pk>/", views.import_job, name="import_job"),
     path("nhap/<int:pk>/ghi/", views.commit_job, name="commit_job"),
+    path("nhap/<slug:kind>/", views.import_upload, name="import_upload"),
+    path("nhap/<slug:kind>/mau.<str:fmt>", views.import_template, name="import_template"),
 ]

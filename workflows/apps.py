@@ -15,8 +15,12 @@ class WorkflowsConfig(AppConfig):
 
         from notifications import kinds
 
-        from . import receivers, workdays  # noqa: F401  (connect the signal listeners)
+        from . import notices, receivers, workdays  # noqa: F401  (connect the signal listeners)
 
-        kinds.register("deadline_reminder", _("Steps due soon"))
-        kinds.register("deadline_escalation", _("Overdue steps in my units"), digest=True)
-        kinds.register("deadline_stalled", _("Stalled steps in my units"), digest=True)
+        kinds.register("deadline_reminder", _("Steps due soon"), render=notices.reminder)
+        kinds.register(
+            "deadline_escalation", _("Overdue steps in my units"), digest=True, render=notices.escalation
+        )
+        kinds.register(
+            "deadline_stalled", _("Stalled steps in my units"), digest=True, render=notices.stalled
+        )

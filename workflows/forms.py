@@ -4,15 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import CaseState
 from criteria.models import TitleType
 
+from .models import STEP_CHOICES
 from .selectors import TaskFilters
-
-STEP_CHOICES = [
-    ("collect", _("Collect evidence")),
-    ("score", _("Score")),
-    ("review", _("Village review")),
-    ("decide", _("Commune decision")),
-    ("audit", _("Audit")),
-]
 
 
 class TaskFilterForm(forms.Form):

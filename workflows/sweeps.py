@@ -5,35 +5,60 @@ of its own: a step is due for an effect when its time has passed (remind_at, esc
 STALLED_AFTER_DAYS) and it has no StepEffect row of that kind. So a sweep that missed minutes (broker down,
 worker dead) catches up on the next run, and nothing is ever scheduled as a long ETA task.
 
-Exactly once: a batch claims its steps by inserting StepEffect rows under a unique (step, kind) constraint,
-ignoring conflicts, and then delivers only the rows carrying its own sweep token — all in one transaction
-with the notifications and the audit events. Two sweeps at once: the second's insert waits for the first's
-commit and then skips those steps. A sweep that dies mid-batch rolls back, claims included, and the next
-run delivers the batch again.
+Exactly once: a batch claims its steps with one INSERT .. SELECT of StepEffect rows under a unique
+(step, kind) constraint (re-checking that each is still due), ON CONFLICT DO NOTHING, RETURNING the steps it
+claimed, and delivers only those — in one transaction with the notifications and the audit events. Two
+sweeps at once: the second's insert waits for the first's commit and then skips those steps. A sweep that
+dies mid-batch rolls back, claims included, and the next run delivers the batch again.
+
+Cost: one query per kind finds the due steps among the open ones (a partial index holds only those), then
+a batch is a fixed handful of statements whatever its size (claim, read, recipients, notifications, audit)
+and builds no model instances for the steps (bench `deadline_sweep`: 100,000 open steps, a tenth due).
 """
 
 import datetime
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass
 
-from django.db import transaction
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from viewflow.workflow.status import STATUS
 
-from audit.services import record_event
+from audit.services import EventSpec, record_events
 from cases.conf import setting
+from cases.links import link_maker
+from cases.models import Case
 from cases.permissions import roles_for
-from notifications.services import notify
+from notifications.services import Message, notify_many
 from registry.models import Role, RoleAssignment
 
-from .models import CaseTask, StepEffect
+from .models import STEP_CHOICES, CaseTask, StepEffect
 from .selectors import STEP_ACTIONS
 
-BATCH = 500
+BATCH = 2000
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 Kind = StepEffect.Kind
+
+
+@dataclass(frozen=True)
+class DueStep:
+    """What a notification and an audit event need of a claimed step (read as plain values)."""
+
+    pk: int
+    step: str
+    due_at: datetime.datetime | None
+    created: datetime.datetime
+    owner_id: int | None
+    owner_name: str | None
+    case_id: int
+    reference: str
+    unit_path: str
+    unit_level: str
+    subject: str
 
 
 def sweep(now: datetime.datetime | None = None) -> dict[str, int]:
@@ -48,9 +73,13 @@ def sweep(now: datetime.datetime | None = None) -> dict[str, int]:
     return {kind.value: _deliver(kind, q) for kind, q in due.items()}
 
 
+def _due(due_q: Q):
+    return CaseTask.objects.filter(due_q, status__in=OPEN, flow_task_type="HUMAN", paused_at__isnull=True)
+
+
 def _pending(kind: str, due_q: Q):
     return (
-        CaseTask.objects.filter(due_q, status__in=OPEN, flow_task_type="HUMAN", paused_at__isnull=True)
+        _due(due_q)
         .exclude(Exists(StepEffect.objects.filter(task=OuterRef("pk"), kind=kind)))
         .order_by("pk")
         .values_list("pk", flat=True)
@@ -58,69 +87,108 @@ def _pending(kind: str, due_q: Q):
 
 
 def _deliver(kind: str, due_q: Q) -> int:
+    """Find the due steps in one query (over the open steps' partial index), then claim and announce them
+    in batches, each in its own transaction."""
+    due = list(_pending(kind, due_q))
     delivered = 0
-    while True:
+    for start in range(0, len(due), BATCH):
         with transaction.atomic():
-            ids = list(_pending(kind, due_q)[:BATCH])
-            if not ids:
-                return delivered
-            token = uuid.uuid4()
-            StepEffect.objects.bulk_create(
-                [StepEffect(task_id=pk, kind=kind, sweep=token) for pk in ids], ignore_conflicts=True
-            )
-            mine = list(
-                CaseTask.objects.filter(effects__sweep=token)
-                .select_related("case__unit", "case__subject", "owner")
-                .order_by("pk")
-            )
-            _announce(kind, mine)
-            delivered += len(mine)
+            claimed = _claim(kind, due_q, due[start : start + BATCH])
+            if claimed:
+                _announce(kind, _due_steps(claimed))
+            delivered += len(claimed)
+    return delivered
 
 
-def _announce(kind: str, tasks: list[CaseTask]) -> None:
-    recipients = _recipients(kind, tasks)
-    for task in tasks:
-        users = recipients.get(task.pk, [])
-        case_url = reverse("cases:detail", args=[task.case_id])
-        for user in users:
-            notify(
-                user,
-                kind=f"deadline_{kind}",
-                dedupe_key=f"deadline:{kind}:{task.pk}:{user.pk}",
-                context={
-                    "case": task.case,
-                    "task": task,
-                    "step": task.flow_task.task_title,
-                    "due_at": task.due_at,
-                },
-                url=case_url,
-            )
-        record_event(
-            task.case.stream,
-            f"deadline.{kind}",
-            scope=task.case.unit_path,
-            data={
-                "step": task.step,
-                "task": task.pk,
-                "due_at": task.due_at.isoformat() if task.due_at else None,
-                "notified": sorted(u.get_username() for u in users),
-            },
+def _claim(kind: str, due_q: Q, ids: list[int]) -> list[int]:
+    """Claim those of `ids` that are still due and unclaimed; returns the ids of the steps claimed."""
+    # still due (the claims' unique constraint skips those claimed meanwhile)
+    pending_sql, params = _due(due_q).filter(pk__in=ids).values_list("pk").query.sql_with_params()
+    field = StepEffect._meta.get_field
+    table, quote = StepEffect._meta.db_table, connection.ops.quote_name
+    columns = ", ".join(quote(field(name).column) for name in ("task", "kind", "created_at", "sweep"))
+    values = [
+        kind,
+        field("created_at").get_db_prep_value(timezone.now(), connection),
+        field("sweep").get_db_prep_value(uuid.uuid4(), connection),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # WHERE true: SQLite's parser needs it before ON CONFLICT in an INSERT .. SELECT
+            f"INSERT INTO {quote(table)} ({columns}) SELECT pending.*, %s, %s, %s"  # noqa: S608 (quoted names)
+            f" FROM ({pending_sql}) AS pending WHERE true"
+            f" ON CONFLICT ({quote(field('task').column)}, {quote(field('kind').column)}) DO NOTHING"
+            f" RETURNING {quote(field('task').column)}",
+            [*values, *params],
         )
+        return sorted(row[0] for row in cursor.fetchall())
 
 
-def _recipients(kind: str, tasks: list[CaseTask]) -> dict[int, list]:
+def _due_steps(ids: list[int]) -> list[DueStep]:
+    fields = (
+        "pk", "step", "due_at", "created", "owner_id", "owner__username", "case_id", "case__reference",
+        "case__unit_path", "case__unit__level", "case__subject__name",
+    )  # fmt: skip
+    rows = CaseTask.objects.filter(pk__in=ids).order_by("pk").values_list(*fields)
+    return [DueStep(*row) for row in rows]
+
+
+def _announce(kind: str, steps: list[DueStep]) -> None:
+    """The batch's notifications and audit events, each written in one go."""
+    recipients = _recipients(kind, steps)
+    case_url = link_maker("cases:detail")
+    with translation.override(settings.LANGUAGE_CODE):  # the language notifications are written in
+        titles = {step: str(title) for step, title in STEP_CHOICES}
+    messages, events = [], []
+    for step in steps:
+        users = recipients.get(step.pk, [])
+        context = {
+            "ref": step.reference,
+            "subject": step.subject,
+            "step": titles.get(step.step, step.step),
+            "due_at": step.due_at,
+            "since": step.created,
+            "owner": step.owner_name or "",
+        }
+        url = case_url(step.case_id)
+        messages += [
+            Message(user, f"deadline_{kind}", f"deadline:{kind}:{step.pk}:{user.pk}", context, url)
+            for user in users
+        ]
+        events.append(
+            EventSpec(
+                Case.stream_of(step.case_id),
+                f"deadline.{kind}",
+                scope=step.unit_path,
+                data={
+                    "step": step.step,
+                    "task": step.pk,
+                    "due_at": step.due_at.isoformat() if step.due_at else None,
+                    "notified": sorted(u.get_username() for u in users),
+                },
+            )
+        )
+    notify_many(messages)
+    record_events(events)
+
+
+def _recipients(kind: str, steps: list[DueStep]) -> dict[int, list]:
     """Reminders: the assignee, or (unclaimed) whoever may take the step on the nearest unit that has such a
     person. Escalations and stalls: the supervisors of the nearest unit above the case that has any."""
     out: dict[int, list] = {}
     pending = []
-    for task in tasks:
-        if kind == Kind.REMINDER and task.owner_id:
-            out[task.pk] = [task.owner]
+    owners = {}
+    if kind == Kind.REMINDER:
+        owner_ids = {s.owner_id for s in steps if s.owner_id}
+        owners = {u.pk: u for u in get_user_model().objects.filter(pk__in=owner_ids)} if owner_ids else {}
+    for step in steps:
+        if kind == Kind.REMINDER and step.owner_id in owners:
+            out[step.pk] = [owners[step.owner_id]]
         else:
-            pending.append(task)
+            pending.append(step)
     if not pending:
         return out
-    ancestor_codes = {code for t in pending for code in t.case.unit_path.strip("/").split("/")}
+    ancestor_codes = {code for s in pending for code in s.unit_path.strip("/").split("/")}
     holders: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))  # unit path -> role -> users
     for assignment in (
         RoleAssignment.objects.active()
@@ -129,12 +197,16 @@ def _recipients(kind: str, tasks: list[CaseTask]) -> dict[int, list]:
         .order_by("user_id")
     ):
         holders[assignment.unit.path][assignment.role].append(assignment.user)
-    for task in pending:
-        if kind == Kind.REMINDER:
-            roles = roles_for(STEP_ACTIONS[task.step], task.case.unit.level)
-        else:
-            roles = {Role.SUPERVISOR}
-        out[task.pk] = _nearest(task.case.unit_path, holders, roles)
+    nearest: dict[tuple, list] = {}  # steps of one unit and step name share their recipients
+    for step in pending:
+        key = (step.unit_path, step.unit_level, step.step)
+        if key not in nearest:
+            if kind == Kind.REMINDER:
+                roles = roles_for(STEP_ACTIONS[step.step], step.unit_level)
+            else:
+                roles = {Role.SUPERVISOR}
+            nearest[key] = _nearest(step.unit_path, holders, roles)
+        out[step.pk] = nearest[key]
     return out
 
 

@@ -1,5 +1,7 @@
 """The officer's work lists: inbox (claimed), queue (claimable) and archive (done); claim and release."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -14,13 +16,14 @@ from django.views.generic import ListView
 
 from cases.decorators import acting_role_required
 from cases.exceptions import CaseActionError
+from cases.links import link_maker
 from cases.pagination import CappedPaginator
 from cases.selectors import get_case_for
 
 from . import selectors, services
 from .flows import RecognitionFlow
 from .forms import TaskFilterForm
-from .models import CaseTask
+from .models import STEP_CHOICES, CaseTask
 
 PAGE_SIZE = 25
 MAX_BULK = 100
@@ -48,8 +51,58 @@ class TaskListView(LoginRequiredMixin, ListView):
             query_string=params.urlencode(),
             list_name=self.list_name,
             heading=self.heading,
+            rows=task_rows(ctx["tasks"]),
         )
         return ctx
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """What a work-list row shows, computed once here rather than looked up by the template per cell."""
+
+    pk: int
+    reference: str
+    title: str
+    year: int
+    subject: str
+    step: str
+    unit: str
+    due_at: object
+    deadline: tuple[str, str]
+    finished: object
+    case_url: str
+    step_url: str
+    release_url: str
+    select_label: str
+
+
+def task_rows(tasks) -> list[TaskRow]:
+    """The rows of a page of steps; the three links of a row are made from one reverse() each per page."""
+    case_url, step_url, release_url = map(link_maker, ("cases:detail", "workflows:step", "workflows:release"))
+    titles = {step: str(title) for step, title in STEP_CHOICES}
+    select = _("Select %(ref)s")
+    rows = []
+    for task in tasks:
+        case = task.case
+        rows.append(
+            TaskRow(
+                pk=task.pk,
+                reference=case.reference,
+                title=case.title_type.name,
+                year=case.year,
+                subject=case.subject.name,
+                step=titles.get(task.step) or str(task.flow_task.task_title),
+                unit=case.unit.name,
+                due_at=task.due_at,
+                deadline=task.deadline,
+                finished=task.finished,
+                case_url=case_url(case.pk),
+                step_url=step_url(task.pk),
+                release_url=release_url(task.pk),
+                select_label=select % {"ref": case.reference},
+            )
+        )
+    return rows
 
 
 class InboxView(TaskListView):

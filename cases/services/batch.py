@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
-from audit.services import BATCH_SIZE, NewEvent, record_events
+from audit.services import BATCH_SIZE, EventSpec, record_events
 
 from ..exceptions import CaseActionError, InvalidTransition
 from ..models import Case
@@ -76,9 +76,10 @@ def apply_transitions(moves: Sequence[Move], *, actor) -> list[Case]:
             changed.update(move.fields)
             moved.append(case)
             events.append(
-                NewEvent(
+                EventSpec(
                     case.stream,
                     move.event_type,
+                    actor=actor,
                     data={"from": before, **move.data, "to": case.state},
                     reason=move.reason,
                     role=grant.role,
@@ -87,7 +88,7 @@ def apply_transitions(moves: Sequence[Move], *, actor) -> list[Case]:
                 )
             )
         _write(moved, ["state", "updated_at", *sorted(changed)])
-        written = record_events(events, actor=actor)
+        written = record_events(events, returning=True)
         ids = [e.pk for e in written]
         transaction.on_commit(lambda: _notify(ids))
     return moved

@@ -33,6 +33,26 @@ MESSAGES = {
     "no_head": _("Household %(code)s has no row with the relationship “Chủ hộ”."),
     # Says nothing about the other subject: it may lie outside the importer's area.
     "code_taken": _("Code %(code)s is already used by another subject in the registry."),
+    # clans and organisations
+    "unknown_commune": _("Commune code %(code)s does not exist in your area."),
+    "duplicate_code": _("Code %(code)s appears again: it was first given on row %(first)s."),
+    "duplicate_name": _("“%(name)s” appears again in the same commune: it was first given on row %(first)s."),
+    "name_registered": _("“%(name)s” is already registered in this commune under code %(code)s."),
+    "unknown_households": _("Member households %(codes)s are not registered households in your area."),
+    "org_type": _("Type “%(value)s” is not one of: %(values)s."),
+    "member_count": _("Number of staff and members “%(value)s” is not a whole number between 0 and %(max)s."),
+    # nominations
+    "case_year": _("Assessment year “%(value)s” is not a year between %(min)s and %(max)s."),
+    "unknown_title": _("Title code %(code)s does not exist; use one of: %(values)s."),
+    "unknown_subject": _("Subject code %(code)s does not exist in your area."),
+    "title_kind": _("The title “%(title)s” does not apply to %(subject)s (%(kind)s)."),
+    "name_mismatch": _("Subject %(code)s is registered as “%(name)s”, not “%(given)s”."),
+    "duplicate_nomination": _(
+        "Subject %(code)s is registered again for the same title and year: "
+        "it was first given on row %(first)s."
+    ),
+    "no_criteria_set": _("No criteria set is in force for the title “%(title)s” in %(year)s."),
+    "nomination_refused": _("The nomination was refused: %(reason)s"),
 }
 
 

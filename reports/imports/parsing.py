@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 from xml.etree import ElementTree
 from xml.etree.ElementTree import ParseError
 
-from .columns import HOUSEHOLD_COLUMNS, header_key
-
 XLSX = "xlsx"
 CSV = "csv"
 MAX_ROWS = 500_000
@@ -58,8 +56,9 @@ def sniff_format(data: bytes) -> str:
     return CSV
 
 
-def read_sheet(data: bytes) -> Sheet:
-    """The header row mapped to our columns and every non-blank row, numbered as the spreadsheet shows."""
+def read_sheet(data: bytes, kind) -> Sheet:
+    """The header row mapped to the kind's columns and every non-blank row, numbered as the spreadsheet
+    shows; `kind` is an ImportKind (its columns and header matching)."""
     fmt = sniff_format(data)
     raw = _xlsx_rows(data) if fmt == XLSX else _csv_rows(data)
     first = next(raw, None)
@@ -68,10 +67,10 @@ def read_sheet(data: bytes) -> Sheet:
     _number, header = first
     columns: dict[str, int] = {}
     for position, title in enumerate(header):
-        key = header_key(title)
+        key = kind.header_key(title)
         if key and key not in columns:
             columns[key] = position
-    missing = [c.header for c in HOUSEHOLD_COLUMNS if c.required and c.key not in columns]
+    missing = [c.header for c in kind.columns if c.required and c.key not in columns]
     if missing:
         raise FileRejected("missing_columns", columns=", ".join(missing))
     sheet = Sheet(format=fmt, columns=columns)

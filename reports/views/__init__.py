@@ -1,5 +1,5 @@
 from .coverage import coverage_export, coverage_index, coverage_pdf, coverage_unit, unrecognised
-from .imports import commit_job, household_import, household_template, import_job
+from .imports import commit_job, import_index, import_job, import_template, import_upload
 
 __all__ = [
     "commit_job",
@@ -7,8 +7,9 @@ __all__ = [
     "coverage_index",
     "coverage_pdf",
     "coverage_unit",
-    "household_import",
-    "household_template",
+    "import_index",
     "import_job",
+    "import_template",
+    "import_upload",
     "unrecognised",
 ]

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from cases.models import CaseState
+from cases.models import RECOGNISED_FILTER, CaseState
 from cases.pagination import CappedPaginator
 from cases.pdf import render_pdf
 from criteria.models import TitleType
@@ -16,6 +16,7 @@ from registry.models import UnitLevel
 from registry.selectors import scope_paths
 
 from .. import coverage as cov
+from .. import dashboard
 from ..exports import coverage_workbook
 from ..forms import CoverageFilterForm
 from ..permissions import can_import
@@ -57,7 +58,7 @@ def _breadcrumbs(user, unit):
 def coverage_unit(request, code: str):
     unit = cov.unit_for(request.user, code)
     form, title, year = _selection(request)
-    report = cov.coverage(unit, title=title, year=year)
+    report, trend = dashboard.coverage_with_trend(unit, title=title, year=year)
     return render(
         request,
         "reports/coverage.html",
@@ -72,6 +73,9 @@ def coverage_unit(request, code: str):
             "rows_are_villages": unit.level == UnitLevel.COMMUNE,
             "query": f"title={title.code}&year={year}",
             "can_import": can_import(request.user),
+            "trend": dashboard.trend_chart(trend),
+            "pipeline": dashboard.pipeline(report),
+            "recognised_filter": RECOGNISED_FILTER,
         },
     )
 

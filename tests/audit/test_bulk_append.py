@@ -1,105 +1,88 @@
-"""record_events(): a bulk append writes byte for byte the chains record_event writes one event at a time."""
+"""record_events(): many events in a few statements, writing exactly the chains record_event() would."""
 
 import datetime
 
 import pytest
+import time_machine
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from audit import services
-from audit.context import RequestMeta, reset_request_meta, set_request_meta
 from audit.models import AuditEvent, StreamHead
-from audit.services import NewEvent, record_event, record_events
+from audit.services import EventSpec, record_event, record_events
 from audit.verify import verify_log
-from tests.builders import make_user
 
-FROZEN = datetime.datetime(2026, 11, 20, 3, 4, 5, 123456, tzinfo=datetime.UTC)
-
-
-class _Rollback(Exception):
-    pass
+FROZEN = datetime.datetime(2026, 3, 9, 3, 0, tzinfo=datetime.UTC)
 
 
-@pytest.fixture
-def frozen(monkeypatch):
-    monkeypatch.setattr(services.timezone, "now", lambda: FROZEN)
-    token = set_request_meta(RequestMeta(request_id="req-7", ip="2001:DB8:0:0:0:0:0:1"))
-    yield
-    reset_request_meta(token)
-
-
-def _batch():
-    """Events for a stream with history, a new stream, and a stream appended to twice in the batch."""
+def _specs(actor):
     return [
-        NewEvent(
-            "case:old", "case.recognised", data={"from": "a", "to": "b", "date": datetime.date(2026, 1, 2)}
-        ),
-        NewEvent("case:new", "case.refused", data={"score": 1.5}, reason="Chưa đạt", role="chair", unit="24"),
-        NewEvent("case:twice", "case.one", scope="/24/"),
-        NewEvent("case:twice", "case.two", data={"nested": {"x": [1, 2]}}, scope="/24/"),
+        EventSpec("test:alpha", "case.scored", actor, {"total": 87.5}, "", "scorer", "V01", "/P/C/V01/"),
+        EventSpec("test:beta", "case.nominated", None, {"names": {"Nguyễn Văn An"}}, scope="/P/C/V02/"),
+        EventSpec("test:alpha", "case.reviewed", actor, {}, "Đủ điều kiện", "head", "V01", "/P/C/V01/"),
+        EventSpec("test:gamma", "deadline.reminder", data={"due_at": None}),
     ]
 
 
-def _chains(streams):
-    return list(
-        AuditEvent.objects.filter(stream__in=streams)
-        .order_by("stream", "seq")
-        .values_list("stream", "seq", "event_type", "occurred_at", "data", "prev_hash", "hash", "scope", "ip")
-    ), dict(StreamHead.objects.filter(stream__in=streams).values_list("stream", "hash"))
+def _rows():
+    rows = AuditEvent.objects.order_by("stream", "seq")
+    return list(rows.values_list("stream", "seq", "prev_hash", "hash"))
 
 
-def test_bulk_append_writes_the_chains_record_event_writes(db, frozen):
-    actor = make_user(username="chair")
-    record_event("case:old", "case.nominated", actor=actor, data={"n": 1})
-    record_event("case:twice", "case.nominated", actor=actor)
-    streams = {e.stream for e in _batch()}
-
-    one_by_one = None
-    try:
+@pytest.mark.django_db
+def test_the_chains_are_those_record_event_writes_one_by_one(django_user_model):
+    actor = django_user_model.objects.create_user("canbo")
+    record_event("test:alpha", "case.nominated", actor=actor)  # an existing chain to continue
+    with time_machine.travel(FROZEN, tick=False):
         with transaction.atomic():
-            for e in _batch():
+            for spec in _specs(actor):
                 record_event(
-                    e.stream,
-                    e.event_type,
-                    actor=actor,
-                    data=e.data,
-                    reason=e.reason,
-                    role=e.role,
-                    unit=e.unit,
-                    scope=e.scope,
-                )
-            one_by_one = _chains(streams)
-            raise _Rollback
-    except _Rollback:
-        pass
-    assert AuditEvent.objects.filter(stream="case:new").count() == 0
-
-    written = record_events(_batch(), actor=actor)
-
-    assert [(e.stream, e.seq) for e in written] == [
-        ("case:old", 2),
-        ("case:new", 1),
-        ("case:twice", 2),
-        ("case:twice", 3),
-    ]
-    assert all(e.pk for e in written)
-    assert _chains(streams) == one_by_one
+                    spec.stream, spec.event_type, actor=spec.actor, data=spec.data, reason=spec.reason,
+                    role=spec.role, unit=spec.unit, scope=spec.scope,
+                )  # fmt: skip
+            one_by_one = _rows()
+            transaction.set_rollback(True)
+        assert AuditEvent.objects.count() == 1
+        assert record_events(_specs(actor)) == []  # copied in: nothing to return
+    assert _rows() == one_by_one
+    assert list(AuditEvent.objects.order_by("pk").values_list("stream", "seq"))[1:] == [
+        ("test:alpha", 2), ("test:beta", 1), ("test:alpha", 3), ("test:gamma", 1),
+    ]  # fmt: skip
+    last = {row[0]: (row[1], row[3]) for row in one_by_one}  # stream -> (seq, hash) of its last event
+    assert {h.stream: (h.seq, h.hash) for h in StreamHead.objects.all()} == last
+    assert AuditEvent.objects.get(stream="test:beta").scope == "/P/C/V02/"
     assert verify_log().ok
 
 
-def test_bulk_append_costs_the_same_statements_for_ten_or_fifty_streams(db):
-    def appended(n):
-        streams = [f"case:{n}-{i}" for i in range(n)]
-        record_events([NewEvent(s, "case.nominated") for s in streams])  # heads created
-        with CaptureQueriesContext(connection) as ctx:
-            record_events([NewEvent(s, "case.recognised") for s in streams])
-        return len(ctx.captured_queries)
+@pytest.mark.django_db
+def test_statements_do_not_grow_with_the_number_of_events(requires_postgres):
+    """On PostgreSQL (one COPY); SQLite's bulk_create splits at its limit of bound parameters."""
 
-    assert appended(10) == appended(50) == 3  # lock the heads, insert the events, update the heads
-    assert verify_log().ok
+    def statements(n, offset):
+        specs = [EventSpec(f"test:s{offset + i}", "deadline.reminder", data={"i": i}) for i in range(n)]
+        with CaptureQueriesContext(connection) as queries:
+            record_events(specs)
+        return len(queries)
+
+    few, many = statements(3, 0), statements(120, 100)
+    assert few == many <= 8  # lock the heads, create the new ones, lock them; insert; update the heads
+    assert AuditEvent.objects.count() == 123 and verify_log().ok
 
 
-def test_an_empty_batch_writes_nothing(db):
-    with CaptureQueriesContext(connection) as ctx:
+@pytest.mark.django_db
+def test_nothing_to_append_writes_nothing():
+    with CaptureQueriesContext(connection) as queries:
         assert record_events([]) == []
-    assert ctx.captured_queries == []
+    assert len(queries) == 0
+
+
+@pytest.mark.django_db
+def test_returning_gives_the_saved_events_with_their_keys(django_user_model):
+    actor = django_user_model.objects.create_user("chutich")
+    record_event("test:alpha", "case.nominated")
+    saved = record_events(_specs(actor), returning=True)
+    assert [(e.stream, e.seq) for e in saved] == [
+        ("test:alpha", 2), ("test:beta", 1), ("test:alpha", 3), ("test:gamma", 1),
+    ]  # fmt: skip
+    stored = AuditEvent.objects.filter(pk__in=[e.pk for e in saved]).values_list("stream", "seq", "hash")
+    assert sorted(stored) == sorted((e.stream, e.seq, e.hash) for e in saved)
+    assert verify_log().ok

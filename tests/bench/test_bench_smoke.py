@@ -39,7 +39,9 @@ EXPECTED_METRICS = {
     "audit_search": {"events", "p95_ms", "queries"},
     "sign_decision": {"cases", "ms", "queries"},
     "import_households": {"rows", "ms"},
+    "import_nominations": {"rows", "ms", "commit_ms_per_case", "queries_per_case"},
     "coverage_report_province": {"cases", "p95_ms", "queries"},
+    "deadline_sweep": {"open_tasks", "due", "escalated", "notifications", "ms", "queries"},
 }
 TINY_PAGE = {"warmups": 1, "requests": 3}
 TINY = {
@@ -56,7 +58,9 @@ TINY = {
     "audit_search": TINY_PAGE,
     "sign_decision": {"cases": 3},
     "import_households": {"rows": 40},
+    "import_nominations": {"rows": 6},
     "coverage_report_province": TINY_PAGE,
+    "deadline_sweep": {"open_tasks": 20},
 }
 
 

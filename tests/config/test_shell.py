@@ -23,7 +23,7 @@ MENU_LABELS = {
     "inspection:access_log": "Truy cập dữ liệu cá nhân",
     "notifications:list": "Thông báo",
     "reports:coverage_index": "Độ phủ so với chỉ tiêu",
-    "reports:import_households": "Nhập danh sách hộ gia đình",
+    "reports:imports": "Nhập dữ liệu",
 }
 # What each role finds in its menu (the "menu per role").
 WORK = ["workflows:inbox", "workflows:queue", "workflows:archive"]
@@ -38,7 +38,7 @@ EXPECTED_MENU = {
         "cases:list",
         *COLLECTIVE,
         COVERAGE,
-        "reports:import_households",
+        "reports:imports",
         "notifications:list",
     ],
     "assessor_a1": [*WORK, "cases:list", COVERAGE, "notifications:list"],
@@ -247,7 +247,7 @@ def test_a_superuser_without_roles_sees_the_cases_and_the_administration(client,
         "cases:list",
         *COLLECTIVE,
         COVERAGE,
-        "reports:import_households",
+        "reports:imports",
         *INSPECTION,
         "notifications:list",
         "admin:index",

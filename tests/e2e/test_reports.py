@@ -44,7 +44,16 @@ def test_province_supervisor_drills_down_to_unrecognised_households_and_download
     # Thôn Đông: 3 households, 2 registered, 1 recognised -> 2 not recognised
     expect(village_row.locator("td").nth(1)).to_have_text("3")
     expect(village_row.locator("td").nth(3)).to_have_text("1")
+    # the year's cases by state: the "Nominated" bar leads to exactly that case
+    pipeline = page.locator("#pipeline")
+    expect(pipeline.locator("a[data-state='nominated']")).to_have_text("1")
+    expect(page.locator("#trend svg .trend-bar")).to_have_count(5)
     screenshot(page, "coverage-commune.png")
+    pipeline.get_by_role("link", name="Đã đăng ký").click()
+    expect(page.locator("table tbody tr")).to_have_count(1)
+    expect(page.locator("table tbody")).to_contain_text(registered.name)
+    page.go_back()
+    village_row = page.locator("#coverage-table tbody tr", has_text=world.village_a1.name)
     village_row.locator("a[href*='chua-cong-nhan']").click()
 
     expect(page.locator("h1")).to_contain_text(world.village_a1.name)

@@ -33,7 +33,8 @@ READ = {
     "reports:unrecognised",
     "reports:coverage_export",
     "reports:coverage_pdf",
-    "reports:household_template",
+    "reports:imports",
+    "reports:import_template",
     "reports:import_job",
     "workflows:inbox",
     "workflows:queue",
@@ -72,7 +73,7 @@ WRITE = {
     "workflows:supervise_officer",
     "workflows:pause_clock",
     "workflows:resume_clock",
-    "reports:import_households",
+    "reports:import_upload",
     "reports:commit_job",
 }
 
@@ -134,7 +135,10 @@ def test_every_write_endpoint_answers_403_to_an_inspector(client, world, open_fl
         ),
         "inspection:verify_now": (reverse("inspection:verify_now"), {}),
         "workflows:pause_clock": (reverse("workflows:pause_clock", args=[task.pk]), {"reason": "Thử"}),
-        "reports:import_households": (reverse("reports:import_households"), {"file": pdf_upload("ho.csv")}),
+        "reports:import_upload": (
+            reverse("reports:import_upload", args=["dang-ky"]),
+            {"file": pdf_upload("dang-ky.csv")},
+        ),
         "reports:commit_job": (reverse("reports:commit_job", args=[1]), {}),
         "workflows:resume_clock": (reverse("workflows:resume_clock", args=[task.pk]), {}),
         "workflows:supervise_officer": (

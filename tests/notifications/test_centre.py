@@ -14,17 +14,14 @@ def _notify(user, kind="deadline_reminder", key="k1", url="/ho-so/1/", ref="GDHT
         user,
         kind=kind,
         dedupe_key=key,
-        context={"case": _Case(ref), "task": None, "step": "Thu thập minh chứng", "due_at": None},
+        context=_context(ref),
         url=url,
     )
 
 
-class _Case:
-    class subject:  # noqa: N801
-        name = "Hộ Nguyễn Văn An"
-
-    def __init__(self, reference):
-        self.reference = reference
+def _context(ref):
+    """What the deadline sweep passes its kinds."""
+    return {"ref": ref, "subject": "Hộ Nguyễn Văn An", "step": "Thu thập minh chứng", "due_at": None}
 
 
 @pytest.fixture
@@ -102,3 +99,47 @@ def test_supervisors_get_one_daily_digest_not_a_mail_per_step(world, django_capt
     assert all(f"GDHT-2026-0{n}" in mail.outbox[0].body for n in range(3))
     assert send_daily_digests() == 0  # already mailed
     assert len(mail.outbox) == 1
+
+
+def _message(user, key, kind="deadline_reminder", ref="GDHT-2026-01"):
+    return services.Message(user, kind, key, _context(ref), "/ho-so/1/")
+
+
+def test_notify_many_delivers_each_key_once_and_mails_only_who_wants_it(
+    world, officer, django_capture_on_commit_callbacks
+):
+    supervisor, muted = world.user("supervisor_a"), world.user("officer_a2")
+    for user, address in ((supervisor, "giamsat@example.vn"), (muted, "muted@example.vn")):
+        user.email = address
+        user.save()
+    EmailMute.objects.create(user=muted, kind="deadline_reminder")
+    _notify(officer, key="old")  # delivered before
+    batch = [
+        _message(officer, "old"),
+        _message(officer, "new", ref="GDHT-2026-02"),
+        _message(officer, "new"),  # the same key twice in one batch
+        _message(muted, "muted"),
+        _message(supervisor, "esc", kind="deadline_escalation"),  # waits for the digest
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.notify_many(batch) == 3
+    assert Notification.objects.count() == 4
+    assert "GDHT-2026-02" in Notification.objects.get(dedupe_key="new").title
+    assert [m.to for m in mail.outbox] == [["officer@example.vn"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.notify_many(batch) == 0
+    assert Notification.objects.count() == 4 and len(mail.outbox) == 1
+
+
+def test_notify_many_statements_do_not_grow_with_the_batch(world, officer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def statements(keys):
+        with CaptureQueriesContext(connection) as queries:
+            services.notify_many([_message(officer, key) for key in keys])
+        return len(queries)
+
+    # keys seen before; stage, copy and insert the new rows; the mutes of who gets mail
+    assert statements(["a", "b"]) == statements([f"k{n}" for n in range(60)]) <= 6
+    assert Notification.objects.count() == 62

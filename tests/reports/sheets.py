@@ -37,3 +37,8 @@ def csv_bytes(rows: list[list], header=HEADER, delimiter=";") -> bytes:
     writer.writerow(header)
     writer.writerows(rows)
     return out.getvalue().encode("utf-8-sig")
+
+
+def sheet_bytes(header: list[str], rows: list[list], fmt: str = "xlsx") -> bytes:
+    """A file of any import kind, as .xlsx or as a semicolon CSV."""
+    return xlsx_bytes(rows, header=header) if fmt == "xlsx" else csv_bytes(rows, header=header)

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from audit.models import AuditEvent
 from registry.models import Household, HouseholdMember, Subject
 from reports import services
+from reports.imports.households import HouseholdImport
 from reports.models import ImportJob
 from tests.builders import make_household, pdf_bytes
 
@@ -19,7 +20,7 @@ def upload(data: bytes, name: str = "ho.xlsx") -> SimpleUploadedFile:
 
 def run_import(data, actor, capture, name="ho.xlsx") -> ImportJob:
     with capture(execute=True):
-        job = services.start_household_import(upload(data, name), actor=actor)
+        job = services.start_import(upload(data, name), kind="households", actor=actor)
     job.refresh_from_db()
     return job
 
@@ -88,7 +89,7 @@ def test_clean_file_imports_households_with_members_and_one_audit_event(
 ):
     data = xlsx_bytes(household_rows(villages, 10))
     job = run_import(data, officer, django_capture_on_commit_callbacks)
-    assert (job.status, job.households_new, job.members_new, job.error_count) == (S.VALIDATED, 10, 40, 0)
+    assert (job.status, job.new_count, job.linked_count, job.error_count) == (S.VALIDATED, 10, 40, 0)
     assert not Household.objects.filter(code__startswith="HK").exists()
 
     job = commit(job, officer, django_capture_on_commit_callbacks)
@@ -116,7 +117,8 @@ def test_clean_file_imports_households_with_members_and_one_audit_event(
     assert event.event_type == "registry.households_imported"
     assert event.actor_id == officer.pk
     assert event.data["sha256"] == job.sha256
-    assert (event.data["households_created"], event.data["members_created"], event.data["rows"]) == (
+    assert event.scope == world.commune_a.path
+    assert (event.data["created"], event.data["linked"], event.data["rows"]) == (
         10,
         40,
         40,
@@ -135,25 +137,25 @@ def test_reimporting_the_same_file_creates_no_duplicates(
     counts = (Household.objects.count(), HouseholdMember.objects.count())
 
     again = run_import(data, officer, django_capture_on_commit_callbacks)
-    assert (again.status, again.households_new, again.households_existing) == (S.VALIDATED, 0, 6)
+    assert (again.status, again.new_count, again.existing_count) == (S.VALIDATED, 0, 6)
     again = commit(again, officer, django_capture_on_commit_callbacks)
 
     assert again.status == S.DONE
     assert (Household.objects.count(), HouseholdMember.objects.count()) == counts
-    assert AuditEvent.objects.get(stream=f"import:{again.pk}").data["households_created"] == 0
+    assert AuditEvent.objects.get(stream=f"import:{again.pk}").data["created"] == 0
 
 
 def test_a_commit_that_fails_midway_changes_nothing(
     world, officer, villages, django_capture_on_commit_callbacks, monkeypatch
 ):
     job = run_import(xlsx_bytes(household_rows(villages, 8)), officer, django_capture_on_commit_callbacks)
-    real = services.write_households
+    real = HouseholdImport.write
 
-    def write_then_fail(report, progress=None):
-        real(report, progress=progress)
+    def write_then_fail(self, report, *, actor=None, progress=None):
+        real(self, report, actor=actor, progress=progress)
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "write_households", write_then_fail)
+    monkeypatch.setattr(HouseholdImport, "write", write_then_fail)
     before = (Subject.objects.count(), HouseholdMember.objects.count(), AuditEvent.objects.count())
 
     job = commit(job, officer, django_capture_on_commit_callbacks)
@@ -183,7 +185,7 @@ def test_csv_with_semicolons_imports_the_same_way(
     job = run_import(
         csv_bytes(household_rows(villages, 4)), officer, django_capture_on_commit_callbacks, "ho.csv"
     )
-    assert (job.status, job.file_format, job.households_new, job.members_new) == (S.VALIDATED, "csv", 4, 16)
+    assert (job.status, job.file_format, job.new_count, job.linked_count) == (S.VALIDATED, "csv", 4, 16)
     assert commit(job, officer, django_capture_on_commit_callbacks).status == S.DONE
     assert Household.objects.get(code="HK000003").members.count() == 4
 
@@ -230,7 +232,7 @@ def test_only_commune_officers_and_administrators_may_import(world, django_captu
     data = xlsx_bytes(household_rows([world.village_a1.code], 1))
     for key in ("officer_a1", "supervisor_a", "chair_a", "inspector"):
         with pytest.raises(PermissionDenied):
-            services.start_household_import(upload(data), actor=world.user(key))
+            services.start_import(upload(data), kind="households", actor=world.user(key))
     assert not ImportJob.objects.exists()
 
 
@@ -287,10 +289,10 @@ def test_a_workbook_declaring_entities_is_refused(
 def test_an_unexpected_error_while_checking_ends_the_job_with_a_message(
     officer, villages, django_capture_on_commit_callbacks, monkeypatch
 ):
-    def broken(sheet, scope):
+    def broken(self, sheet, *, scope, actor=None):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(services, "validate_households", broken)
+    monkeypatch.setattr(HouseholdImport, "validate", broken)
     job = run_import(xlsx_bytes(household_rows(villages, 1)), officer, django_capture_on_commit_callbacks)
     assert (job.status, job.failure_code) == (S.INVALID, "unexpected")
     assert not job.is_running

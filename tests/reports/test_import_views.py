@@ -20,21 +20,25 @@ def officer_client(client, world):
 
 def post_file(client, data: bytes, capture, name="ho.xlsx"):
     with capture(execute=True):
-        response = client.post(reverse("reports:import_households"), {"file": SimpleUploadedFile(name, data)})
+        response = client.post(
+            reverse("reports:import_upload", args=["ho-gia-dinh"]), {"file": SimpleUploadedFile(name, data)}
+        )
     assert response.status_code == 302
     return client.get(response["Location"])
 
 
 def test_templates_carry_the_vietnamese_header_row(officer_client):
-    response = officer_client.get(reverse("reports:household_template", args=["xlsx"]))
+    response = officer_client.get(reverse("reports:import_template", args=["ho-gia-dinh", "xlsx"]))
     assert response["Content-Disposition"].startswith("attachment")
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
     assert [c.value for c in sheet[1]] == HEADER
-    csv_text = officer_client.get(reverse("reports:household_template", args=["csv"])).content.decode(
-        "utf-8-sig"
-    )
+    csv_text = officer_client.get(
+        reverse("reports:import_template", args=["ho-gia-dinh", "csv"])
+    ).content.decode("utf-8-sig")
     assert csv_text.strip() == ",".join(HEADER)
-    assert officer_client.get(reverse("reports:household_template", args=["pdf"])).status_code == 404
+    assert (
+        officer_client.get(reverse("reports:import_template", args=["ho-gia-dinh", "pdf"])).status_code == 404
+    )
 
 
 def test_upload_shows_the_row_report_in_vietnamese_and_commit_writes(
@@ -70,7 +74,7 @@ def test_wrong_file_type_is_reported_on_the_job_page(officer_client, django_capt
 
 def test_empty_upload_is_refused_by_the_form(officer_client):
     response = officer_client.post(
-        reverse("reports:import_households"), {"file": SimpleUploadedFile("a.csv", b"")}
+        reverse("reports:import_upload", args=["ho-gia-dinh"]), {"file": SimpleUploadedFile("a.csv", b"")}
     )
     assert response.status_code == 200
     assert not ImportJob.objects.exists()
@@ -85,7 +89,7 @@ def test_running_job_page_refreshes_itself(officer_client, world):
         created_at="2026-01-01T00:00:00Z",
         original_name="a.xlsx",
         sha256="0" * 64,
-        households_new=200,
+        new_count=200,
         processed=50,
     )
     page = officer_client.get(reverse("reports:import_job", args=[job.pk])).content.decode()
@@ -96,8 +100,8 @@ def test_running_job_page_refreshes_itself(officer_client, world):
 @pytest.mark.parametrize("key", ["officer_a1", "supervisor_a", "inspector"])
 def test_non_importers_get_403(client, world, key):
     client.force_login(world.user(key))
-    assert client.get(reverse("reports:import_households")).status_code == 403
-    assert client.get(reverse("reports:household_template", args=["xlsx"])).status_code == 403
+    assert client.get(reverse("reports:import_upload", args=["ho-gia-dinh"])).status_code == 403
+    assert client.get(reverse("reports:import_template", args=["ho-gia-dinh", "xlsx"])).status_code == 403
 
 
 def test_other_users_cannot_see_or_commit_a_job(client, world, django_capture_on_commit_callbacks):
@@ -128,3 +132,76 @@ def test_rows_for_villages_of_another_commune_are_errors(client, world, django_c
     )
     assert f"Mã thôn {world.village_b1.code}" in response.content.decode()
     assert ImportJob.objects.get().status == ImportJob.Status.INVALID
+
+
+@pytest.mark.parametrize(
+    ("slug", "header"),
+    [
+        (
+            "dong-ho",
+            [
+                "Mã dòng họ",
+                "Tên dòng họ",
+                "Mã xã",
+                "Trưởng ban khuyến học dòng họ",
+                "Địa chỉ",
+                "Mã các hộ thành viên",
+            ],
+        ),
+        (
+            "co-quan-don-vi",
+            [
+                "Mã đơn vị",
+                "Tên cơ quan, đơn vị",
+                "Mã xã",
+                "Loại hình",
+                "Số cán bộ, người lao động",
+                "Địa chỉ",
+            ],
+        ),
+        ("dang-ky", ["Mã đối tượng", "Mã danh hiệu", "Năm đánh giá", "Tên đối tượng (để đối chiếu)"]),
+    ],
+)
+def test_every_kind_has_templates_with_vietnamese_headers_and_a_guide(officer_client, slug, header):
+    response = officer_client.get(reverse("reports:import_template", args=[slug, "xlsx"]))
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert [c.value for c in workbook.worksheets[0][1]] == header
+    guide = " ".join(str(c.value) for c in workbook.worksheets[1]["A"])
+    assert "Không có dữ liệu nào được nhập khi còn dòng có lỗi" in guide
+    csv_text = officer_client.get(reverse("reports:import_template", args=[slug, "csv"])).content.decode(
+        "utf-8-sig"
+    )
+    assert csv_text.strip() == ",".join(f'"{h}"' if "," in h else h for h in header)
+
+
+def test_the_import_index_offers_the_kinds_the_user_may_import(client, world):
+    client.force_login(world.user("commune_officer_a"))
+    page = client.get(reverse("reports:imports")).content.decode()
+    for slug in ("ho-gia-dinh", "dong-ho", "co-quan-don-vi", "dang-ky"):
+        assert reverse("reports:import_upload", args=[slug]) in page
+    # an administrator imports registries but does not nominate
+    client.force_login(make_user(Role.ADMINISTRATOR, world.province, "quantri_tinh"))
+    page = client.get(reverse("reports:imports")).content.decode()
+    assert reverse("reports:import_upload", args=["dong-ho"]) in page
+    assert reverse("reports:import_upload", args=["dang-ky"]) not in page
+    assert client.get(reverse("reports:import_upload", args=["dang-ky"])).status_code == 403
+    assert client.get(reverse("reports:import_upload", args=["khong-co"])).status_code == 404
+    client.force_login(world.user("supervisor_a"))
+    assert client.get(reverse("reports:imports")).status_code == 403
+    assert client.get(reverse("reports:import_upload", args=["khong-co"])).status_code == 403
+
+
+def test_a_clan_upload_shows_its_own_summary_and_commit_button(
+    officer_client, world, django_capture_on_commit_callbacks
+):
+    from .sheets import sheet_bytes
+    from .test_registry_imports import CLAN_HEADER
+
+    data = sheet_bytes(CLAN_HEADER, [["DH-01", "Dòng họ Lê", world.commune_a.code, "", "", ""]])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer_client.post(
+            reverse("reports:import_upload", args=["dong-ho"]), {"file": SimpleUploadedFile("dh.xlsx", data)}
+        )
+    page = officer_client.get(response["Location"]).content.decode()
+    assert "1 dòng họ mới" in page
+    assert "Nhập 1 dòng họ" in page

@@ -147,3 +147,24 @@ def test_two_sweeps_at_once_deliver_each_effect_once(world, requires_postgres, m
     assert StepEffect.objects.filter(kind="reminder").count() == 6
     assert Notification.objects.filter(kind="deadline_reminder").count() == 6
     assert AuditEvent.objects.filter(event_type="deadline.reminder").count() == 6
+
+
+def test_a_batch_costs_the_same_statements_for_few_steps_as_for_many(world):
+    """Claims, notifications and audit events are written per batch, not per step."""
+    from django.db.models import Q
+    from django.test.utils import CaptureQueriesContext
+
+    def sweep_statements(n, day):
+        with time_machine.travel(at(2026, 3, day), tick=False):
+            for _ in range(n):
+                open_case(world)
+        due = Q(remind_at__lte=at(2026, 3, day + 11))  # the reminders only: the first steps escalate too
+        with CaptureQueriesContext(connection) as queries:
+            assert sweeps._deliver(StepEffect.Kind.REMINDER, due) == n
+        return len(queries)
+
+    few = sweep_statements(2, 2)
+    many = sweep_statements(9, 9)
+    assert few == many, (few, many)
+    assert Notification.objects.filter(kind="deadline_reminder").count() == 11
+    assert AuditEvent.objects.filter(event_type="deadline.reminder").count() == 11

@@ -1,0 +1,112 @@
+"""Inserting many rows fast: one COPY on PostgreSQL, bulk_create elsewhere.
+
+For the append-heavy tables written by the thousand in one transaction (audit events, notifications): Django's
+bulk_create spends about 0.2 ms of Python per row compiling and quoting the values, COPY a few microseconds.
+The rows are tuples of values as their columns take them (a JSON column takes a dict). The COPY runs through
+Django's execute wrappers (and the debug cursor), so query counters see it as one statement.
+"""
+
+from collections.abc import Sequence
+from contextlib import nullcontext
+
+from django.db import connection
+from django.db.models import JSONField, Model
+from psycopg.types.json import Jsonb
+
+
+def insert_rows(model: type[Model], fields: Sequence[str], rows: list[tuple]) -> None:
+    """Insert `rows` (values in `fields` order) into `model`'s table."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create([model(**dict(zip(fields, row, strict=True))) for row in rows])
+        return
+    table, columns, rows = _prepared(model, fields, rows)
+    with connection.cursor() as cursor:
+        _copy(cursor, f"COPY {table} ({columns}) FROM STDIN", rows)
+
+
+def insert_new_rows(model: type[Model], fields: Sequence[str], rows: list[tuple], *, key: str) -> set:
+    """Insert those of `rows` that violate no unique constraint; returns the `key` values of the rows
+    inserted (`key` being one of `fields` and unique). On PostgreSQL: COPY into a temporary table, then one
+    INSERT .. ON CONFLICT DO NOTHING RETURNING, so a concurrent insert of the same key is skipped, not an
+    error."""
+    if not rows:
+        return set()
+    at = list(fields).index(key)
+    if connection.vendor != "postgresql":
+        keys = {row[at] for row in rows}
+        seen = set(model.objects.filter(**{f"{key}__in": keys}).values_list(key, flat=True))
+        new = [row for row in rows if row[at] not in seen]
+        model.objects.bulk_create(
+            [model(**dict(zip(fields, row, strict=True))) for row in new], ignore_conflicts=True
+        )
+        return {row[at] for row in new}
+    table, columns, rows = _prepared(model, fields, rows)
+    key_column = connection.ops.quote_name(model._meta.get_field(key).column)
+    with connection.cursor() as cursor:
+        staging = _staged(cursor, table, columns, rows)
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging}"  # noqa: S608 (names quoted)
+            f" ON CONFLICT DO NOTHING RETURNING {key_column}"
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _prepared(model: type[Model], fields: Sequence[str], rows: list[tuple]) -> tuple[str, str, list[tuple]]:
+    """(quoted table, quoted column list, rows with their JSON values wrapped for COPY)."""
+    opts, quote = model._meta, connection.ops.quote_name
+    columns = ", ".join(quote(opts.get_field(name).column) for name in fields)
+    for i, name in enumerate(fields):
+        if isinstance(opts.get_field(name), JSONField):
+            rows = [(*row[:i], Jsonb(row[i]), *row[i + 1 :]) for row in rows]
+    return quote(opts.db_table), columns, rows
+
+
+def update_rows(model: type[Model], key: str, fields: Sequence[str], rows: list[tuple]) -> None:
+    """Set `fields` of the rows whose `key` is each row's first value to the row's other values, in one
+    UPDATE on PostgreSQL (from a COPY), one executemany elsewhere."""
+    if not rows:
+        return
+    opts, quote = model._meta, connection.ops.quote_name
+    table = quote(opts.db_table)
+    key_column = quote(opts.get_field(key).column)
+    targets = [quote(opts.get_field(name).column) for name in fields]
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            assignments = ", ".join(f"{column} = %s" for column in targets)
+            cursor.executemany(
+                f"UPDATE {table} SET {assignments} WHERE {key_column} = %s",  # noqa: S608 (names quoted)
+                [(*row[1:], row[0]) for row in rows],
+            )
+            return
+        staging = _staged(cursor, table, ", ".join([key_column, *targets]), rows)
+        assignments = ", ".join(f"{column} = s.{column}" for column in targets)
+        cursor.execute(
+            f"UPDATE {table} AS t SET {assignments} FROM {staging} AS s"  # noqa: S608 (names quoted)
+            f" WHERE t.{key_column} = s.{key_column}"
+        )
+
+
+def _staged(cursor, table: str, columns: str, rows: list[tuple]) -> str:
+    """A temporary table of `columns` (the types of `table`'s) holding just `rows`; returns its name."""
+    staging = connection.ops.quote_name(f"staging_{table.strip(chr(34))}")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} ON COMMIT DROP AS "  # noqa: S608 (names quoted)
+        f"SELECT {columns} FROM {table} WITH NO DATA"
+    )
+    cursor.execute(f"TRUNCATE {staging}")
+    _copy(cursor, f"COPY {staging} ({columns}) FROM STDIN", rows)
+    return staging
+
+
+def _copy(cursor, sql: str, rows: list[tuple]) -> None:
+    def run(sql, params, many, context):
+        with cursor.cursor.copy(sql) as copy:
+            for row in params:
+                copy.write_row(row)
+
+    # Through the execute wrappers (query counters) and, under a debug cursor, into connection.queries too.
+    debug_sql = getattr(cursor, "debug_sql", None)
+    with debug_sql(sql, rows, many=True) if debug_sql else nullcontext():
+        cursor._execute_with_wrappers(sql, rows, True, run)

@@ -1,0 +1,210 @@
+"""Households with their members: one row per person, grouped by household code (the official
+"danh sách nhân khẩu" shape); each household in a village of the importer's area."""
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from registry.households import MIN_BIRTH_YEAR
+from registry.models import Household, HouseholdMember, SubjectKind, UnitLevel
+from registry.text import fold
+
+from ..permissions import IMPORT_ROLES
+from .base import Column, ImportKind, Progress, Report, as_int, check_cells, num
+from .parsing import Sheet
+from .subjects import BATCH, insert_subjects, subjects_by_code, units_in_scope
+
+COLUMNS = (
+    Column("household_code", "Mã hộ", max_length=40),
+    Column("village_code", "Mã thôn", max_length=40, width=16),
+    Column("full_name", "Họ và tên", max_length=120, width=28),
+    Column("birth_year", "Năm sinh", width=10),
+    Column("relation", "Quan hệ với chủ hộ", width=20),
+    Column("address", "Địa chỉ", required=False, max_length=255, width=36),
+)
+
+# What people write in the relation column, folded; the English codes are accepted too.
+RELATION_WORDS = {
+    HouseholdMember.Relation.HEAD: ("Chủ hộ",),
+    HouseholdMember.Relation.SPOUSE: ("Vợ/chồng", "Vợ", "Chồng"),
+    HouseholdMember.Relation.CHILD: ("Con", "Con đẻ", "Con nuôi"),
+    HouseholdMember.Relation.PARENT: ("Bố/mẹ", "Bố", "Mẹ", "Cha", "Cha/mẹ"),
+    HouseholdMember.Relation.GRANDCHILD: ("Cháu",),
+    HouseholdMember.Relation.OTHER: ("Khác",),
+}
+RELATIONS = {fold(word): code for code, words in RELATION_WORDS.items() for word in (*words, code)}
+
+
+def relation_code(value: str) -> str | None:
+    return RELATIONS.get(fold(value))
+
+
+@dataclass
+class HouseholdPlan:
+    code: str
+    village_code: str
+    first_row: int
+    address: str = ""
+    head_name: str = ""
+    head_row: int | None = None
+    members: list[dict] = field(default_factory=list)
+
+
+class HouseholdImport(ImportKind):
+    key = "households"
+    slug = "ho-gia-dinh"
+    label = gettext_lazy("Households with members")
+    columns = COLUMNS
+    sheet_title = "Nhan khau"
+    file_stem = "mau-nhap-ho-gia-dinh"
+    event_type = "registry.households_imported"
+    import_roles = IMPORT_ROLES
+
+    def guide(self) -> list[str]:
+        relations = ", ".join(words[0] for words in RELATION_WORDS.values())
+        return [
+            _("One row per person. Rows with the same household code form one household."),
+            _(
+                "Household code: the commune's code for the household; it identifies the household on "
+                "re-import."
+            ),
+            _("Village code: the code of the village or residential group, as listed in the system."),
+            _("Birth year: four digits, e.g. 1978."),
+            _("Relationship to the head of household: one of %(values)s; exactly one “Chủ hộ” per household.")
+            % {"values": relations},
+            _("Address is optional and is read from the household's first row."),
+            _("Households whose code is already registered in the same village are left unchanged."),
+            _("Nothing is imported while any row has an error."),
+        ]
+
+    def validate(self, sheet: Sheet, *, scope: list[str] | None, actor=None) -> Report:
+        """Every problem of every row; a household's village is checked once, on its first row."""
+        report = Report(rows=len(sheet.rows))
+        households: dict[str, HouseholdPlan] = {}
+        this_year = timezone.localdate().year
+        for number, cells in sheet.rows:
+            problems = len(report.errors)
+            check_cells(report, self, number, cells)
+            year = as_int(cells["birth_year"])
+            if cells["birth_year"] and not (year and MIN_BIRTH_YEAR <= year <= this_year):
+                report.error(
+                    number, "birth_year", value=cells["birth_year"], min=MIN_BIRTH_YEAR, max=this_year
+                )
+            relation = relation_code(cells["relation"]) if cells["relation"] else None
+            if cells["relation"] and relation is None:
+                report.error(number, "relation", value=cells["relation"])
+            code = cells["household_code"]
+            if not code:
+                continue
+            plan = households.get(code)
+            if plan is None:
+                plan = households[code] = HouseholdPlan(
+                    code=code,
+                    village_code=cells["village_code"],
+                    first_row=number,
+                    address=cells.get("address", ""),
+                )
+            elif cells["village_code"] and cells["village_code"] != plan.village_code:
+                report.error(
+                    number,
+                    "other_village",
+                    code=code,
+                    village=plan.village_code,
+                    first=plan.first_row,
+                    other=cells["village_code"],
+                )
+            if relation == HouseholdMember.Relation.HEAD:
+                if plan.head_row is not None:
+                    report.error(number, "second_head", code=code, first=plan.head_row)
+                else:
+                    plan.head_row, plan.head_name = number, cells["full_name"]
+                    plan.address = plan.address or cells.get("address", "")
+            if len(report.errors) == problems:
+                plan.members.append(
+                    {"full_name": cells["full_name"], "birth_year": year, "relation": relation}
+                )
+        self._check_registry(report, households, scope)
+        report.linked = sum(len(h.members) for h in report.new)
+        return report.sort()
+
+    def _check_registry(self, report: Report, households: dict[str, HouseholdPlan], scope) -> None:
+        codes = {h.village_code for h in households.values() if h.village_code}
+        villages = units_in_scope(codes, level=UnitLevel.VILLAGE, scope=scope)
+        existing = subjects_by_code(list(households))
+        for plan in households.values():
+            village = villages.get(plan.village_code)
+            if plan.village_code and village is None:
+                report.error(plan.first_row, "unknown_village", code=plan.village_code)
+            if plan.head_row is None:
+                report.error(plan.first_row, "no_head", code=plan.code)
+            taken = existing.get(plan.code)
+            if taken is not None:
+                kind, unit_id = taken
+                if kind != SubjectKind.HOUSEHOLD or village is None or unit_id != village.pk:
+                    report.error(plan.first_row, "code_taken", code=plan.code)
+                else:
+                    report.existing += 1
+            elif village is not None:
+                report.new.append(plan)
+        report.context["villages"] = villages
+
+    def write(self, report: Report, *, actor=None, progress: Progress = None) -> dict[str, int]:
+        """Households as registry.households.create_household makes them: "Hộ <head>", the village's area
+        class, members with their relation."""
+        villages = report.context["villages"]
+        households = members = 0
+        for start in range(0, len(report.new), BATCH):
+            batch = report.new[start : start + BATCH]
+            rows = []
+            for plan in batch:
+                village = villages[plan.village_code]
+                fields = {
+                    "code": plan.code,
+                    "name": f"Hộ {plan.head_name}",  # the registry's naming convention (data, not UI text)
+                    "unit_id": village.pk,
+                    "area_class": village.area_class,
+                    "address": plan.address,
+                }
+                rows.append((fields, {"head_name": plan.head_name}))
+            pks = insert_subjects(Household, rows)
+            member_rows = [
+                HouseholdMember(household_id=pk, **member)
+                for pk, plan in zip(pks, batch, strict=True)
+                for member in plan.members
+            ]
+            HouseholdMember.objects.bulk_create(member_rows, batch_size=BATCH)
+            households += len(batch)
+            members += len(member_rows)
+            if progress is not None:
+                progress(households)
+        return {"created": households, "existing": report.existing, "linked": members}
+
+    def summary(self, job) -> list[str]:
+        return [
+            ngettext(
+                "%(n)s new household with %(m)s members",
+                "%(n)s new households with %(m)s members",
+                job.new_count,
+            )
+            % {"n": num(job.new_count), "m": num(job.linked_count)},
+            ngettext(
+                "%(n)s household already registered (left unchanged)",
+                "%(n)s households already registered (left unchanged)",
+                job.existing_count,
+            )
+            % {"n": num(job.existing_count)},
+        ]
+
+    def commit_label(self, job) -> str:
+        return _("Import %(n)s households") % {"n": num(job.new_count)}
+
+    def progress_label(self, job) -> str:
+        return _("%(done)s of %(total)s households written") % {
+            "done": num(job.processed),
+            "total": num(job.new_count),
+        }
+
+
+HOUSEHOLDS = HouseholdImport()
