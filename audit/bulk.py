@@ -6,6 +6,7 @@ The rows are tuples of values as their columns take them (a JSON column takes a 
 Django's execute wrappers (and the debug cursor), so query counters see it as one statement.
 """
 
+import hashlib
 from collections.abc import Sequence
 from contextlib import nullcontext
 
@@ -63,11 +64,11 @@ def _prepared(model: type[Model], fields: Sequence[str], rows: list[tuple]) -> t
     return quote(opts.db_table), columns, rows
 
 
-def update_rows(model: type[Model], key: str, fields: Sequence[str], rows: list[tuple]) -> None:
+def update_rows(model: type[Model], key: str, fields: Sequence[str], rows: list[tuple]) -> int:
     """Set `fields` of the rows whose `key` is each row's first value to the row's other values, in one
-    UPDATE on PostgreSQL (from a COPY), one executemany elsewhere."""
+    UPDATE on PostgreSQL (from a COPY), one executemany elsewhere; returns how many rows were updated."""
     if not rows:
-        return
+        return 0
     opts, quote = model._meta, connection.ops.quote_name
     table = quote(opts.db_table)
     key_column = quote(opts.get_field(key).column)
@@ -79,18 +80,21 @@ def update_rows(model: type[Model], key: str, fields: Sequence[str], rows: list[
                 f"UPDATE {table} SET {assignments} WHERE {key_column} = %s",  # noqa: S608 (names quoted)
                 [(*row[1:], row[0]) for row in rows],
             )
-            return
+            return cursor.rowcount
         staging = _staged(cursor, table, ", ".join([key_column, *targets]), rows)
         assignments = ", ".join(f"{column} = s.{column}" for column in targets)
         cursor.execute(
             f"UPDATE {table} AS t SET {assignments} FROM {staging} AS s"  # noqa: S608 (names quoted)
             f" WHERE t.{key_column} = s.{key_column}"
         )
+        return cursor.rowcount
 
 
 def _staged(cursor, table: str, columns: str, rows: list[tuple]) -> str:
     """A temporary table of `columns` (the types of `table`'s) holding just `rows`; returns its name."""
-    staging = connection.ops.quote_name(f"staging_{table.strip(chr(34))}")
+    # one staging table per table and column set: a transaction may stage different columns of one table
+    digest = hashlib.sha1(columns.encode(), usedforsecurity=False).hexdigest()[:8]
+    staging = connection.ops.quote_name(f"staging_{table.strip(chr(34))}_{digest}")
     cursor.execute(
         f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} ON COMMIT DROP AS "  # noqa: S608 (names quoted)
         f"SELECT {columns} FROM {table} WITH NO DATA"
