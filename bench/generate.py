@@ -584,9 +584,17 @@ class _FlowRows:
         adapt = connection.ops.adapt_datetimefield_value
         _insert_children(
             CaseTask,
-            ["task_ptr", "due_at", "case", "step", "queued", "pause_reason"],
+            ["task_ptr", "due_at", "case", "unit", "step", "queued", "pause_reason"],
             [
-                (t.pk, adapt(due), c.pk, t.flow_task.rsplit(".", 1)[-1], t.status == STATUS.NEW, "")
+                (
+                    t.pk,
+                    adapt(due),
+                    c.pk,
+                    c.unit_id,
+                    t.flow_task.rsplit(".", 1)[-1],
+                    t.status == STATUS.NEW,
+                    "",
+                )
                 for t, c, due in tasks
             ],
         )

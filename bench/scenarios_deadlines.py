@@ -125,9 +125,9 @@ WITH template AS (
            targets.process_id, '{}'::jsonb
     FROM targets, template RETURNING id, process_id
 )
-INSERT INTO workflows_casetask (task_ptr_id, case_id, queued, step, pause_reason)
-SELECT added.id, cp.case_id, true, 'collect', '' FROM added
-JOIN workflows_caseprocess cp ON cp.process_ptr_id = added.process_id
+INSERT INTO workflows_casetask (task_ptr_id, case_id, unit_id, queued, step, pause_reason)
+SELECT added.id, cp.case_id, c.unit_id, true, 'collect', '' FROM added
+JOIN workflows_caseprocess cp ON cp.process_ptr_id = added.process_id JOIN cases_case c ON c.id = cp.case_id
 """
 
 

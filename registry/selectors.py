@@ -41,9 +41,21 @@ def forget_grants(user) -> None:
 
 def scope_paths(user, roles=None) -> list[str]:
     """Unit paths whose subtrees the user may see (for the given roles, or any)."""
-    paths = sorted({g.unit_path for g in grants_for(user) if roles is None or g.role in roles})
-    # drop paths already covered by an ancestor path, so prefix filters stay short
-    return [p for i, p in enumerate(paths) if not any(p.startswith(q) for q in paths[:i])]
+    # paths already covered by an ancestor path are dropped, so prefix filters stay short
+    return covering_paths({g.unit_path for g in grants_for(user) if roles is None or g.role in roles})
+
+
+def covering_paths(paths) -> list[str]:
+    """The paths not inside another one of them (a grant on a commune covers its villages), sorted.
+
+    In sorted order a subtree's paths follow its root without a gap, so a path is covered exactly when it
+    lies under the last path kept: one pass, not a comparison of every pair (400 grants: 80,000 of them).
+    """
+    kept: list[str] = []
+    for path in sorted(paths):
+        if not (kept and path.startswith(kept[-1])):
+            kept.append(path)
+    return kept
 
 
 # Above this many subtrees, rows are matched by their unit's membership in the units under the paths.

@@ -83,7 +83,14 @@ def _create_next(done: list[CaseTask], by_id: dict[int, Case], process_of: dict[
         # what the route's conditions and the permission objects read of the process
         process = SimpleNamespace(pk=process_of[case.pk], case=case)
         target = RecognitionFlow.route.target(SimpleNamespace(process=process))
-        task = CaseTask(process_id=process.pk, flow_task=target, token=prev.token, data={}, case_id=case.pk)
+        task = CaseTask(
+            process_id=process.pk,
+            flow_task=target,
+            token=prev.token,
+            data={},
+            case_id=case.pk,
+            unit_id=case.unit_id,
+        )
         task.flow_task_type = target.task_type
         if isinstance(target, End):
             task.status, task.started, task.finished = STATUS.DONE, now, now

@@ -31,6 +31,17 @@ class CaseTask(Task):
     """A step of a recognition process, with its case (denormalised for the inbox joins) and its due time."""
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="tasks")
+    # A copy of the case's unit (a case never changes unit): the work lists filter by unit without joining
+    # the cases, which at a province's volume meant hashing every case to count one user's queue. No index of
+    # its own: the lists reach the rows through the owner or the queue index and test the unit on them.
+    unit = models.ForeignKey(
+        "registry.AdministrativeUnit",
+        verbose_name=_("locality"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,
+    )
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
     # Copies for the queue, which must not sort every open step of a province through a join: the step's
     # node name (fixed at creation) and whether the step waits unclaimed in the queue (status NEW).
@@ -87,10 +98,14 @@ class CaseTask(Task):
             kwargs["update_fields"] = [*_TASK_FIELDS, "queued"] if changed else _TASK_FIELDS
         elif update_fields is not None and "status" in update_fields and "queued" not in update_fields:
             kwargs["update_fields"] = [*update_fields, "queued"]
-        if self.case_id is None:
-            self.case_id = getattr(self.process, "case_id", None) or (
-                CaseProcess.objects.values_list("case_id", flat=True).get(pk=self.process_id)
-            )
+        if self.case_id is None or self.unit_id is None:
+            case = getattr(self.process, "case", None)
+            if case is not None:
+                self.case_id, self.unit_id = case.pk, case.unit_id
+            else:
+                self.case_id, self.unit_id = CaseProcess.objects.values_list("case_id", "case__unit_id").get(
+                    pk=self.process_id
+                )
         super().save(*args, **kwargs)
         self._saved_queued = self.queued
 

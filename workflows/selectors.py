@@ -9,7 +9,7 @@ from viewflow.workflow.status import STATUS
 
 from cases.permissions import roles_for
 from registry.models import UnitLevel
-from registry.selectors import grants_for, path_q, scope_paths
+from registry.selectors import covering_paths, grants_for, path_q, scope_paths
 from registry.text import fold
 
 from .models import CaseTask
@@ -44,39 +44,27 @@ def _tasks() -> QuerySet[CaseTask]:
     return CaseTask.objects.filter(flow_task_type="HUMAN").select_related(*_RELATED)
 
 
-def _covering(paths: set[str]) -> list[str]:
-    """The paths not already inside another one of them (a grant on a commune covers its villages)."""
-    ordered = sorted(paths)
-    return [p for i, p in enumerate(ordered) if not any(p.startswith(q) for q in ordered[:i])]
-
-
 def queue_q(user) -> Q:
     """Open steps the user may take: per step, the unit subtrees where one of the user's roles acts on it.
 
-    One prefix match on the case's unit path per covering grant path and step; the case's unit level enters
-    only where the acting role differs by level (the review of commune-level cases).
+    One prefix match on the step's unit (a copy of the case's) per covering grant path and step; the unit's
+    level enters only where the acting role differs by level (the review of commune-level cases).
     """
     grants = grants_for(user)
     q = Q(pk__in=[])
     for step, action in STEP_ACTIONS.items():
-        by_level = {
-            level: _covering({g.unit_path for g in grants if g.role in roles_for(action, level)})
-            for level in CASE_LEVELS
-        }
+        by_level = {}
+        for level in CASE_LEVELS:
+            roles = roles_for(action, level)
+            by_level[level] = covering_paths({g.unit_path for g in grants if g.role in roles})
         step_q = Q(step=step)
         if by_level[UnitLevel.VILLAGE] == by_level[UnitLevel.COMMUNE]:
             if by_level[UnitLevel.VILLAGE]:
-                q |= step_q & path_q(
-                    by_level[UnitLevel.VILLAGE], field="case__unit_path", unit_field="case__unit"
-                )
+                q |= step_q & path_q(by_level[UnitLevel.VILLAGE], field="unit__path", unit_field="unit")
             continue
         for level, paths in by_level.items():
             if paths:
-                q |= (
-                    step_q
-                    & Q(case__unit__level=level)
-                    & path_q(paths, field="case__unit_path", unit_field="case__unit")
-                )
+                q |= step_q & Q(unit__level=level) & path_q(paths, field="unit__path", unit_field="unit")
     return q
 
 
@@ -94,7 +82,7 @@ def _filtered(qs: QuerySet[CaseTask], f: TaskFilters) -> QuerySet[CaseTask]:
     if f.year:
         qs = qs.filter(case__year=f.year)
     if f.unit_path:
-        qs = qs.filter(case__unit_path__startswith=f.unit_path)
+        qs = qs.filter(unit__path__startswith=f.unit_path)
     now = timezone.now()
     if f.due == "overdue":
         qs = qs.filter(due_at__lt=now)
@@ -114,7 +102,7 @@ def _own_tasks(user) -> QuerySet[CaseTask]:
     return (
         qs
         if user.is_superuser
-        else qs.filter(path_q(scope_paths(user), field="case__unit_path", unit_field="case__unit"))
+        else qs.filter(path_q(scope_paths(user), field="unit__path", unit_field="unit"))
     )
 
 

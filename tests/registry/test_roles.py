@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from audit.models import AuditEvent
 from registry.models import Role, RoleAssignment, UnitLevel
-from registry.selectors import forget_grants, grants_for, scope_paths
+from registry.selectors import covering_paths, forget_grants, grants_for, scope_paths
 from registry.services import assign_role, create_unit, end_role_assignment, role_group_name
 from registry.text import fold
 from tests.builders import make_user
@@ -84,6 +84,21 @@ def test_grants_are_read_once_per_user_object(world, django_assert_num_queries):
         grants_for(user)
         scope_paths(user)
     assert scope_paths(user) == [world.commune_a.path]
+
+
+def test_covering_paths_keep_only_the_outermost_subtrees():
+    paths = {
+        "/90/90-1/90-1-01/",
+        "/90/90-1/",
+        "/90/90-10/",
+        "/90/90-1/90-1-02/",
+        "/91/",
+        "/90/90-10/90-10-01/",
+    }
+    # "/90/90-10/" is a sibling of "/90/90-1/", not inside it, although its text starts the same
+    assert covering_paths(paths) == ["/90/90-1/", "/90/90-10/", "/91/"]
+    assert covering_paths(["/90/", "/90/90-1/"]) == ["/90/"]
+    assert covering_paths([]) == []
 
 
 def test_assignments_that_expire_by_date_leave_their_guardian_group(world):

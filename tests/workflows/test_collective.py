@@ -20,6 +20,7 @@ def _rows(case):
         (
             t.flow_task.name,
             t.flow_task_type,
+            t.unit_id == case.unit_id,  # the step's copy of the case's unit
             t.status,
             t.owner_id,
             t.owner_permission,

@@ -2,9 +2,12 @@ import datetime
 
 from django.utils import timezone
 
-from tests.builders import full_marks, make_household, make_user
-from tests.workflows.walk import collect, open_case
+from approvals import services as approvals
+from tests.approvals.builders import session_for
+from tests.builders import full_marks, gdht, make_household, make_user
+from tests.workflows.walk import collect, open_case, walk
 from workflows import services
+from workflows.models import CaseTask
 from workflows.selectors import TaskFilters, archive_for, inbox_for, queue_for
 
 
@@ -26,6 +29,27 @@ def test_queue_shows_each_step_to_its_role_in_its_unit_only(world):
     assert refs(queue_for(world.user("officer_a1"))) == set()
     commune_assessor = make_user("assessor", world.commune_a)
     assert refs(queue_for(commune_assessor)) == {a1.reference}  # a commune grant covers its villages
+
+
+def test_every_step_carries_its_cases_unit_whichever_path_created_it(world):
+    """The lists filter on the step's copy of the case's unit: viewflow's activations (open, perform_step)
+    and the collective steps' bulk path (a meeting's decide steps, a decision's audit steps) all set it."""
+    elsewhere = services.open_case(
+        make_household(world.village_a2), title_type=gdht(), year=2026, actor=world.user("officer_a2")
+    )
+    scored = walk(world, open_case(world), through="score")
+    approvals.close_session(session_for(world, [scored]), actor=world.user("head_a1"))
+    walk(world, scored, through="decide")
+    steps = CaseTask.objects.select_related("case")
+    assert {t.step for t in steps} - {""} == {
+        "collect",
+        "score",
+        "review",
+        "decide",
+        "audit",
+    }  # "": start, end
+    assert all(t.unit_id == t.case.unit_id for t in steps)
+    assert {t.unit_id for t in steps.filter(case=elsewhere)} == {world.village_a2.pk}
 
 
 def test_claiming_moves_a_step_from_queue_to_inbox_and_finishing_to_archive(world):
