@@ -11,12 +11,13 @@ class Notification(models.Model):
         verbose_name=_("recipient"),
         on_delete=models.CASCADE,
         related_name="notifications",
+        db_index=False,  # notif_user_unread_idx starts with the user
     )
     kind = models.CharField(_("kind"), max_length=40)
     title = models.CharField(_("heading"), max_length=200)
     body = models.TextField(_("body"), blank=True)
     url = models.CharField(_("link"), max_length=255, blank=True)
-    dedupe_key = models.CharField(max_length=150, unique=True)
+    dedupe_key = models.CharField(max_length=150)  # unique (Meta): looked up whole, never by prefix
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
@@ -26,6 +27,8 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["user", "read_at", "-created_at"], name="notif_user_unread_idx")]
+        # a constraint rather than unique=True, which on PostgreSQL adds a second (LIKE) index to every insert
+        constraints = [models.UniqueConstraint(fields=["dedupe_key"], name="notif_dedupe_key_uniq")]
 
     def __str__(self):
         return self.title

@@ -127,7 +127,7 @@ def _claim(kind: str, due_q: Q, ids: list[int]) -> list[int]:
 def _due_steps(ids: list[int]) -> list[DueStep]:
     fields = (
         "pk", "step", "due_at", "created", "owner_id", "owner__username", "case_id", "case__reference",
-        "case__unit_path", "case__unit__level", "case__subject__name",
+        "unit__path", "unit__level", "case__subject__name",
     )  # fmt: skip
     rows = CaseTask.objects.filter(pk__in=ids).order_by("pk").values_list(*fields)
     return [DueStep(*row) for row in rows]
