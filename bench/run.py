@@ -5,6 +5,7 @@ Environment: DATABASE_URL (PostgreSQL; the database name gets a `_bench` suffix)
 BENCH_ALLOW_SQLITE=1 (allow a SQLite run, for trying the harness only). See bench/README.md.
 """
 
+import gc
 import hashlib
 import json
 import os
@@ -252,6 +253,10 @@ def main() -> int:
         print(f"bench: generated {scale} cases in {seconds:.1f} s")
 
     _report_load()
+    # As the server does once started (config/wsgi.py): what was built so far, Django's start-up and the
+    # world of units and users, stays out of the cyclic collector's full collections, which otherwise pause
+    # a page every few dozen requests to re-scan it.
+    gc.freeze()
     results: dict[str, dict] = {}
     for name in names:
         print(f"bench: {name} ...")
