@@ -42,7 +42,7 @@ def _case_problems(commune, title_type, year, cases, held) -> list[str]:
     return problems
 
 
-@transaction.atomic
+@case_services.atomic_service
 def draft_decision(
     commune,
     *,
@@ -101,7 +101,7 @@ def _lock_draft(decision: Decision) -> Decision:
     return decision
 
 
-@transaction.atomic
+@case_services.atomic_service
 def record_outcomes(decision: Decision, *, outcomes: Mapping[int, tuple[bool, str]], actor) -> Decision:
     """Set, per entry id, whether the case is recognised or refused (with the written reason)."""
     decision = _lock_draft(decision)
@@ -166,7 +166,7 @@ def sign_problems(entries: list[DecisionEntry]) -> list[str]:
     return problems
 
 
-@transaction.atomic
+@case_services.atomic_service
 def sign_decision(decision: Decision, *, actor, signer_name: str = "") -> Decision:
     """The commune chair signs: the number is allocated, every listed case is decided, the decision is final.
 
