@@ -4,7 +4,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .bulk import insert_rows, update_rows
@@ -122,8 +122,24 @@ def _locked_head(stream: str) -> StreamHead:
     """Lock the stream's head row, creating it race-free (INSERT .. ON CONFLICT DO NOTHING) on first use."""
     head = StreamHead.objects.select_for_update().filter(stream=stream).first()
     if head is None:
-        StreamHead.objects.bulk_create([StreamHead(stream=stream)], ignore_conflicts=True)
-        head = StreamHead.objects.select_for_update().get(stream=stream)
+        head = _created_head(stream) or StreamHead.objects.select_for_update().get(stream=stream)
+    return head
+
+
+def _created_head(stream: str) -> StreamHead | None:
+    """Insert the genesis head of a new stream; None if another transaction created it first. A row this
+    transaction inserted is as good as locked: a concurrent insert of the same stream waits for our commit."""
+    head = StreamHead(stream=stream)
+    table, quote = StreamHead._meta.db_table, connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(table)} (stream, seq, hash) VALUES (%s, %s, %s)"  # noqa: S608 (names quoted)
+            " ON CONFLICT DO NOTHING RETURNING stream",
+            [head.stream, head.seq, head.hash],
+        )
+        if cursor.fetchone() is None:
+            return None
+    head._state.adding = False
     return head
 
 
