@@ -11,6 +11,7 @@ from cases.models import CaseState
 from cases.permissions import can
 
 from .models import CaseProcess, CaseTask
+from .task_rows import CaseStepActivation
 
 
 def _case_of(task):
@@ -22,6 +23,8 @@ def _case_of(task):
 
 class CaseStep(flow.View):
     """A human step open to anyone holding the step's action on the case's unit subtree."""
+
+    activation_class = CaseStepActivation
 
     def __init__(self, view, *, action: str, **kwargs):
         super().__init__(view, **kwargs)

@@ -91,7 +91,13 @@ class CaseTask(Task):
             self.case_id = getattr(self.process, "case_id", None) or (
                 CaseProcess.objects.values_list("case_id", flat=True).get(pk=self.process_id)
             )
-        super().save(*args, **kwargs)
+        previous = self.__dict__.pop("_insert_linked_to", None)
+        if previous is not None and self._state.adding:
+            from .task_rows import insert_linked
+
+            insert_linked(self, previous)  # the rows and the link to `previous` in one statement
+        else:
+            super().save(*args, **kwargs)
         self._saved_queued = self.queued
 
 
