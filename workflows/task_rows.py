@@ -8,6 +8,7 @@ columns, values and pre_save hooks), so the rows are exactly those of the three 
 
 from django.db import connection
 from django.db.models import sql
+from viewflow.workflow.nodes.end import EndActivation
 from viewflow.workflow.nodes.view import ViewActivation
 from viewflow.workflow.status import STATUS
 
@@ -76,12 +77,30 @@ class CaseStepActivation(ViewActivation):
         if owner:
             task.owner = owner
             task.status = STATUS.ASSIGNED
-        if connection.vendor == "postgresql":
-            task._insert_linked_to = prev_activation.task  # CaseTask.save() calls insert_linked()
-            task.save()
-        else:
-            task.save()
-            task.previous.add(prev_activation.task)
+        _save_linked(task, prev_activation.task)
         if flow_task._on_create is not None:
             flow_task._on_create(activation)
         return activation
+
+
+class CaseEndActivation(EndActivation):
+    """EndActivation whose task insert_linked() writes on PostgreSQL (elsewhere as viewflow does)."""
+
+    @classmethod
+    def create(cls, flow_task, prev_activation, token, data=None, seed=None):
+        """viewflow's Activation.create, with the task, its row and its link written in one statement."""
+        task_class = flow_task.flow_class.task_class
+        task = task_class(process=prev_activation.process, flow_task=flow_task, token=token)
+        task.data = data if data is not None else {}
+        task.seed = seed
+        _save_linked(task, prev_activation.task)
+        return cls(task)
+
+
+def _save_linked(task, previous) -> None:
+    if connection.vendor == "postgresql":
+        task._insert_linked_to = previous  # CaseTask.save() calls insert_linked()
+        task.save()
+    else:
+        task.save()
+        task.previous.add(previous)
