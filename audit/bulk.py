@@ -66,7 +66,8 @@ def _prepared(model: type[Model], fields: Sequence[str], rows: list[tuple]) -> t
 
 def update_rows(model: type[Model], key: str, fields: Sequence[str], rows: list[tuple]) -> int:
     """Set `fields` of the rows whose `key` is each row's first value to the row's other values, in one
-    UPDATE on PostgreSQL (from a COPY), one executemany elsewhere; returns how many rows were updated."""
+    UPDATE on PostgreSQL (from a COPY; a plain UPDATE for one row), one executemany elsewhere; returns how
+    many rows were updated."""
     if not rows:
         return 0
     opts, quote = model._meta, connection.ops.quote_name
@@ -74,12 +75,15 @@ def update_rows(model: type[Model], key: str, fields: Sequence[str], rows: list[
     key_column = quote(opts.get_field(key).column)
     targets = [quote(opts.get_field(name).column) for name in fields]
     with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
+        if connection.vendor != "postgresql" or len(rows) == 1:
+            # one row (a one-case decision): a plain UPDATE, not four statements through a staging table
             assignments = ", ".join(f"{column} = %s" for column in targets)
-            cursor.executemany(
-                f"UPDATE {table} SET {assignments} WHERE {key_column} = %s",  # noqa: S608 (names quoted)
-                [(*row[1:], row[0]) for row in rows],
-            )
+            sql = f"UPDATE {table} SET {assignments} WHERE {key_column} = %s"  # noqa: S608 (names quoted)
+            params = [(*row[1:], row[0]) for row in rows]
+            if len(params) == 1:
+                cursor.execute(sql, params[0])
+            else:
+                cursor.executemany(sql, params)
             return cursor.rowcount
         staging = _staged(cursor, table, ", ".join([key_column, *targets]), rows)
         assignments = ", ".join(f"{column} = s.{column}" for column in targets)

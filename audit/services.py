@@ -4,7 +4,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import sql
 from django.utils import timezone
 
 from .bulk import insert_rows, update_rows
@@ -36,10 +37,32 @@ def record_event(
         values = _values(spec, head.seq + 1, current_request_meta(), timezone.now())
         digest = chain_hash(head.hash, values)
         event = AuditEvent(prev_hash=head.hash, hash=digest, scope=scope, **values)
-        event.save()
         head.seq, head.hash = event.seq, digest
-        head.save(update_fields=["seq", "hash"])
+        if connection.vendor == "postgresql":
+            _append(event, head)
+        else:
+            event.save()
+            head.save(update_fields=["seq", "hash"])
     return event
+
+
+def _append(event: AuditEvent, head: StreamHead) -> None:
+    """Insert the event and advance its (locked) stream head in one statement: the INSERT that
+    AuditEvent.save() sends, behind a data-modifying WITH that sets the head's seq and hash."""
+    query = sql.InsertQuery(AuditEvent)
+    query.insert_values([f for f in AuditEvent._meta.local_concrete_fields if not f.primary_key], [event])
+    compiler = query.get_compiler(connection=connection)
+    compiler.returning_fields = [AuditEvent._meta.pk]
+    [(insert_sql, insert_params)] = compiler.as_sql()
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH head AS (UPDATE {quote(StreamHead._meta.db_table)} SET seq = %s, hash = %s"  # noqa: S608
+            f" WHERE stream = %s) {insert_sql}",
+            (head.seq, head.hash, head.stream, *insert_params),
+        )
+        event.pk = cursor.fetchone()[0]
+    event._state.adding, event._state.db = False, connection.alias
 
 
 @dataclass(frozen=True)
@@ -122,8 +145,24 @@ def _locked_head(stream: str) -> StreamHead:
     """Lock the stream's head row, creating it race-free (INSERT .. ON CONFLICT DO NOTHING) on first use."""
     head = StreamHead.objects.select_for_update().filter(stream=stream).first()
     if head is None:
-        StreamHead.objects.bulk_create([StreamHead(stream=stream)], ignore_conflicts=True)
-        head = StreamHead.objects.select_for_update().get(stream=stream)
+        head = _created_head(stream) or StreamHead.objects.select_for_update().get(stream=stream)
+    return head
+
+
+def _created_head(stream: str) -> StreamHead | None:
+    """Insert the genesis head of a new stream; None if another transaction created it first. A row this
+    transaction inserted is as good as locked: a concurrent insert of the same stream waits for our commit."""
+    head = StreamHead(stream=stream)
+    table, quote = StreamHead._meta.db_table, connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(table)} (stream, seq, hash) VALUES (%s, %s, %s)"  # noqa: S608 (names quoted)
+            " ON CONFLICT DO NOTHING RETURNING stream",
+            [head.stream, head.seq, head.hash],
+        )
+        if cursor.fetchone() is None:
+            return None
+    head._state.adding = False
     return head
 
 

@@ -24,3 +24,14 @@ EVENT_LABELS = {
 
 def event_label(event_type: str) -> str:
     return str(EVENT_LABELS.get(event_type, event_type))
+
+
+# The events that notify someone (cases.tasks.notify_case_event): the case's nominator and the village
+# officers of its unit. Services queue the notification task only for these.
+NOTIFIED_EVENTS = {
+    "case.returned": _("returned for rework"),
+    "case.not_proposed": _("not proposed by the village"),
+    "case.refused": _("not recognised"),
+    "case.recognised": _("recognised"),
+    "case.revoked": _("recognition revoked"),
+}

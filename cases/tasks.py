@@ -2,22 +2,13 @@
 
 from celery import shared_task
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEvent
 from notifications.services import notify
 from registry.models import Role, RoleAssignment
 
+from .events import NOTIFIED_EVENTS
 from .models import Case
-
-# Which events tell whom: the case's nominator and the village officers of its unit.
-NOTIFIED_EVENTS = {
-    "case.returned": _("returned for rework"),
-    "case.not_proposed": _("not proposed by the village"),
-    "case.refused": _("not recognised"),
-    "case.recognised": _("recognised"),
-    "case.revoked": _("recognition revoked"),
-}
 
 
 @shared_task(ignore_result=True)

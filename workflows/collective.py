@@ -25,6 +25,7 @@ from cases.models import Case
 from . import deadlines
 from .flows import RecognitionFlow
 from .models import CaseProcess, CaseTask
+from .task_rows import insert_linked
 
 
 def complete_steps(cases: list[Case], *, step: str, actor, closed) -> int:
@@ -35,19 +36,16 @@ def complete_steps(cases: list[Case], *, step: str, actor, closed) -> int:
     """
     node = getattr(RecognitionFlow, step)
     by_id = {c.pk: c for c in cases}
-    process_of = dict(
-        CaseProcess.objects.filter(case_id__in=list(by_id)).order_by().values_list("case_id", "pk")
-    )
-    if not process_of:
-        return 0
     with transaction.atomic(savepoint=False):
-        # the flow's lock (ProcessRowLock) for every process at once, in primary-key order
-        list(
-            CaseProcess.objects.filter(pk__in=sorted(process_of.values()))
+        # the flow's lock (ProcessRowLock) for every process at once, in primary-key order, found by case
+        process_of = dict(
+            CaseProcess.objects.filter(case_id__in=list(by_id))
             .order_by("pk")
             .select_for_update()
-            .values_list("pk", flat=True)
+            .values_list("case_id", "pk")
         )
+        if not process_of:
+            return 0
         tasks = {
             t.case_id: t
             for t in CaseTask.objects.filter(
@@ -109,11 +107,18 @@ def _create_next(done: list[CaseTask], by_id: dict[int, Case], process_of: dict[
         else:
             raise NotImplementedError(f"collective completion cannot open {target!r}")
         created.append((task, prev))
-    _insert_tasks([task for task, _prev in created])
-    Through = Task.previous.through
-    Through.objects.bulk_create(
-        [Through(from_task_id=task.pk, to_task_id=prev.pk) for task, prev in created], batch_size=BATCH_SIZE
-    )
+    if len(created) == 1 and connection.vendor == "postgresql":
+        # one case (a one-case decision): its task, row and link in one statement instead of three
+        task, prev = created[0]
+        insert_linked(task, prev)
+        task._saved_queued = task.queued
+    else:
+        _insert_tasks([task for task, _prev in created])
+        Through = Task.previous.through
+        Through.objects.bulk_create(
+            [Through(from_task_id=task.pk, to_task_id=prev.pk) for task, prev in created],
+            batch_size=BATCH_SIZE,
+        )
     if ended:
         # as End's activation: the process is done once no other task of it is still unfinished
         unfinished = Task.objects.filter(process_id__in=ended, finished__isnull=True)

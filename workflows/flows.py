@@ -11,6 +11,7 @@ from cases.models import CaseState
 from cases.permissions import can
 
 from .models import CaseProcess, CaseTask
+from .task_rows import CaseEndActivation, CaseStepActivation
 
 
 def _case_of(task):
@@ -22,6 +23,8 @@ def _case_of(task):
 
 class CaseStep(flow.View):
     """A human step open to anyone holding the step's action on the case's unit subtree."""
+
+    activation_class = CaseStepActivation
 
     def __init__(self, view, *, action: str, **kwargs):
         super().__init__(view, **kwargs)
@@ -62,6 +65,12 @@ class CaseRoute(flow.Switch):
                 return node
         # unreachable while the gateway ends with Default()
         raise AssertionError(f"{self.name}: no branch for {prev_activation.process}")
+
+
+class CaseEnd(flow.End):
+    """viewflow's End, its task written in one statement (workflows.task_rows)."""
+
+    activation_class = CaseEndActivation
 
 
 class ProcessRowLock(lock.SelectForUpdateLock):
@@ -139,7 +148,7 @@ class RecognitionFlow(flow.Flow):
         .Next(this.route)
     )
 
-    end = flow.End()
+    end = CaseEnd()
 
     def start_process(self, activation, case):
         activation.process.case = case

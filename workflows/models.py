@@ -106,7 +106,13 @@ class CaseTask(Task):
                 self.case_id, self.unit_id = CaseProcess.objects.values_list("case_id", "case__unit_id").get(
                     pk=self.process_id
                 )
-        super().save(*args, **kwargs)
+        previous = self.__dict__.pop("_insert_linked_to", None)
+        if previous is not None and self._state.adding:
+            from .task_rows import insert_linked
+
+            insert_linked(self, previous)  # the rows and the link to `previous` in one statement
+        else:
+            super().save(*args, **kwargs)
         self._saved_queued = self.queued
 
 

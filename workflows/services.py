@@ -185,7 +185,8 @@ def perform_step(
             task = open_task(case, step)
             if task is None:
                 raise step_closed(case, step)
-        with RecognitionFlow.lock(task.process_id):
+        # one unit of failure: the services inside take no savepoints of their own
+        with RecognitionFlow.lock(task.process_id), case_services.failing_as_one():
             task = _locked_task(task.pk)
             if (
                 task.case_id != case.pk

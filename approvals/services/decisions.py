@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable, Mapping
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,7 +42,7 @@ def _case_problems(commune, title_type, year, cases, held) -> list[str]:
     return problems
 
 
-@transaction.atomic
+@case_services.atomic_service
 def draft_decision(
     commune,
     *,
@@ -101,7 +101,7 @@ def _lock_draft(decision: Decision) -> Decision:
     return decision
 
 
-@transaction.atomic
+@case_services.atomic_service
 def record_outcomes(decision: Decision, *, outcomes: Mapping[int, tuple[bool, str]], actor) -> Decision:
     """Set, per entry id, whether the case is recognised or refused (with the written reason)."""
     decision = _lock_draft(decision)
@@ -145,11 +145,15 @@ def _next_number(commune, year: int) -> int:
 
     A signing that rolls back releases the row without having used the number: no gaps, no duplicates.
     """
-    DecisionCounter.objects.bulk_create([DecisionCounter(commune=commune, year=year)], ignore_conflicts=True)
-    counter = DecisionCounter.objects.select_for_update().get(commune=commune, year=year)
-    counter.value += 1
-    counter.save(update_fields=["value"])
-    return counter.value
+    # one statement: creates the counter at 1 or increments it, and keeps its row locked until commit
+    table = connection.ops.quote_name(DecisionCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (commune_id, year, value) VALUES (%s, %s, 1)"  # noqa: S608 (name quoted)
+            f" ON CONFLICT (commune_id, year) DO UPDATE SET value = {table}.value + 1 RETURNING value",
+            [commune.pk, year],
+        )
+        return cursor.fetchone()[0]
 
 
 def sign_problems(entries: list[DecisionEntry]) -> list[str]:
@@ -166,7 +170,7 @@ def sign_problems(entries: list[DecisionEntry]) -> list[str]:
     return problems
 
 
-@transaction.atomic
+@case_services.atomic_service
 def sign_decision(decision: Decision, *, actor, signer_name: str = "") -> Decision:
     """The commune chair signs: the number is allocated, every listed case is decided, the decision is final.
 
@@ -187,7 +191,12 @@ def sign_decision(decision: Decision, *, actor, signer_name: str = "") -> Decisi
     decision.signed_by = actor
     decision.signer_name = (signer_name or "").strip() or actor.get_full_name() or actor.get_username()
     decision.documents = Decision.Documents.PENDING
-    decision.save()
+    decision.save(
+        update_fields=[
+            *("number", "status", "signed_at", "signed_on", "signed_by", "signer_name", "documents"),
+            "unit_path",  # Decision.save() sets it from the commune
+        ]
+    )
     moved = move_all(
         lambda: case_services.decide_many_in_commune(
             [(e.case, e.recognised, e.reason) for e in entries],

@@ -1,6 +1,6 @@
 """Every write to a case goes through these functions."""
 
-from ._common import record_personal_data_access
+from ._common import atomic_service, failing_as_one, record_personal_data_access
 from .batch import CaseRefused, decide_many_in_commune, review_many_in_village, settle_audited
 from .intake import add_evidence, nominate_case, remove_evidence, sha256_of, validate_upload
 from .lifecycle import (
@@ -18,10 +18,12 @@ from .lifecycle import (
 __all__ = [
     "CaseRefused",
     "add_evidence",
+    "atomic_service",
     "audit_in_district",
     "complete_evidence_collection",
     "decide_in_commune",
     "decide_many_in_commune",
+    "failing_as_one",
     "missing_evidence",
     "nominate_case",
     "record_personal_data_access",

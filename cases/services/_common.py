@@ -1,18 +1,58 @@
 """The one path every state change takes: lock, permission, transition, save, audit, effects on commit."""
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.transaction import TransactionManagementError
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
 from audit.services import record_event
 
+from ..events import NOTIFIED_EVENTS
 from ..exceptions import InvalidTransition
 from ..models import Case
 from ..permissions import authorising_grant, case_grant
+
+_FAILING_AS_ONE: ContextVar[bool] = ContextVar("cases_failing_as_one", default=False)
+
+
+@contextmanager
+def failing_as_one() -> Iterator[None]:
+    """Inside the caller's atomic block, which fails as a whole (a workflow step: lock, service, next task).
+
+    The services called here open their atomic blocks without a savepoint (two statements each): nothing
+    between them and the caller catches their errors and carries on, so an error rolls back to the caller's
+    block (its savepoint, or the whole transaction) exactly as it would have through their own savepoints.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise TransactionManagementError("failing_as_one() needs the caller's atomic block")
+    token = _FAILING_AS_ONE.set(True)
+    try:
+        yield
+    finally:
+        _FAILING_AS_ONE.reset(token)
+
+
+def atomic():
+    """transaction.atomic() for services: a savepoint when nested, unless inside failing_as_one()."""
+    return transaction.atomic(savepoint=not _FAILING_AS_ONE.get())
+
+
+def atomic_service(func):
+    """Decorator form of atomic(), decided per call."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with atomic():
+            return func(*args, **kwargs)
+
+    return wrapper
 
 
 def lock_case(case: Case | int) -> Case:
@@ -49,7 +89,8 @@ def audit_case(
         unit=grant.unit_code if grant else "",
         scope=case.unit_path,
     )
-    transaction.on_commit(lambda: _notify(event.pk))
+    if event_type in NOTIFIED_EVENTS:  # the other events notify nobody: no task to queue
+        transaction.on_commit(lambda: _notify(event.pk))
     return event
 
 
@@ -90,7 +131,7 @@ def apply_transition(
     `prepare(case, audit_data)` runs after the state and permission checks; it may validate input (raising
     ValidationError), set outcome fields and add to the audit data; it returns the names of changed fields.
     """
-    with transaction.atomic():
+    with atomic():
         case = lock_case(case)
         grant = ensure_grant(actor, action, case)
         transition = getattr(case, method)

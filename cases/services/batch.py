@@ -20,9 +20,10 @@ from django_fsm import can_proceed
 from audit.bulk import update_rows
 from audit.services import EventSpec, record_events
 
+from ..events import NOTIFIED_EVENTS
 from ..exceptions import CaseActionError, InvalidTransition
 from ..models import Case
-from ._common import ensure_grant, require_reason
+from ._common import atomic, ensure_grant, require_reason
 
 
 class CaseRefused(CaseActionError):
@@ -54,7 +55,7 @@ def apply_transitions(moves: Sequence[Move], *, actor) -> list[Case]:
     """
     if not moves:
         return []
-    with transaction.atomic():
+    with atomic():
         # one statement locks every row, in primary-key order so two batches over the same cases queue
         locked = {
             c.pk: c
@@ -90,8 +91,9 @@ def apply_transitions(moves: Sequence[Move], *, actor) -> list[Case]:
             )
         _write(moved, ["state", "updated_at", *sorted(changed)])
         written = record_events(events, returning=True)
-        ids = [e.pk for e in written]
-        transaction.on_commit(lambda: _notify(ids))
+        ids = [e.pk for e in written if e.event_type in NOTIFIED_EVENTS]
+        if ids:  # the other events notify nobody: no task to queue
+            transaction.on_commit(lambda: _notify(ids))
     return moved
 
 

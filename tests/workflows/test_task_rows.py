@@ -41,3 +41,59 @@ def test_queued_follows_claim_release_and_completion(world):
     score = services.open_task(case, "score")
     assert (score.step, score.queued, score.status) == ("score", True, STATUS.NEW)
     assert list(CaseTask.objects.filter(case=case, queued=True)) == [score]
+
+
+def test_one_statement_insert_writes_what_save_and_add_write(world, requires_postgres):
+    """workflows.task_rows.insert_linked (PostgreSQL) against viewflow's task.save() + task.previous.add()."""
+    from django.utils import timezone
+
+    from workflows.flows import RecognitionFlow
+    from workflows.models import CaseProcess
+
+    case = open_case(world)
+    first = services.open_task(case, "collect")
+    process = CaseProcess.objects.get(pk=first.process_id)
+    process.case = case
+    created = timezone.now()
+
+    def build():
+        task = CaseTask(process=process, flow_task=RecognitionFlow.score, token=first.token, created=created)
+        task.data, task.owner_permission = {"k": [1, "á"]}, "registry.score_case"
+        task.owner_permission_obj = case.unit
+        return task
+
+    fused = build()
+    fused._insert_linked_to = first
+    fused.save()
+    plain = build()
+    plain.save()
+    plain.previous.add(first)
+
+    assert not fused._state.adding and fused.pk == fused.task_ptr_id
+    columns = [f.attname for f in CaseTask._meta.concrete_fields if f.attname not in ("id", "task_ptr_id")]
+    written = {
+        r["pk"]: r for r in CaseTask.objects.filter(pk__in=[fused.pk, plain.pk]).values(*columns, "pk")
+    }
+    assert {**written[fused.pk], "pk": 0} == {**written[plain.pk], "pk": 0}
+    assert written[fused.pk]["due_at"] is not None and written[fused.pk]["step"] == "score"
+    assert list(fused.previous.values_list("pk", flat=True)) == [first.pk]
+    assert list(plain.previous.values_list("pk", flat=True)) == [first.pk]
+
+
+def test_a_step_from_the_queue_costs_ten_statements(world, requires_postgres, django_assert_num_queries):
+    """perform_step on PostgreSQL, a review taken straight from the queue by a fresh request's user, given the
+    task as the step page gives it: flow lock, task read, grants, case lock, case update, stream head lock,
+    event + head, task update, queue flag, and the next task with its row and link. The services inside take
+    no savepoints; the one pair counted here is perform_step's own, nested in the test's transaction."""
+    from registry.selectors import forget_grants
+
+    case = walk(world, open_case(world), through="score")
+    task = services.open_task(case, "review")
+    head = world.user("head_a1")
+    forget_grants(head)
+    with django_assert_num_queries(10 + 2):
+        case = services.perform_step(
+            case, step="review", outcome="review", actor=head, task=task, proposed=True
+        )
+    assert case.state == "village_reviewed"
+    assert services.open_task(case, "decide") is not None

@@ -1,0 +1,106 @@
+"""A new step's rows in one statement: viewflow's task row, our CaseTask row and the link to the step before.
+
+viewflow creates a View task with `task.save()` (an INSERT into viewflow_task, then one into
+workflows_casetask: multi-table inheritance) and `task.previous.add(prev)` (a third INSERT). On PostgreSQL the
+three are one statement with data-modifying WITH clauses, built from the same INSERTs Django compiles (same
+columns, values and pre_save hooks), so the rows are exactly those of the three statements.
+"""
+
+from django.db import connection
+from django.db.models import sql
+from viewflow.workflow.nodes.end import EndActivation
+from viewflow.workflow.nodes.view import ViewActivation
+from viewflow.workflow.status import STATUS
+
+
+def insert_linked(task, previous) -> None:
+    """Insert the unsaved CaseTask `task` and link it to `previous` (task.previous), in one statement."""
+    model = type(task)
+    parent_link = model._meta.pk  # task_ptr
+    parent = parent_link.remote_field.model
+    parent_sql, parent_params = _insert(parent, task, [f for f in parent._meta.local_concrete_fields], True)
+    own = [f for f in model._meta.local_concrete_fields if f is not parent_link]
+    compiler = _compiler(model, task, own)
+    values = [compiler.prepare_value(f, compiler.pre_save_val(f, task)) for f in own]
+    placeholders, params = compiler.assemble_as_sql(own, [values])
+    through = parent._meta.get_field("previous").remote_field.through
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in [parent_link, *own])
+    statement = (
+        f"WITH t AS ({parent_sql}),"  # noqa: S608 (names quoted, values are parameters)
+        f" c AS (INSERT INTO {quote(model._meta.db_table)} ({columns})"
+        f" VALUES ((SELECT id FROM t), {', '.join(placeholders[0])})),"
+        f" p AS (INSERT INTO {quote(through._meta.db_table)} (from_task_id, to_task_id)"
+        " VALUES ((SELECT id FROM t), %s) ON CONFLICT DO NOTHING)"
+        " SELECT id FROM t"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, (*parent_params, *params[0], previous.pk))
+        pk = cursor.fetchone()[0]
+    setattr(task, parent._meta.pk.attname, pk)
+    setattr(task, parent_link.attname, pk)
+    task._state.adding, task._state.db = False, connection.alias
+
+
+def _compiler(model, obj, fields):
+    query = sql.InsertQuery(model)
+    query.insert_values(fields, [obj])
+    return query.get_compiler(connection=connection)
+
+
+def _insert(model, obj, fields, returning: bool):
+    fields = [f for f in fields if not f.primary_key]
+    compiler = _compiler(model, obj, fields)
+    if returning:
+        compiler.returning_fields = [model._meta.pk]
+    [(statement, params)] = compiler.as_sql()
+    return statement, params
+
+
+class CaseStepActivation(ViewActivation):
+    """ViewActivation whose new tasks insert_linked() writes on PostgreSQL (elsewhere as viewflow does)."""
+
+    @classmethod
+    def create(cls, flow_task, prev_activation, token, data=None, seed=None):
+        """viewflow's ViewActivation.create, with the task, its row and its link written in one statement."""
+        task = flow_task.flow_class.task_class(
+            process=prev_activation.process, flow_task=flow_task, token=token
+        )
+        task.data = data if data is not None else {}
+        task.seed = seed
+        activation = cls(task)
+        owner_permission = flow_task.calc_owner_permission(activation)
+        if owner_permission:
+            task.owner_permission = owner_permission
+            task.owner_permission_obj = flow_task.calc_owner_permission_obj(activation)
+        owner = flow_task.calc_owner(activation)
+        if owner:
+            task.owner = owner
+            task.status = STATUS.ASSIGNED
+        _save_linked(task, prev_activation.task)
+        if flow_task._on_create is not None:
+            flow_task._on_create(activation)
+        return activation
+
+
+class CaseEndActivation(EndActivation):
+    """EndActivation whose task insert_linked() writes on PostgreSQL (elsewhere as viewflow does)."""
+
+    @classmethod
+    def create(cls, flow_task, prev_activation, token, data=None, seed=None):
+        """viewflow's Activation.create, with the task, its row and its link written in one statement."""
+        task_class = flow_task.flow_class.task_class
+        task = task_class(process=prev_activation.process, flow_task=flow_task, token=token)
+        task.data = data if data is not None else {}
+        task.seed = seed
+        _save_linked(task, prev_activation.task)
+        return cls(task)
+
+
+def _save_linked(task, previous) -> None:
+    if connection.vendor == "postgresql":
+        task._insert_linked_to = previous  # CaseTask.save() calls insert_linked()
+        task.save()
+    else:
+        task.save()
+        task.previous.add(previous)
