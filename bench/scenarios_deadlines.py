@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.db import connection, transaction
 from django.utils import timezone
+from viewflow.workflow.models import Task
 
 from audit.bulk import update_rows
 from audit.models import AuditEvent, StreamHead
@@ -42,20 +43,21 @@ def deadline_sweep(
     try:
         with transaction.atomic():
             added = _top_up(open_tasks)
-            open_ids = list(
-                CaseTask.objects.filter(status__in=sweeps.OPEN, flow_task_type="HUMAN")
-                .order_by("pk")
-                .values_list("pk", flat=True)
-            )
+            open_steps = CaseTask.objects.filter(status__in=sweeps.OPEN, flow_task_type="HUMAN")
+            open_ids = list(open_steps.order_by("pk").values_list("pk", flat=True))
             if len(open_ids) < open_tasks:
                 raise AssertionError(f"the data set has {len(open_ids)} open steps, fewer than {open_tasks}")
             due = open_ids[:: round(1 / due_share)]
             escalated = due[:: round(due_share / escalated_share)]
             if added:
                 log(f"    {added} collect steps added (rolled back) to {len(open_ids) - added} generated")
-            StepEffect.objects.filter(task_id__in=open_ids).delete()
+            # by subquery, not by a list of 100,000 ids: a statement takes at most 65,535 parameters
+            # (prepared statements, config/settings.py)
+            StepEffect.objects.filter(task__in=open_steps.values("pk")).delete()
             # one UPDATE per table: every row rewritten once (more would bloat what the sweep then scans)
-            CaseTask.objects.filter(pk__in=open_ids).update(created=now - datetime.timedelta(days=2))
+            Task.objects.filter(pk__in=open_steps.values("pk")).update(
+                created=now - datetime.timedelta(days=2)
+            )
             due_set, escalated_set = set(due), set(escalated)
             reminded, escalates = now - datetime.timedelta(hours=1), now - datetime.timedelta(minutes=5)
             clocks = [
