@@ -129,7 +129,9 @@ def _claim(kind: str, due_q: Q, ids: list[int]) -> list[DueStep]:
     claim_params = [*values, *params]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            read_sql, read_params = _steps(RawSQL("SELECT task_id FROM claimed", [])).query.sql_with_params()
+            task_column = quote(field("task").column)
+            claimed_ids = RawSQL(f"SELECT {task_column} FROM claimed", [])  # noqa: S608, S611 (a quoted name)
+            read_sql, read_params = _steps(claimed_ids).query.sql_with_params()
             cursor.execute(f"WITH claimed AS ({claim}) {read_sql}", [*claim_params, *read_params])
             return [DueStep(*row) for row in cursor.fetchall()]
         cursor.execute(claim, claim_params)
@@ -138,6 +140,7 @@ def _claim(kind: str, due_q: Q, ids: list[int]) -> list[DueStep]:
 
 
 def _steps(ids):
+    """What the announcements need of the steps `ids` (a list, or a subquery), as DueStep's fields."""
     fields = (
         "pk", "step", "due_at", "created", "owner_id", "owner__username", "case_id", "case__reference",
         "unit__path", "unit__level", "case__subject__name",
