@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from contextlib import nullcontext
 
 from django.db import connection
-from django.db.models import JSONField, Model
+from django.db.models import JSONField, Model, sql
 from psycopg.types.json import Jsonb
 
 
@@ -118,3 +118,16 @@ def _copy(cursor, sql: str, rows: list[tuple]) -> None:
     debug_sql = getattr(cursor, "debug_sql", None)
     with debug_sql(sql, rows, many=True) if debug_sql else nullcontext():
         cursor._execute_with_wrappers(sql, rows, True, run)
+
+
+def compiled_insert(model: type[Model], obj: Model, *, returning: bool = False) -> tuple[str, tuple]:
+    """The INSERT that `obj.save()` sends for `model`'s own table (its pre_save hooks applied), as SQL and
+    parameters, to be combined with other statements in one; with `returning`, RETURNING the primary key."""
+    fields = [f for f in model._meta.local_concrete_fields if not f.primary_key]
+    query = sql.InsertQuery(model)
+    query.insert_values(fields, [obj])
+    compiler = query.get_compiler(connection=connection)
+    if returning:
+        compiler.returning_fields = [model._meta.pk]
+    [(statement, params)] = compiler.as_sql()
+    return statement, params

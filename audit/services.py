@@ -5,10 +5,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import sql
 from django.utils import timezone
 
-from .bulk import insert_rows, update_rows
+from .bulk import compiled_insert, insert_rows, update_rows
 from .context import current_request_meta
 from .hashing import HASHED_FIELDS, chain_hash, normalise
 from .models import AuditEvent, StreamHead
@@ -49,11 +48,7 @@ def record_event(
 def _append(event: AuditEvent, head: StreamHead) -> None:
     """Insert the event and advance its (locked) stream head in one statement: the INSERT that
     AuditEvent.save() sends, behind a data-modifying WITH that sets the head's seq and hash."""
-    query = sql.InsertQuery(AuditEvent)
-    query.insert_values([f for f in AuditEvent._meta.local_concrete_fields if not f.primary_key], [event])
-    compiler = query.get_compiler(connection=connection)
-    compiler.returning_fields = [AuditEvent._meta.pk]
-    [(insert_sql, insert_params)] = compiler.as_sql()
+    insert_sql, insert_params = compiled_insert(AuditEvent, event, returning=True)
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(

@@ -12,13 +12,15 @@ from viewflow.workflow.nodes.end import EndActivation
 from viewflow.workflow.nodes.view import ViewActivation
 from viewflow.workflow.status import STATUS
 
+from audit.bulk import compiled_insert
+
 
 def insert_linked(task, previous) -> None:
     """Insert the unsaved CaseTask `task` and link it to `previous` (task.previous), in one statement."""
     model = type(task)
     parent_link = model._meta.pk  # task_ptr
     parent = parent_link.remote_field.model
-    parent_sql, parent_params = _insert(parent, task, [f for f in parent._meta.local_concrete_fields], True)
+    parent_sql, parent_params = compiled_insert(parent, task, returning=True)
     own = [f for f in model._meta.local_concrete_fields if f is not parent_link]
     compiler = _compiler(model, task, own)
     values = [compiler.prepare_value(f, compiler.pre_save_val(f, task)) for f in own]
@@ -46,15 +48,6 @@ def _compiler(model, obj, fields):
     query = sql.InsertQuery(model)
     query.insert_values(fields, [obj])
     return query.get_compiler(connection=connection)
-
-
-def _insert(model, obj, fields, returning: bool):
-    fields = [f for f in fields if not f.primary_key]
-    compiler = _compiler(model, obj, fields)
-    if returning:
-        compiler.returning_fields = [model._meta.pk]
-    [(statement, params)] = compiler.as_sql()
-    return statement, params
 
 
 class CaseStepActivation(ViewActivation):
