@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
+from viewflow.workflow.models import Process
 
 from cases.models import CaseState
 from cases.permissions import can
@@ -82,12 +83,16 @@ class ProcessRowLock(lock.SelectForUpdateLock):
     savepoint: two statements less per step) and kinder (no failure under a burst of clicks); a lock cycle
     would still be broken by PostgreSQL's deadlock detector. On SQLite, `FOR UPDATE` is a no-op and the
     IMMEDIATE transaction serialises writers.
+
+    The locked row is viewflow's process row (`viewflow_process`), which every flow lock of a process takes:
+    this one, the step completion's (workflows.completion.lock_step, with the task and case rows) and the
+    collective steps' (workflows.completion.complete_steps).
     """
 
     @contextmanager
     def __call__(self, flow_class, process_pk):
         with transaction.atomic(savepoint=False):
-            flow_class.process_class._default_manager.filter(pk=process_pk).select_for_update().exists()
+            Process.objects.filter(pk=process_pk).select_for_update().exists()
             yield
 
 

@@ -14,9 +14,8 @@ from cases.exceptions import InvalidTransition
 from cases.models import Case
 from cases.permissions import can_nominate
 from registry.households import create_household
-from registry.models import UnitLevel
 
-from . import collective
+from . import completion
 from .flows import RecognitionFlow
 from .models import CaseTask
 
@@ -38,16 +37,10 @@ def decide_by_decision(
     reason = (reason or "").strip()
     if not recognised and not reason:
         raise ValidationError({"reason": _("A reason is required.")})
-    unit = case.unit
-    commune = unit if unit.level == UnitLevel.COMMUNE else unit.parent
-    decision = approval_services.draft_decision(
-        commune, title_type=case.title_type, year=case.year, cases=[case], actor=actor
+    _decision, decided = approval_services.decide_one(
+        case, actor=actor, recognised=recognised, reason=reason, signer_name=signer_name
     )
-    if not recognised:
-        entry = decision.entries.get()
-        approval_services.record_outcomes(decision, outcomes={entry.pk: (False, reason)}, actor=actor)
-    approval_services.sign_decision(decision, actor=actor, signer_name=signer_name)
-    return Case.objects.select_related("unit").get(pk=case.pk)
+    return decided
 
 
 # Outcomes that complete the step through a collective step (whose signal completes the task).
@@ -173,9 +166,9 @@ def perform_step(
     With `task`, only that very task may be completed: a page opened for an earlier round of the same step
     (before a return for rework) is refused instead of completing the newer task.
 
-    The actor claims the step if it is still in the queue. The flow lock (process row), the task's
-    transitions and the case service share one transaction: either the step and the case move together,
-    or nothing changes.
+    The actor claims the step if it is still in the queue. The flow lock (process row, with the task's and
+    the case's rows), the case service and the step's completion share one transaction: either the step and
+    the case move together, or nothing changes.
     """
     service = STEP_OUTCOMES.get(step, {}).get(outcome)
     if service is None:
@@ -185,37 +178,21 @@ def perform_step(
             task = open_task(case, step)
             if task is None:
                 raise step_closed(case, step)
-        # one unit of failure: the services inside take no savepoints of their own
-        with RecognitionFlow.lock(task.process_id), case_services.failing_as_one():
-            task = _locked_task(task.pk)
-            if (
-                task.case_id != case.pk
-                or task.flow_task.name != step
-                or task.status not in (STATUS.NEW, STATUS.ASSIGNED)
-            ):
-                raise step_closed(case, step)
+        task = completion.lock_step(task.pk)
+        if task.case_id != case.pk or task.flow_task.name != step or task.status not in completion.OPEN:
+            raise step_closed(case, step)
+        if outcome not in SIDE_OUTCOMES:
+            _may_take(task, actor)
+        # one unit of failure: the services inside take no savepoints of their own, and work on the case
+        # row locked above
+        with case_services.failing_as_one(), case_services.holding(task.case):
             if (step, outcome) in COLLECTIVE_OUTCOMES:
-                _may_take(task, actor)
-                return service(task.case, actor=actor, **kwargs)
-            activation = _start(task, actor=actor, take_over=outcome in SIDE_OUTCOMES)
+                # the collective service completes the step (approvals.signals.cases_advanced)
+                with completion.holding(task):
+                    return service(task.case, actor=actor, **kwargs)
             updated = service(task.case, actor=actor, **kwargs)
-            _execute(activation, updated)
+            completion.finish([task], {updated.pk: updated}, actor=actor)
     return updated
-
-
-def _start(task: CaseTask, *, actor, take_over: bool):
-    """Claim (if still queued) and start a locked task for the actor.
-
-    `take_over`: the actor need not be the assignee (side outcomes such as withdrawal, and collective steps
-    whose service already checked the actor's permission on the case).
-    """
-    if not take_over:
-        _may_take(task, actor)
-    # Take the step: owner and status reach the database with the completion, in one UPDATE.
-    task.owner, task.status = actor, STATUS.ASSIGNED
-    activation = task.flow_task.activation_class(task)
-    activation.start(None)
-    return activation
 
 
 def _may_take(task: CaseTask, actor) -> None:
@@ -227,22 +204,14 @@ def _may_take(task: CaseTask, actor) -> None:
         raise PermissionDenied(_("This step is assigned to %(user)s.") % {"user": task.owner.get_username()})
 
 
-def _execute(activation, case: Case) -> None:
-    """Finish a started task; the flow's gateway reads the case's new state to open the next step."""
-    process = activation.process
-    process.case = case
-    process.artifact = case
-    activation.execute()
-
-
 def complete_steps(cases: list[Case], *, step: str, actor) -> int:
     """Complete the open `step` task of cases a collective step has already moved (their case service ran).
 
     Called inside the batch's transaction: a case whose step is not open stops (and rolls back) the batch.
     Cases without a recognition process (created outside the flow) have no task to complete. Set-based: a
-    few statements for the whole batch (workflows.collective).
+    few statements for the whole batch (workflows.completion).
     """
-    return collective.complete_steps(cases, step=step, actor=actor, closed=step_closed)
+    return completion.complete_steps(cases, step=step, actor=actor, closed=step_closed)
 
 
 @transaction.atomic

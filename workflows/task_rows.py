@@ -3,8 +3,11 @@
 viewflow creates a View task with `task.save()` (an INSERT into viewflow_task, then one into
 workflows_casetask: multi-table inheritance) and `task.previous.add(prev)` (a third INSERT). On PostgreSQL the
 three are one statement with data-modifying WITH clauses, built from the same INSERTs Django compiles (same
-columns, values and pre_save hooks), so the rows are exactly those of the three statements.
+columns, values and pre_save hooks), so the rows are exactly those of the three statements. A step completion
+(workflows.completion) adds the finishing of the step before to the same statement.
 """
+
+from datetime import datetime
 
 from django.db import connection
 from django.db.models import sql
@@ -15,8 +18,13 @@ from viewflow.workflow.status import STATUS
 from audit.bulk import compiled_insert
 
 
-def insert_linked(task, previous) -> None:
-    """Insert the unsaved CaseTask `task` and link it to `previous` (task.previous), in one statement."""
+def insert_linked(task, previous, *, finishing: tuple[int, datetime] | None = None) -> None:
+    """Insert the unsaved CaseTask `task` and link it to `previous` (task.previous), in one statement.
+
+    `finishing` = (owner id, instant): the same statement finishes `previous` as a completion by that owner
+    (done, started and finished then, out of the queue), as the UPDATEs of Task.objects.update() and of its
+    queue flag would.
+    """
     model = type(task)
     parent_link = model._meta.pk  # task_ptr
     parent = parent_link.remote_field.model
@@ -28,8 +36,9 @@ def insert_linked(task, previous) -> None:
     through = parent._meta.get_field("previous").remote_field.through
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in [parent_link, *own])
+    finish_sql, finish_params = _finishing(parent, model, previous, finishing) if finishing else ("", ())
     statement = (
-        f"WITH t AS ({parent_sql}),"  # noqa: S608 (names quoted, values are parameters)
+        f"WITH {finish_sql}t AS ({parent_sql}),"  # noqa: S608 (names quoted, values are parameters)
         f" c AS (INSERT INTO {quote(model._meta.db_table)} ({columns})"
         f" VALUES ((SELECT id FROM t), {', '.join(placeholders[0])})),"
         f" p AS (INSERT INTO {quote(through._meta.db_table)} (from_task_id, to_task_id)"
@@ -37,11 +46,24 @@ def insert_linked(task, previous) -> None:
         " SELECT id FROM t"
     )
     with connection.cursor() as cursor:
-        cursor.execute(statement, (*parent_params, *params[0], previous.pk))
+        cursor.execute(statement, (*finish_params, *parent_params, *params[0], previous.pk))
         pk = cursor.fetchone()[0]
     setattr(task, parent._meta.pk.attname, pk)
     setattr(task, parent_link.attname, pk)
     task._state.adding, task._state.db = False, connection.alias
+
+
+def _finishing(parent, model, previous, finishing) -> tuple[str, tuple]:
+    """The WITH clauses that finish `previous`: its task row done, its step out of the queue."""
+    owner_id, instant = finishing
+    quote = connection.ops.quote_name
+    at = parent._meta.get_field("finished").get_db_prep_save(instant, connection)
+    sql_ = (
+        f"f AS (UPDATE {quote(parent._meta.db_table)} SET status = %s, owner_id = %s, started = %s,"  # noqa: S608
+        " finished = %s WHERE id = %s),"
+        f" q AS (UPDATE {quote(model._meta.db_table)} SET queued = false WHERE task_ptr_id = %s AND queued), "
+    )
+    return sql_, (STATUS.DONE, owner_id, at, at, previous.pk, previous.pk)
 
 
 def _compiler(model, obj, fields):

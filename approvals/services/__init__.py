@@ -2,13 +2,14 @@
 
 from ._common import BatchRefused
 from .audits import close_audit, open_audit, random_sample, record_finding, risk_signals
-from .decisions import discard_decision, draft_decision, record_outcomes, sign_decision
+from .decisions import decide_one, discard_decision, draft_decision, record_outcomes, sign_decision
 from .sessions import close_session, open_session, record_comment, record_results
 
 __all__ = [
     "BatchRefused",
     "close_audit",
     "close_session",
+    "decide_one",
     "discard_decision",
     "draft_decision",
     "open_audit",

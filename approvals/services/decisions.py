@@ -6,6 +6,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import EventSpec, record_events
 from cases import services as case_services
 from cases.models import Case, CaseState
 from registry.models import UnitLevel
@@ -24,13 +25,13 @@ def _drafts_holding(case_ids, exclude=None) -> dict[int, int]:
     return dict(qs.values_list("case_id", "decision_id"))
 
 
-def _case_problems(commune, title_type, year, cases, held) -> list[str]:
+def _case_problems(commune, title_type_id: int, year: int, cases, held) -> list[str]:
     problems = []
     for case in cases:
         ref = {"ref": case.reference}
         if not case.unit_path.startswith(commune.path):
             problems.append(_("Case %(ref)s is not from %(unit)s.") % {**ref, "unit": commune.name})
-        elif case.title_type_id != title_type.pk or case.year != year:
+        elif case.title_type_id != title_type_id or case.year != year:
             problems.append(_("Case %(ref)s is for another title or year.") % ref)
         elif case.state != CaseState.VILLAGE_REVIEWED:
             problems.append(
@@ -66,7 +67,7 @@ def draft_decision(
         if not (note or "").strip():
             raise BatchRefused(_("Say what the amending decision corrects."))
     refuse_if(
-        _case_problems(commune, title_type, year, cases, _drafts_holding([c.pk for c in cases])),
+        _case_problems(commune, title_type.pk, year, cases, _drafts_holding([c.pk for c in cases])),
         _("The decision was not drafted."),
     )
     decision = Decision.objects.create(
@@ -156,6 +157,10 @@ def _next_number(commune, year: int) -> int:
         return cursor.fetchone()[0]
 
 
+# what a signing writes on the decision
+_SIGNED_FIELDS = ("number", "status", "signed_at", "signed_on", "signed_by", "signer_name", "documents")
+
+
 def sign_problems(entries: list[DecisionEntry]) -> list[str]:
     problems = []
     for entry in entries:
@@ -191,12 +196,7 @@ def sign_decision(decision: Decision, *, actor, signer_name: str = "") -> Decisi
     decision.signed_by = actor
     decision.signer_name = (signer_name or "").strip() or actor.get_full_name() or actor.get_username()
     decision.documents = Decision.Documents.PENDING
-    decision.save(
-        update_fields=[
-            *("number", "status", "signed_at", "signed_on", "signed_by", "signer_name", "documents"),
-            "unit_path",  # Decision.save() sets it from the commune
-        ]
-    )
+    decision.save(update_fields=[*_SIGNED_FIELDS, "unit_path"])  # Decision.save() sets the path
     moved = move_all(
         lambda: case_services.decide_many_in_commune(
             [(e.case, e.recognised, e.reason) for e in entries],
@@ -224,6 +224,103 @@ def sign_decision(decision: Decision, *, actor, signer_name: str = "") -> Decisi
     cases_advanced.send(sender=Decision, step="decide", cases=moved, actor=actor)
     transaction.on_commit(lambda: _queue_documents(decision.pk))
     return decision
+
+
+@case_services.atomic_service
+def decide_one(
+    case: Case, *, actor, recognised: bool, reason: str = "", signer_name: str = ""
+) -> tuple[Decision, Case]:
+    """The commune decision on one case from its step page: a one-case decision drafted and signed by the
+    chair at once, with the rows and events that draft_decision, record_outcomes and sign_decision write.
+
+    The decision's own events (drafted, the outcome if refused, signed) are appended together before the case
+    moves; a batch's signing appends "signed" after its cases moved. Everything is one transaction: a refusal
+    anywhere writes nothing, the number included. Returns the decision and the decided case.
+    """
+    unit = case.unit
+    commune = unit if unit.level == UnitLevel.COMMUNE else unit.parent
+    if not can_draft_decision(actor, commune):
+        deny(_("You cannot draft decisions for %(unit)s.") % {"unit": commune.name})
+    reason = "" if recognised else (reason or "").strip()
+    case = case_services.lock_case(case)  # the step's own lock when called from it, else the row's
+    refuse_if(
+        _case_problems(commune, case.title_type_id, case.year, [case], _drafts_holding([case.pk])),
+        _("The decision was not drafted."),
+    )
+    now = timezone.now()
+    decision = Decision(
+        commune=commune,
+        unit_path=commune.path,
+        title_type_id=case.title_type_id,
+        year=case.year,
+        created_by=actor,
+    )
+    if not can_sign_decision(actor, decision):
+        deny(_("Only the chair of %(unit)s signs its decisions.") % {"unit": commune.name})
+    entry = DecisionEntry(case=case, recognised=recognised, reason=reason)
+    refuse_if(sign_problems([entry]), _("The decision was not signed; nothing was changed."))
+    decision.save()  # a draft first: the annex of a signed decision cannot change (a database trigger)
+    entry.decision = decision
+    DecisionEntry.objects.bulk_create([entry])
+    decision.number = _next_number(commune, case.year)
+    decision.status = Decision.Status.SIGNED
+    decision.signed_at, decision.signed_on = now, timezone.localdate(now)
+    decision.signed_by = actor
+    decision.signer_name = (signer_name or "").strip() or actor.get_full_name() or actor.get_username()
+    decision.documents = Decision.Documents.PENDING
+    decision.save(update_fields=[*_SIGNED_FIELDS, "unit_path"])
+    grant = grant_covering(actor, decision.unit_path, {"commune_chair"})
+    record_events(
+        [
+            EventSpec(
+                decision.stream,
+                "decision.drafted",
+                actor=actor,
+                data={"commune": commune.code, "year": case.year, "amends": None, "cases": [case.reference]},
+                scope=decision.unit_path,
+            ),
+            *(
+                []
+                if recognised
+                else [
+                    EventSpec(
+                        decision.stream,
+                        "decision.outcomes_recorded",
+                        actor=actor,
+                        data={"outcomes": {case.reference: {"recognised": False, "reason": reason}}},
+                        scope=decision.unit_path,
+                    )
+                ]
+            ),
+            EventSpec(
+                decision.stream,
+                "decision.signed",
+                actor=actor,
+                role=grant.role if grant else "",
+                unit=grant.unit_code if grant else "",
+                data={
+                    "number": decision.reference,
+                    "signed_on": decision.signed_on,
+                    "signer": decision.signer_name,
+                    "amends": None,
+                    "recognised": [case.reference] if recognised else [],
+                    "refused": {} if recognised else {case.reference: reason},
+                },
+                scope=decision.unit_path,
+            ),
+        ]
+    )
+    moved = move_all(
+        lambda: case_services.decide_many_in_commune(
+            [(case, recognised, reason)],
+            actor=actor,
+            decision_reference=decision.reference,
+            decision_date=decision.signed_on,
+        )
+    )
+    cases_advanced.send(sender=Decision, step="decide", cases=moved, actor=actor)
+    transaction.on_commit(lambda: _queue_documents(decision.pk))
+    return decision, moved[0]
 
 
 def _queue_documents(decision_id: int) -> None:

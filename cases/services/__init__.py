@@ -1,6 +1,6 @@
 """Every write to a case goes through these functions."""
 
-from ._common import atomic_service, failing_as_one, record_personal_data_access
+from ._common import atomic_service, failing_as_one, holding, lock_case, record_personal_data_access
 from .batch import CaseRefused, decide_many_in_commune, review_many_in_village, settle_audited
 from .intake import add_evidence, nominate_case, remove_evidence, sha256_of, validate_upload
 from .lifecycle import (
@@ -24,6 +24,8 @@ __all__ = [
     "decide_in_commune",
     "decide_many_in_commune",
     "failing_as_one",
+    "holding",
+    "lock_case",
     "missing_evidence",
     "nominate_case",
     "record_personal_data_access",

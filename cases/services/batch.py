@@ -23,7 +23,7 @@ from audit.services import EventSpec, record_events
 from ..events import NOTIFIED_EVENTS
 from ..exceptions import CaseActionError, InvalidTransition
 from ..models import Case
-from ._common import atomic, ensure_grant, require_reason
+from ._common import atomic, ensure_grant, held_case, require_reason
 
 
 class CaseRefused(CaseActionError):
@@ -56,14 +56,7 @@ def apply_transitions(moves: Sequence[Move], *, actor) -> list[Case]:
     if not moves:
         return []
     with atomic():
-        # one statement locks every row, in primary-key order so two batches over the same cases queue
-        locked = {
-            c.pk: c
-            for c in Case.objects.select_for_update(of=("self",))
-            .select_related("unit")
-            .filter(pk__in=[m.case_id for m in moves])
-            .order_by("pk")
-        }
+        locked = _locked([m.case_id for m in moves])
         now = timezone.now()
         changed: set[str] = set()
         moved, events = [], []
@@ -95,6 +88,18 @@ def apply_transitions(moves: Sequence[Move], *, actor) -> list[Case]:
         if ids:  # the other events notify nobody: no task to queue
             transaction.on_commit(lambda: _notify(ids))
     return moved
+
+
+def _locked(ids: list[int]) -> dict[int, Case]:
+    """The cases' rows locked, with their units; one statement, in primary-key order so two batches over the
+    same cases queue (none for a single case whose row the caller holds, see holding())."""
+    held = held_case(ids[0]) if len(set(ids)) == 1 else None
+    if held is not None:
+        return {held.pk: held}
+    rows = (
+        Case.objects.select_for_update(of=("self",)).select_related("unit").filter(pk__in=ids).order_by("pk")
+    )
+    return {c.pk: c for c in rows}
 
 
 def _write(cases: list[Case], fields: list[str]) -> None:

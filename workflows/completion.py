@@ -1,19 +1,26 @@
-"""Completing one step of many cases at once, for the collective steps (a meeting, a decision, an audit).
+"""Completing steps, one (perform_step) or many at once (the collective steps): the rows viewflow's
+activation writes, in a few statements.
 
-perform_step completes a step through viewflow's activation: lock the process, re-read the task, start and
-finish it, route on the case's new state and create the next task (fifteen statements a case with the case
-service). Here the same rows are written for a whole batch in a few statements: every process locked in one
-query (in primary-key order), the finished tasks updated together, the next tasks — the following human step
-with its permission object and deadline, or the flow's end, which finishes the process — created in bulk,
-with their links to the finished tasks. The routing stays declared once, on RecognitionFlow.route.
+viewflow completes a View task through its activation: start it, finish it (a save of the whole task row),
+route on the case's new state and create the next task (save, then a second INSERT for the link to the
+finished task), and where the route reaches End, a task that finishes the process. Those rows are written
+here without the generic machinery. For one step, its finishing, its queue flag and the next task with its
+row and link are one statement. For a batch, every process is locked in one query (in primary-key order),
+the finished tasks are updated together and the next tasks created in bulk. The routing stays declared
+once, on RecognitionFlow.route. tests/workflows/test_completion.py compares the rows with viewflow's own
+activation.
 
 The recognition flow has no split, join or boundary node: nothing listens to viewflow's task_started,
 task_finished or flow_finished signals, which this path therefore does not send.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from types import SimpleNamespace
 
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.nodes import End, View
@@ -24,8 +31,37 @@ from cases.models import Case
 
 from . import deadlines
 from .flows import RecognitionFlow
-from .models import CaseProcess, CaseTask
+from .models import CaseTask
 from .task_rows import insert_linked
+
+OPEN = (STATUS.NEW, STATUS.ASSIGNED)
+
+_HELD: ContextVar[CaseTask | None] = ContextVar("workflows_held_step", default=None)
+
+
+def lock_step(task_pk: int) -> CaseTask:
+    """The flow lock of one step, and the step read with its case and the case's unit, in one statement.
+
+    The process row (the flow's lock, as RecognitionFlow.lock takes it), then the task's and the case's rows
+    are locked, in that order. Locked rows come back as last committed: a step completed by a request this
+    one waited for reads as done, not as the statement's snapshot had it.
+    """
+    return (
+        CaseTask.objects.select_related("case__unit", "process")
+        .select_for_update(of=("process", "task_ptr", "case"))
+        .get(pk=task_pk)
+    )
+
+
+@contextmanager
+def holding(task: CaseTask) -> Iterator[None]:
+    """The caller holds `task` locked (lock_step): a collective service called inside that completes this
+    very step (a one-case decision) finishes it without locking and reading it again."""
+    token = _HELD.set(task)
+    try:
+        yield
+    finally:
+        _HELD.reset(token)
 
 
 def complete_steps(cases: list[Case], *, step: str, actor, closed) -> int:
@@ -35,14 +71,18 @@ def complete_steps(cases: list[Case], *, step: str, actor, closed) -> int:
     rolls the batch back. Cases without a recognition process (created outside the flow) have no task.
     """
     node = getattr(RecognitionFlow, step)
+    held = _HELD.get()
+    if held is not None and [c.pk for c in cases] == [held.case_id] and held.flow_task == node:
+        finish([held], {held.case_id: cases[0]}, actor=actor)
+        return 1
     by_id = {c.pk: c for c in cases}
     with transaction.atomic(savepoint=False):
         # the flow's lock (ProcessRowLock) for every process at once, in primary-key order, found by case
         process_of = dict(
-            CaseProcess.objects.filter(case_id__in=list(by_id))
+            Process.objects.filter(caseprocess__case_id__in=list(by_id))
             .order_by("pk")
-            .select_for_update()
-            .values_list("case_id", "pk")
+            .select_for_update(of=("self",))
+            .values_list("caseprocess__case_id", "pk")
         )
         if not process_of:
             return 0
@@ -50,7 +90,7 @@ def complete_steps(cases: list[Case], *, step: str, actor, closed) -> int:
             t.case_id: t
             for t in CaseTask.objects.filter(
                 process_id__in=list(process_of.values()),
-                status__in=(STATUS.NEW, STATUS.ASSIGNED),
+                status__in=OPEN,
                 flow_task_type="HUMAN",
                 flow_task=node,
             ).only("pk", "case_id", "process_id", "token", "queued")
@@ -58,28 +98,62 @@ def complete_steps(cases: list[Case], *, step: str, actor, closed) -> int:
         for case_id in process_of:
             if case_id not in tasks:
                 raise closed(by_id[case_id], step)
-        done = [tasks[case_id] for case_id in sorted(process_of)]
-        now = timezone.now()
-        # started and finished by the actor, as perform_step's take-over does
+        finish([tasks[case_id] for case_id in sorted(process_of)], by_id, actor=actor)
+    return len(process_of)
+
+
+def finish(done: list[CaseTask], cases: dict[int, Case], *, actor) -> None:
+    """Finish open tasks whose processes the caller has locked — started and finished by the actor, as a
+    claim and completion in one go — and open what the route sends each case to next (`cases`: by id, in
+    their new state)."""
+    now = timezone.now()
+    created, ended = _next_tasks(done, cases, now)
+    if len(done) == 1 and connection.vendor == "postgresql":
+        # one step: its finishing, its queue flag, and the next task with its row and link, in one statement
+        insert_linked(created[0], done[0], finishing=(actor.pk, now))
+        created[0]._saved_queued = created[0].queued
+    else:
         Task.objects.filter(pk__in=[t.pk for t in done]).update(
             status=STATUS.DONE, owner=actor, started=now, finished=now
         )
-        CaseTask.objects.filter(pk__in=[t.pk for t in done if t.queued]).update(queued=False)
-        _create_next(done, by_id, process_of, now)
-    return len(done)
+        CaseTask.objects.filter(pk__in=[t.pk for t in done], queued=True).update(queued=False)
+        _insert_tasks(created)
+        Through = Task.previous.through
+        Through.objects.bulk_create(
+            [
+                Through(from_task_id=task.pk, to_task_id=prev.pk)
+                for task, prev in zip(created, done, strict=True)
+            ],
+            batch_size=BATCH_SIZE,
+        )
+    for task in done:
+        task.status, task.owner_id, task.started, task.finished, task.queued = (
+            STATUS.DONE,
+            actor.pk,
+            now,
+            now,
+            False,
+        )
+    if ended:
+        # as End's activation: the process is done once no task of it is still unfinished
+        unfinished = Task.objects.filter(process_id=OuterRef("pk"), finished__isnull=True)
+        Process.objects.filter(pk__in=ended).exclude(Exists(unfinished)).update(
+            status=PROCESS.DONE, finished=now
+        )
 
 
-def _create_next(done: list[CaseTask], by_id: dict[int, Case], process_of: dict[int, int], now) -> None:
-    """The tasks the route opens after each finished one; the process ends where the route reaches End."""
+def _next_tasks(done: list[CaseTask], cases: dict[int, Case], now) -> tuple[list[CaseTask], list[int]]:
+    """The unsaved tasks the route opens after each finished one (in `done`'s order), and the processes whose
+    route reached End."""
     # the permission object of every step is a function of the case's unit only, and every task of the batch
     # is opened now: both are worked out once per unit (per title type) instead of once per task
     owner_objs: dict[tuple[str, int], object] = {}
     schedules: dict[tuple[str, int], tuple] = {}
     created, ended = [], []
     for prev in done:
-        case = by_id[prev.case_id]
+        case = cases[prev.case_id]
         # what the route's conditions and the permission objects read of the process
-        process = SimpleNamespace(pk=process_of[case.pk], case=case)
+        process = SimpleNamespace(pk=prev.process_id, case=case)
         target = RecognitionFlow.route.target(SimpleNamespace(process=process))
         task = CaseTask(
             process_id=process.pk,
@@ -105,27 +179,9 @@ def _create_next(done: list[CaseTask], by_id: dict[int, Case], process_of: dict[
                 schedules[key] = deadlines.schedule(target.name, case.title_type_id, now)
             task.due_at, task.remind_at, task.escalate_at = schedules[key]
         else:
-            raise NotImplementedError(f"collective completion cannot open {target!r}")
-        created.append((task, prev))
-    if len(created) == 1 and connection.vendor == "postgresql":
-        # one case (a one-case decision): its task, row and link in one statement instead of three
-        task, prev = created[0]
-        insert_linked(task, prev)
-        task._saved_queued = task.queued
-    else:
-        _insert_tasks([task for task, _prev in created])
-        Through = Task.previous.through
-        Through.objects.bulk_create(
-            [Through(from_task_id=task.pk, to_task_id=prev.pk) for task, prev in created],
-            batch_size=BATCH_SIZE,
-        )
-    if ended:
-        # as End's activation: the process is done once no other task of it is still unfinished
-        unfinished = Task.objects.filter(process_id__in=ended, finished__isnull=True)
-        busy = set(unfinished.values_list("process_id", flat=True))
-        Process.objects.filter(pk__in=[pk for pk in ended if pk not in busy]).update(
-            status=PROCESS.DONE, finished=now
-        )
+            raise NotImplementedError(f"step completion cannot open {target!r}")
+        created.append(task)
+    return created, ended
 
 
 def _plain(node: View) -> bool:
