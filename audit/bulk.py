@@ -120,14 +120,42 @@ def _copy(cursor, sql: str, rows: list[tuple]) -> None:
         cursor._execute_with_wrappers(sql, rows, True, run)
 
 
-def compiled_insert(model: type[Model], obj: Model, *, returning: bool = False) -> tuple[str, tuple]:
-    """The INSERT that `obj.save()` sends for `model`'s own table (its pre_save hooks applied), as SQL and
-    parameters, to be combined with other statements in one; with `returning`, RETURNING the primary key."""
-    fields = [f for f in model._meta.local_concrete_fields if not f.primary_key]
+def compiled_insert(
+    model: type[Model], objs: Model | list[Model], *, returning: bool = False
+) -> tuple[str, tuple]:
+    """The INSERT that `obj.save()` (or bulk_create() of a list) sends for `model`'s own table, pre_save hooks
+    applied, as SQL and parameters, to be combined with other statements in one; with `returning`, RETURNING
+    the primary keys.
+
+    Django compiles the one-row statement of a model once; later one-row calls reuse its text and only
+    prepare the values, as the compiler does for plain values. Several rows are compiled each time (on
+    PostgreSQL Django sends them as arrays, one per column).
+    """
+    objs = objs if isinstance(objs, list) else [objs]
+    fields = own_fields(model)
+    key = (model, returning, connection.vendor)
+    if len(objs) == 1 and key in _INSERTS:
+        return _INSERTS[key], tuple(insert_values(fields, objs))
     query = sql.InsertQuery(model)
-    query.insert_values(fields, [obj])
+    query.insert_values(fields, objs)
     compiler = query.get_compiler(connection=connection)
     if returning:
         compiler.returning_fields = [model._meta.pk]
     [(statement, params)] = compiler.as_sql()
+    if len(objs) == 1 and len(params) == len(fields):  # one plain value per column: reusable
+        _INSERTS[key] = statement
     return statement, params
+
+
+_INSERTS: dict[tuple, str] = {}
+
+
+def own_fields(model: type[Model]) -> list:
+    """The columns an INSERT into `model`'s own table writes: all but a generated primary key."""
+    return [f for f in model._meta.local_concrete_fields if f is not model._meta.auto_field]
+
+
+def insert_values(fields, objs: list[Model]) -> list:
+    """The parameters of an INSERT of `objs` into `fields`: pre_save hooks (auto_now and the like) applied,
+    each value prepared for the database as the INSERT compiler prepares a plain value."""
+    return [f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for obj in objs for f in fields]

@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .bulk import compiled_insert, insert_rows, update_rows
+from .compiled import CompiledQuery
 from .context import current_request_meta
 from .hashing import HASHED_FIELDS, chain_hash, normalise
 from .models import AuditEvent, StreamHead
@@ -30,25 +31,33 @@ def record_event(
     "" for province-wide streams such as configuration.
     """
     spec = EventSpec(stream, event_type, actor, data, reason, role, unit, scope)
-    # No savepoint of our own: the event belongs to the caller's transaction and fails with it.
+    return _append_to_one_stream([spec], current_request_meta(), timezone.now())[0]
+
+
+def _append_to_one_stream(specs: list["EventSpec"], meta, now) -> list[AuditEvent]:
+    """Append events of one stream: its head locked (created on first use), then on PostgreSQL the events
+    and the head's new seq and hash in one statement."""
+    # No savepoint of our own: the events belong to the caller's transaction and fail with it.
     with transaction.atomic(savepoint=False):
-        head = _locked_head(stream)
-        values = _values(spec, head.seq + 1, current_request_meta(), timezone.now())
-        digest = chain_hash(head.hash, values)
-        event = AuditEvent(prev_hash=head.hash, hash=digest, scope=scope, **values)
-        head.seq, head.hash = event.seq, digest
+        head = _locked_head(specs[0].stream)
+        events = []
+        for spec in specs:
+            values = _values(spec, head.seq + 1, meta, now)
+            digest = chain_hash(head.hash, values)
+            events.append(AuditEvent(prev_hash=head.hash, hash=digest, scope=spec.scope, **values))
+            head.seq, head.hash = values["seq"], digest
         if connection.vendor == "postgresql":
-            _append(event, head)
+            _append(events, head)
         else:
-            event.save()
+            AuditEvent.objects.bulk_create(events)
             head.save(update_fields=["seq", "hash"])
-    return event
+    return events
 
 
-def _append(event: AuditEvent, head: StreamHead) -> None:
-    """Insert the event and advance its (locked) stream head in one statement: the INSERT that
-    AuditEvent.save() sends, behind a data-modifying WITH that sets the head's seq and hash."""
-    insert_sql, insert_params = compiled_insert(AuditEvent, event, returning=True)
+def _append(events: list[AuditEvent], head: StreamHead) -> None:
+    """Insert a stream's events and advance its (locked) head in one statement: the INSERT that
+    bulk_create() sends, behind a data-modifying WITH that sets the head's seq and hash."""
+    insert_sql, insert_params = compiled_insert(AuditEvent, events, returning=True)
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
@@ -56,8 +65,9 @@ def _append(event: AuditEvent, head: StreamHead) -> None:
             f" WHERE stream = %s) {insert_sql}",
             (head.seq, head.hash, head.stream, *insert_params),
         )
-        event.pk = cursor.fetchone()[0]
-    event._state.adding, event._state.db = False, connection.alias
+        for event, (pk,) in zip(events, cursor.fetchall(), strict=True):
+            event.pk = pk
+            event._state.adding, event._state.db = False, connection.alias
 
 
 @dataclass(frozen=True)
@@ -89,6 +99,9 @@ def record_events(specs: Iterable[EventSpec], *, returning: bool = False) -> lis
         return []
     meta = current_request_meta()
     now = timezone.now()
+    if len({spec.stream for spec in specs}) == 1:  # one case's or one decision's events: two statements
+        events = _append_to_one_stream(specs, meta, now)
+        return events if returning else []
     with transaction.atomic(savepoint=False):
         heads = _locked_heads({spec.stream for spec in specs})  # stream -> [seq, hash], advanced below
         rows = []
@@ -138,10 +151,16 @@ _IP_FIELD = AuditEvent._meta.get_field("ip")
 
 def _locked_head(stream: str) -> StreamHead:
     """Lock the stream's head row, creating it race-free (INSERT .. ON CONFLICT DO NOTHING) on first use."""
-    head = StreamHead.objects.select_for_update().filter(stream=stream).first()
+    head = _HEAD.first(stream)
     if head is None:
         head = _created_head(stream) or StreamHead.objects.select_for_update().get(stream=stream)
     return head
+
+
+# compiled once (audit.compiled): every event appended runs it
+_HEAD = CompiledQuery(
+    lambda stream: StreamHead.objects.select_for_update().filter(stream=stream), kinds=[str]
+)
 
 
 def _created_head(stream: str) -> StreamHead | None:

@@ -26,6 +26,7 @@ from viewflow.workflow.models import Process, Task
 from viewflow.workflow.nodes import End, View
 from viewflow.workflow.status import PROCESS, STATUS
 
+from audit.compiled import CompiledQuery
 from audit.services import BATCH_SIZE
 from cases.models import Case
 
@@ -46,11 +47,21 @@ def lock_step(task_pk: int) -> CaseTask:
     are locked, in that order. Locked rows come back as last committed: a step completed by a request this
     one waited for reads as done, not as the statement's snapshot had it.
     """
-    return (
+    task = _LOCK_STEP.first(task_pk)
+    if task is None:
+        raise CaseTask.DoesNotExist(task_pk)
+    return task
+
+
+# compiled once (audit.compiled): building and compiling this query cost more than running it
+_LOCK_STEP = CompiledQuery(
+    lambda pk: (
         CaseTask.objects.select_related("case__unit", "process")
         .select_for_update(of=("process", "task_ptr", "case"))
-        .get(pk=task_pk)
-    )
+        .filter(pk=pk)
+    ),
+    kinds=[int],
+)
 
 
 @contextmanager

@@ -10,12 +10,11 @@ columns, values and pre_save hooks), so the rows are exactly those of the three 
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import sql
 from viewflow.workflow.nodes.end import EndActivation
 from viewflow.workflow.nodes.view import ViewActivation
 from viewflow.workflow.status import STATUS
 
-from audit.bulk import compiled_insert
+from audit.bulk import compiled_insert, insert_values
 
 
 def insert_linked(task, previous, *, finishing: tuple[int, datetime] | None = None) -> None:
@@ -30,46 +29,53 @@ def insert_linked(task, previous, *, finishing: tuple[int, datetime] | None = No
     parent = parent_link.remote_field.model
     parent_sql, parent_params = compiled_insert(parent, task, returning=True)
     own = [f for f in model._meta.local_concrete_fields if f is not parent_link]
-    compiler = _compiler(model, task, own)
-    values = [compiler.prepare_value(f, compiler.pre_save_val(f, task)) for f in own]
-    placeholders, params = compiler.assemble_as_sql(own, [values])
-    through = parent._meta.get_field("previous").remote_field.through
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in [parent_link, *own])
-    finish_sql, finish_params = _finishing(parent, model, previous, finishing) if finishing else ("", ())
-    statement = (
-        f"WITH {finish_sql}t AS ({parent_sql}),"  # noqa: S608 (names quoted, values are parameters)
-        f" c AS (INSERT INTO {quote(model._meta.db_table)} ({columns})"
-        f" VALUES ((SELECT id FROM t), {', '.join(placeholders[0])})),"
-        f" p AS (INSERT INTO {quote(through._meta.db_table)} (from_task_id, to_task_id)"
-        " VALUES ((SELECT id FROM t), %s) ON CONFLICT DO NOTHING)"
-        " SELECT id FROM t"
-    )
+    params = insert_values(own, [task])
+    finish_params = _finishing_params(parent, previous, finishing) if finishing else ()
+    key = (model, bool(finishing))
+    statement = _STATEMENTS.get(key)
+    if statement is None:
+        statement = _STATEMENTS[key] = _statement(model, parent, parent_link, parent_sql, own, finishing)
     with connection.cursor() as cursor:
-        cursor.execute(statement, (*finish_params, *parent_params, *params[0], previous.pk))
+        cursor.execute(statement, (*finish_params, *parent_params, *params, previous.pk))
         pk = cursor.fetchone()[0]
     setattr(task, parent._meta.pk.attname, pk)
     setattr(task, parent_link.attname, pk)
     task._state.adding, task._state.db = False, connection.alias
 
 
-def _finishing(parent, model, previous, finishing) -> tuple[str, tuple]:
-    """The WITH clauses that finish `previous`: its task row done, its step out of the queue."""
-    owner_id, instant = finishing
+_STATEMENTS: dict[tuple, str] = {}
+
+
+def _statement(model, parent, parent_link, parent_sql: str, own, finishing) -> str:
+    through = parent._meta.get_field("previous").remote_field.through
     quote = connection.ops.quote_name
-    at = parent._meta.get_field("finished").get_db_prep_save(instant, connection)
-    sql_ = (
+    columns = ", ".join(quote(f.column) for f in [parent_link, *own])
+    placeholders = ", ".join(["%s"] * len(own))
+    finish_sql = _finishing_sql(parent, model) if finishing else ""
+    return (
+        f"WITH {finish_sql}t AS ({parent_sql}),"  # noqa: S608 (names quoted, values are parameters)
+        f" c AS (INSERT INTO {quote(model._meta.db_table)} ({columns})"
+        f" VALUES ((SELECT id FROM t), {placeholders})),"
+        f" p AS (INSERT INTO {quote(through._meta.db_table)} (from_task_id, to_task_id)"
+        " VALUES ((SELECT id FROM t), %s) ON CONFLICT DO NOTHING)"
+        " SELECT id FROM t"
+    )
+
+
+def _finishing_sql(parent, model) -> str:
+    """The WITH clauses that finish the step before: its task row done, its step out of the queue."""
+    quote = connection.ops.quote_name
+    return (
         f"f AS (UPDATE {quote(parent._meta.db_table)} SET status = %s, owner_id = %s, started = %s,"  # noqa: S608
         " finished = %s WHERE id = %s),"
         f" q AS (UPDATE {quote(model._meta.db_table)} SET queued = false WHERE task_ptr_id = %s AND queued), "
     )
-    return sql_, (STATUS.DONE, owner_id, at, at, previous.pk, previous.pk)
 
 
-def _compiler(model, obj, fields):
-    query = sql.InsertQuery(model)
-    query.insert_values(fields, [obj])
-    return query.get_compiler(connection=connection)
+def _finishing_params(parent, previous, finishing) -> tuple:
+    owner_id, instant = finishing
+    at = parent._meta.get_field("finished").get_db_prep_save(instant, connection)
+    return (STATUS.DONE, owner_id, at, at, previous.pk, previous.pk)
 
 
 class CaseStepActivation(ViewActivation):
