@@ -7,7 +7,9 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from .models import CriteriaSet, ScoringMode
+from audit.compiled import CompiledQuery
+
+from .models import CriteriaSet, CriterionItem, ScoringMode
 
 
 @dataclass
@@ -88,11 +90,20 @@ def evaluate(
 
 def items_of(criteria_set_id: int) -> list:
     """The items of a criteria set with their criteria (one query), as scoring needs them."""
-    from .models import CriterionItem
+    return _ITEMS.all(criteria_set_id)
 
-    return list(
-        CriterionItem.objects.filter(criterion__criteria_set_id=criteria_set_id).select_related("criterion")
-    )
+
+def criteria_set(criteria_set_id: int) -> CriteriaSet:
+    """The criteria set, as `case.criteria_set` reads it (one query, compiled once: every score sheet)."""
+    return _SET.all(criteria_set_id)[0]
+
+
+# compiled once (audit.compiled): every score sheet saved reads them
+_ITEMS = CompiledQuery(
+    lambda pk: CriterionItem.objects.filter(criterion__criteria_set_id=pk).select_related("criterion"),
+    kinds=[int],
+)
+_SET = CompiledQuery(lambda pk: CriteriaSet.objects.filter(pk=pk), kinds=[int])
 
 
 def _evaluate_points(criteria_set, items, values, area_class) -> Evaluation:

@@ -6,10 +6,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.compiled import CompiledQuery
 from audit.services import EventSpec, record_events
 from cases import services as case_services
 from cases.models import Case, CaseState
-from registry.models import UnitLevel
+from registry.models import AdministrativeUnit, UnitLevel
 from registry.selectors import grant_covering
 
 from ..models import Decision, DecisionCounter, DecisionEntry
@@ -238,13 +239,13 @@ def decide_one(
     anywhere writes nothing, the number included. Returns the decision and the decided case.
     """
     unit = case.unit
-    commune = unit if unit.level == UnitLevel.COMMUNE else unit.parent
+    commune = unit if unit.level == UnitLevel.COMMUNE else _UNIT.all(unit.parent_id)[0]
     if not can_draft_decision(actor, commune):
         deny(_("You cannot draft decisions for %(unit)s.") % {"unit": commune.name})
     reason = "" if recognised else (reason or "").strip()
     case = case_services.lock_case(case)  # the step's own lock when called from it, else the row's
     refuse_if(
-        _case_problems(commune, case.title_type_id, case.year, [case], _drafts_holding([case.pk])),
+        _case_problems(commune, case.title_type_id, case.year, [case], dict(_DRAFT_HOLDING.all(case.pk))),
         _("The decision was not drafted."),
     )
     now = timezone.now()
@@ -321,6 +322,16 @@ def decide_one(
     cases_advanced.send(sender=Decision, step="decide", cases=moved, actor=actor)
     transaction.on_commit(lambda: _queue_documents(decision.pk))
     return decision, moved[0]
+
+
+# compiled once (audit.compiled): every one-case decision runs them
+_UNIT = CompiledQuery(lambda pk: AdministrativeUnit.objects.filter(pk=pk), kinds=[int])
+_DRAFT_HOLDING = CompiledQuery(
+    lambda case_id: DecisionEntry.objects.filter(
+        case_id=case_id, decision__status=Decision.Status.DRAFT
+    ).values_list("case_id", "decision_id"),
+    kinds=[int],
+)
 
 
 def _queue_documents(decision_id: int) -> None:

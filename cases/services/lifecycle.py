@@ -8,9 +8,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from criteria.scoring import clean_values, evaluate, items_of
+from audit.compiled import CompiledQuery
+from criteria.scoring import clean_values, criteria_set, evaluate, items_of
+from registry.models import Subject
 
-from ..models import Case, Score
+from ..models import Case, EvidenceFile, Score
 from ._common import apply_transition, require_reason
 
 
@@ -39,17 +41,27 @@ def complete_evidence_collection(case: Case, *, actor, note: str = "") -> Case:
 
 def missing_evidence(case: Case) -> list[str]:
     """Codes of items with a required evidence requirement and no active file."""
+    return [code for (code,) in _MISSING.all(case.criteria_set_id, case.pk)]
+
+
+def _missing(criteria_set_id: int, case_id: int):
     from criteria.models import CriterionItem
 
-    missing = (
+    return (
         CriterionItem.objects.filter(
-            criterion__criteria_set_id=case.criteria_set_id, evidence_requirements__required=True
+            criterion__criteria_set_id=criteria_set_id, evidence_requirements__required=True
         )
-        .exclude(pk__in=case.evidence.filter(removed_at__isnull=True).values("item_id"))
+        .exclude(
+            pk__in=EvidenceFile.objects.filter(case_id=case_id, removed_at__isnull=True).values("item_id")
+        )
         .distinct()
         .order_by("criterion__order", "order", "pk")
+        .values_list("code")
     )
-    return list(missing.values_list("code", flat=True))
+
+
+# compiled once (audit.compiled): every completion of evidence collection, and its step page, run it
+_MISSING = CompiledQuery(_missing, kinds=[int, int])
 
 
 def score_case(
@@ -65,9 +77,11 @@ def score_case(
 
     def prepare(locked: Case, result: dict) -> list[str]:
         items = items_of(locked.criteria_set_id)
+        locked.criteria_set = criteria_set(locked.criteria_set_id)
         cleaned = clean_values(locked.criteria_set, values, items=items)
-        evaluation = evaluate(locked.criteria_set, cleaned, area_class=locked.subject.area_class, items=items)
-        existing = {s.item_id: s for s in Score.objects.filter(case=locked)}
+        [(area_class,)] = _AREA_CLASS.all(locked.subject_id)
+        evaluation = evaluate(locked.criteria_set, cleaned, area_class=area_class, items=items)
+        existing = {s.item_id: s for s in _SCORES.all(locked.pk)}
         result["before"] = {str(k): _score_value(s) for k, s in existing.items()}
         # one statement for new rows and one for changed rows, however many items the set has
         to_create, to_update = [], []
@@ -107,6 +121,11 @@ def score_case(
         reason=note,
         prepare=prepare,
     )
+
+
+# compiled once (audit.compiled): every score sheet saved reads them
+_AREA_CLASS = CompiledQuery(lambda pk: Subject.objects.filter(pk=pk).values_list("area_class"), kinds=[int])
+_SCORES = CompiledQuery(lambda case_id: Score.objects.filter(case_id=case_id), kinds=[int])
 
 
 def _plain(value):
