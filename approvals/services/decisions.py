@@ -80,18 +80,35 @@ def draft_decision(
         amendment_note=(note or "").strip(),
     )
     DecisionEntry.objects.bulk_create([DecisionEntry(decision=decision, case=c) for c in cases])
-    audit_batch(
-        decision,
-        "decision.drafted",
-        actor=actor,
-        data={
-            "commune": commune.code,
-            "year": year,
-            "amends": amends.reference if amends else None,
-            "cases": [c.reference for c in cases],
-        },
-    )
+    audit_batch(decision, "decision.drafted", actor=actor, data=_drafted(decision, cases))
     return decision
+
+
+def _drafted(decision: Decision, cases) -> dict:
+    """What the "decision.drafted" event records."""
+    return {
+        "commune": decision.commune.code,
+        "year": decision.year,
+        "amends": decision.amends.reference if decision.amends_id else None,
+        "cases": [c.reference for c in cases],
+    }
+
+
+def _outcomes(entries) -> dict:
+    """What the "decision.outcomes_recorded" event records of the entries whose outcome changed."""
+    return {"outcomes": {e.case.reference: {"recognised": e.recognised, "reason": e.reason} for e in entries}}
+
+
+def _signed(decision: Decision, entries) -> dict:
+    """What the "decision.signed" event records."""
+    return {
+        "number": decision.reference,
+        "signed_on": decision.signed_on,
+        "signer": decision.signer_name,
+        "amends": decision.amends.reference if decision.amends_id else None,
+        "recognised": [e.case.reference for e in entries if e.recognised],
+        "refused": {e.case.reference: e.reason for e in entries if not e.recognised},
+    }
 
 
 def _lock_draft(decision: Decision) -> Decision:
@@ -110,7 +127,7 @@ def record_outcomes(decision: Decision, *, outcomes: Mapping[int, tuple[bool, st
     if not can_draft_decision(actor, decision.commune):
         deny(_("You cannot change this decision."))
     entries = {e.pk: e for e in decision.entries.select_related("case").filter(pk__in=list(outcomes))}
-    changed, rows = {}, []
+    rows = []
     for pk, (recognised, reason) in outcomes.items():
         entry = entries.get(pk)
         if entry is None:
@@ -119,10 +136,9 @@ def record_outcomes(decision: Decision, *, outcomes: Mapping[int, tuple[bool, st
         if (entry.recognised, entry.reason) != (recognised, reason):
             entry.recognised, entry.reason = recognised, reason
             rows.append(entry)
-            changed[entry.case.reference] = {"recognised": recognised, "reason": reason}
     DecisionEntry.objects.bulk_update(rows, ["recognised", "reason"])
-    if changed:
-        audit_batch(decision, "decision.outcomes_recorded", actor=actor, data={"outcomes": changed})
+    if rows:
+        audit_batch(decision, "decision.outcomes_recorded", actor=actor, data=_outcomes(rows))
     return decision
 
 
@@ -213,14 +229,7 @@ def sign_decision(decision: Decision, *, actor, signer_name: str = "") -> Decisi
         actor=actor,
         role=grant.role if grant else "",
         unit=grant.unit_code if grant else "",
-        data={
-            "number": decision.reference,
-            "signed_on": decision.signed_on,
-            "signer": decision.signer_name,
-            "amends": decision.amends.reference if decision.amends_id else None,
-            "recognised": [e.case.reference for e in entries if e.recognised],
-            "refused": {e.case.reference: e.reason for e in entries if not e.recognised},
-        },
+        data=_signed(decision, entries),
     )
     cases_advanced.send(sender=Decision, step="decide", cases=moved, actor=actor)
     transaction.on_commit(lambda: _queue_documents(decision.pk))
@@ -271,45 +280,22 @@ def decide_one(
     decision.documents = Decision.Documents.PENDING
     decision.save(update_fields=[*_SIGNED_FIELDS, "unit_path"])
     grant = grant_covering(actor, decision.unit_path, {"commune_chair"})
+    specs = [
+        ("decision.drafted", _drafted(decision, [case]), None),
+        *([] if recognised else [("decision.outcomes_recorded", _outcomes([entry]), None)]),
+        ("decision.signed", _signed(decision, [entry]), grant),
+    ]
     record_events(
-        [
-            EventSpec(
-                decision.stream,
-                "decision.drafted",
-                actor=actor,
-                data={"commune": commune.code, "year": case.year, "amends": None, "cases": [case.reference]},
-                scope=decision.unit_path,
-            ),
-            *(
-                []
-                if recognised
-                else [
-                    EventSpec(
-                        decision.stream,
-                        "decision.outcomes_recorded",
-                        actor=actor,
-                        data={"outcomes": {case.reference: {"recognised": False, "reason": reason}}},
-                        scope=decision.unit_path,
-                    )
-                ]
-            ),
-            EventSpec(
-                decision.stream,
-                "decision.signed",
-                actor=actor,
-                role=grant.role if grant else "",
-                unit=grant.unit_code if grant else "",
-                data={
-                    "number": decision.reference,
-                    "signed_on": decision.signed_on,
-                    "signer": decision.signer_name,
-                    "amends": None,
-                    "recognised": [case.reference] if recognised else [],
-                    "refused": {} if recognised else {case.reference: reason},
-                },
-                scope=decision.unit_path,
-            ),
-        ]
+        EventSpec(
+            decision.stream,
+            event_type,
+            actor=actor,
+            data=data,
+            role=by.role if by else "",
+            unit=by.unit_code if by else "",
+            scope=decision.unit_path,
+        )
+        for event_type, data, by in specs
     )
     moved = move_all(
         lambda: case_services.decide_many_in_commune(
