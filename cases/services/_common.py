@@ -22,21 +22,26 @@ from ..permissions import authorising_grant, case_grant
 _FAILING_AS_ONE: ContextVar[bool] = ContextVar("cases_failing_as_one", default=False)
 
 
-@contextmanager
-def failing_as_one() -> Iterator[None]:
+def failing_as_one():
     """Inside the caller's atomic block, which fails as a whole (a workflow step: lock, service, next task).
 
     The services called here open their atomic blocks without a savepoint (two statements each): nothing
     between them and the caller catches their errors and carries on, so an error rolls back to the caller's
     block (its savepoint, or the whole transaction) exactly as it would have through their own savepoints.
     """
+    return _in_callers_block(_FAILING_AS_ONE, True, "failing_as_one()")
+
+
+@contextmanager
+def _in_callers_block(var: ContextVar, value, name: str) -> Iterator[None]:
+    """`var` set to `value` for the block, which runs inside the caller's atomic block."""
     if not transaction.get_connection().in_atomic_block:
-        raise TransactionManagementError("failing_as_one() needs the caller's atomic block")
-    token = _FAILING_AS_ONE.set(True)
+        raise TransactionManagementError(f"{name} needs the caller's atomic block")
+    token = var.set(value)
     try:
         yield
     finally:
-        _FAILING_AS_ONE.reset(token)
+        var.reset(token)
 
 
 def atomic():
@@ -58,18 +63,11 @@ def atomic_service(func):
 _HELD: ContextVar[Case | None] = ContextVar("cases_held", default=None)
 
 
-@contextmanager
-def holding(case: Case) -> Iterator[None]:
+def holding(case: Case):
     """The caller has locked `case`'s row in its transaction (with the unit loaded): the services called
     inside work on this instance instead of locking and re-reading the row (a workflow step locks its
     process, task and case in one statement)."""
-    if not transaction.get_connection().in_atomic_block:
-        raise TransactionManagementError("holding() needs the caller's atomic block, which holds the lock")
-    token = _HELD.set(case)
-    try:
-        yield
-    finally:
-        _HELD.reset(token)
+    return _in_callers_block(_HELD, case, "holding()")
 
 
 def held_case(pk: int) -> Case | None:
