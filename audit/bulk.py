@@ -159,3 +159,42 @@ def insert_values(fields, objs: list[Model]) -> list:
     """The parameters of an INSERT of `objs` into `fields`: pre_save hooks (auto_now and the like) applied,
     each value prepared for the database as the INSERT compiler prepares a plain value."""
     return [f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for obj in objs for f in fields]
+
+
+def insert_with_rows(
+    model: type[Model], obj: Model, rows: Sequence[tuple[Model, str]], *, before: tuple[str, tuple] = ("", ())
+) -> int:
+    """Insert `obj` into `model`'s table and, in the same statement, `rows` that reference it: each (row,
+    field name) is inserted with that foreign key set to the new id, which is returned. PostgreSQL only
+    (data-modifying WITH clauses). `before`: WITH clauses of the caller's ("name AS (…), ") and their
+    parameters, run in the same statement.
+
+    The statement text is compiled once per shape; each call prepares the values as compiled_insert() does.
+    """
+    parent_sql, params = compiled_insert(model, obj, returning=True)
+    params = [*before[1], *params]
+    shape = [(type(row), name) for row, name in rows]
+    for (row_model, name), (row, _name) in zip(shape, rows, strict=True):
+        link = row_model._meta.get_field(name)
+        params += insert_values([f for f in own_fields(row_model) if f is not link], [row])
+    key = (model, tuple(shape), before[0])
+    statement = _WITH_ROWS.get(key)
+    if statement is None:
+        quote = connection.ops.quote_name
+        clauses = [f"t AS ({parent_sql})"]
+        for i, (row_model, name) in enumerate(shape):
+            link = row_model._meta.get_field(name)
+            fields = [f for f in own_fields(row_model) if f is not link]
+            columns = ", ".join(quote(f.column) for f in [link, *fields])
+            values = ", ".join(["(SELECT id FROM t)", *["%s"] * len(fields)])
+            clauses.append(
+                f"r{i} AS (INSERT INTO {quote(row_model._meta.db_table)} ({columns})"  # noqa: S608 (quoted)
+                f" VALUES ({values}))"
+            )
+        statement = _WITH_ROWS[key] = f"WITH {before[0]}{', '.join(clauses)} SELECT id FROM t"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchone()[0]
+
+
+_WITH_ROWS: dict[tuple, str] = {}

@@ -34,12 +34,22 @@ def record_event(
     return _append_to_one_stream([spec], current_request_meta(), timezone.now())[0]
 
 
-def _append_to_one_stream(specs: list["EventSpec"], meta, now) -> list[AuditEvent]:
-    """Append events of one stream: its head locked (created on first use), then on PostgreSQL the events
-    and the head's new seq and hash in one statement."""
+def start_stream(specs: Iterable["EventSpec"]) -> list[AuditEvent]:
+    """The first events of a stream whose owner the caller has just created in its transaction (a new
+    decision): the stream's head is written with them, on PostgreSQL in one statement, instead of being
+    looked for, created and locked first. A stream that already has a head makes it fail (IntegrityError)."""
+    specs = list(specs)
+    if len({spec.stream for spec in specs}) != 1:
+        raise ValueError("start_stream() appends the events of one stream")
+    return _append_to_one_stream(specs, current_request_meta(), timezone.now(), new=True)
+
+
+def _append_to_one_stream(specs: list["EventSpec"], meta, now, *, new: bool = False) -> list[AuditEvent]:
+    """Append events of one stream: its head locked (created on first use; `new`: the stream's first
+    events, its head written with them), then on PostgreSQL the events and the head in one statement."""
     # No savepoint of our own: the events belong to the caller's transaction and fail with it.
     with transaction.atomic(savepoint=False):
-        head = _locked_head(specs[0].stream)
+        head = StreamHead(stream=specs[0].stream) if new else _locked_head(specs[0].stream)
         events = []
         for spec in specs:
             values = _values(spec, head.seq + 1, meta, now)
@@ -47,22 +57,26 @@ def _append_to_one_stream(specs: list["EventSpec"], meta, now) -> list[AuditEven
             events.append(AuditEvent(prev_hash=head.hash, hash=digest, scope=spec.scope, **values))
             head.seq, head.hash = values["seq"], digest
         if connection.vendor == "postgresql":
-            _append(events, head)
+            _append(events, head, new=new)
         else:
             AuditEvent.objects.bulk_create(events)
-            head.save(update_fields=["seq", "hash"])
+            head.save(force_insert=new, update_fields=None if new else ["seq", "hash"])
     return events
 
 
-def _append(events: list[AuditEvent], head: StreamHead) -> None:
+def _append(events: list[AuditEvent], head: StreamHead, *, new: bool) -> None:
     """Insert a stream's events and advance its (locked) head in one statement: the INSERT that
-    bulk_create() sends, behind a data-modifying WITH that sets the head's seq and hash."""
+    bulk_create() sends, behind a data-modifying WITH that sets the head's seq and hash (or, for a new
+    stream, inserts the head)."""
     insert_sql, insert_params = compiled_insert(AuditEvent, events, returning=True)
-    quote = connection.ops.quote_name
+    table = connection.ops.quote_name(StreamHead._meta.db_table)
+    if new:
+        head_sql = f"INSERT INTO {table} (seq, hash, stream) VALUES (%s, %s, %s)"  # noqa: S608 (name quoted)
+    else:
+        head_sql = f"UPDATE {table} SET seq = %s, hash = %s WHERE stream = %s"  # noqa: S608 (name quoted)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH head AS (UPDATE {quote(StreamHead._meta.db_table)} SET seq = %s, hash = %s"  # noqa: S608
-            f" WHERE stream = %s) {insert_sql}",
+            f"WITH head AS ({head_sql}) {insert_sql}",
             (head.seq, head.hash, head.stream, *insert_params),
         )
         for event, (pk,) in zip(events, cursor.fetchall(), strict=True):

@@ -14,7 +14,7 @@ from viewflow.workflow.nodes.end import EndActivation
 from viewflow.workflow.nodes.view import ViewActivation
 from viewflow.workflow.status import STATUS
 
-from audit.bulk import compiled_insert, insert_values
+from audit.bulk import insert_with_rows
 
 
 def insert_linked(task, previous, *, finishing: tuple[int, datetime] | None = None) -> None:
@@ -27,39 +27,17 @@ def insert_linked(task, previous, *, finishing: tuple[int, datetime] | None = No
     model = type(task)
     parent_link = model._meta.pk  # task_ptr
     parent = parent_link.remote_field.model
-    parent_sql, parent_params = compiled_insert(parent, task, returning=True)
-    own = [f for f in model._meta.local_concrete_fields if f is not parent_link]
-    params = insert_values(own, [task])
-    finish_params = _finishing_params(parent, previous, finishing) if finishing else ()
-    key = (model, bool(finishing))
-    statement = _STATEMENTS.get(key)
-    if statement is None:
-        statement = _STATEMENTS[key] = _statement(model, parent, parent_link, parent_sql, own, finishing)
-    with connection.cursor() as cursor:
-        cursor.execute(statement, (*finish_params, *parent_params, *params, previous.pk))
-        pk = cursor.fetchone()[0]
+    link = parent._meta.get_field("previous").remote_field.through(to_task_id=previous.pk)
+    before = (
+        (_finishing_sql(parent, model), _finishing_params(parent, previous, finishing))
+        if finishing
+        else ("", ())
+    )
+    # viewflow's row, then ours and the link, both pointing at it
+    pk = insert_with_rows(parent, task, [(task, parent_link.name), (link, "from_task")], before=before)
     setattr(task, parent._meta.pk.attname, pk)
     setattr(task, parent_link.attname, pk)
     task._state.adding, task._state.db = False, connection.alias
-
-
-_STATEMENTS: dict[tuple, str] = {}
-
-
-def _statement(model, parent, parent_link, parent_sql: str, own, finishing) -> str:
-    through = parent._meta.get_field("previous").remote_field.through
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in [parent_link, *own])
-    placeholders = ", ".join(["%s"] * len(own))
-    finish_sql = _finishing_sql(parent, model) if finishing else ""
-    return (
-        f"WITH {finish_sql}t AS ({parent_sql}),"  # noqa: S608 (names quoted, values are parameters)
-        f" c AS (INSERT INTO {quote(model._meta.db_table)} ({columns})"
-        f" VALUES ((SELECT id FROM t), {placeholders})),"
-        f" p AS (INSERT INTO {quote(through._meta.db_table)} (from_task_id, to_task_id)"
-        " VALUES ((SELECT id FROM t), %s) ON CONFLICT DO NOTHING)"
-        " SELECT id FROM t"
-    )
 
 
 def _finishing_sql(parent, model) -> str:

@@ -6,8 +6,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.bulk import insert_with_rows
 from audit.compiled import CompiledQuery
-from audit.services import EventSpec, record_events
+from audit.services import EventSpec, start_stream
 from cases import services as case_services
 from cases.models import Case, CaseState
 from registry.models import AdministrativeUnit, UnitLevel
@@ -158,24 +159,49 @@ def discard_decision(decision: Decision, *, actor, reason: str = "") -> None:
     decision.delete()
 
 
-def _next_number(commune, year: int) -> int:
-    """The commune's next decision number of the year, from a counter row locked until the signing commits.
+def _sign(decision: Decision, *, actor, signer_name: str) -> None:
+    """Number and sign a locked draft: the commune's next number of the year and the signature's fields.
 
-    A signing that rolls back releases the row without having used the number: no gaps, no duplicates.
+    The number comes from the commune's counter row, created at 1 or incremented and locked until the signing
+    commits: a signing that rolls back releases the row without having used the number (no gaps, no
+    duplicates). On PostgreSQL the counter and the decision's row are written by one statement.
     """
-    # one statement: creates the counter at 1 or increments it, and keeps its row locked until commit
-    table = connection.ops.quote_name(DecisionCounter._meta.db_table)
+    now = timezone.now()
+    decision.status = Decision.Status.SIGNED
+    decision.signed_at, decision.signed_on = now, timezone.localdate(now)
+    decision.signed_by = actor
+    decision.signer_name = (signer_name or "").strip() or actor.get_full_name() or actor.get_username()
+    decision.documents = Decision.Documents.PENDING
+    quote = connection.ops.quote_name
+    counter = quote(DecisionCounter._meta.db_table)
+    next_number = (
+        f"INSERT INTO {counter} (commune_id, year, value) VALUES (%s, %s, 1)"  # noqa: S608 (names quoted)
+        f" ON CONFLICT (commune_id, year) DO UPDATE SET value = {counter}.value + 1 RETURNING value"
+    )
+    fields = [Decision._meta.get_field(name) for name in _SIGNED_FIELDS]
+    sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    values = [f.get_db_prep_save(getattr(decision, f.attname), connection) for f in fields]
+    table = quote(Decision._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (commune_id, year, value) VALUES (%s, %s, 1)"  # noqa: S608 (name quoted)
-            f" ON CONFLICT (commune_id, year) DO UPDATE SET value = {table}.value + 1 RETURNING value",
-            [commune.pk, year],
-        )
-        return cursor.fetchone()[0]
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH n AS ({next_number}) UPDATE {table} SET number = (SELECT value FROM n), {sets}"  # noqa: S608
+                " WHERE id = %s RETURNING number",
+                [decision.commune_id, decision.year, *values, decision.pk],
+            )
+            decision.number = cursor.fetchone()[0]
+        else:  # SQLite has no data-modifying WITH: two statements
+            cursor.execute(next_number, [decision.commune_id, decision.year])
+            decision.number = cursor.fetchone()[0]
+            cursor.execute(
+                f"UPDATE {table} SET number = %s, {sets} WHERE id = %s",  # noqa: S608 (names quoted)
+                [decision.number, *values, decision.pk],
+            )
+    decision._signed_in_db = True
 
 
-# what a signing writes on the decision
-_SIGNED_FIELDS = ("number", "status", "signed_at", "signed_on", "signed_by", "signer_name", "documents")
+# what a signing writes on the decision, besides its number
+_SIGNED_FIELDS = ("status", "signed_at", "signed_on", "signed_by", "signer_name", "documents")
 
 
 def sign_problems(entries: list[DecisionEntry]) -> list[str]:
@@ -205,15 +231,7 @@ def sign_decision(decision: Decision, *, actor, signer_name: str = "") -> Decisi
         deny(_("Only the chair of %(unit)s signs its decisions.") % {"unit": decision.commune.name})
     entries = list(decision.entries.select_related("case").order_by("pk"))
     refuse_if(sign_problems(entries), _("The decision was not signed; nothing was changed."))
-    now = timezone.now()
-    decision.number = _next_number(decision.commune, decision.year)
-    decision.status = Decision.Status.SIGNED
-    decision.signed_at = now
-    decision.signed_on = timezone.localdate(now)
-    decision.signed_by = actor
-    decision.signer_name = (signer_name or "").strip() or actor.get_full_name() or actor.get_username()
-    decision.documents = Decision.Documents.PENDING
-    decision.save(update_fields=[*_SIGNED_FIELDS, "unit_path"])  # Decision.save() sets the path
+    _sign(decision, actor=actor, signer_name=signer_name)
     moved = move_all(
         lambda: case_services.decide_many_in_commune(
             [(e.case, e.recognised, e.reason) for e in entries],
@@ -257,7 +275,6 @@ def decide_one(
         _case_problems(commune, case.title_type_id, case.year, [case], dict(_DRAFT_HOLDING.all(case.pk))),
         _("The decision was not drafted."),
     )
-    now = timezone.now()
     decision = Decision(
         commune=commune,
         unit_path=commune.path,
@@ -269,23 +286,15 @@ def decide_one(
         deny(_("Only the chair of %(unit)s signs its decisions.") % {"unit": commune.name})
     entry = DecisionEntry(case=case, recognised=recognised, reason=reason)
     refuse_if(sign_problems([entry]), _("The decision was not signed; nothing was changed."))
-    decision.save()  # a draft first: the annex of a signed decision cannot change (a database trigger)
-    entry.decision = decision
-    DecisionEntry.objects.bulk_create([entry])
-    decision.number = _next_number(commune, case.year)
-    decision.status = Decision.Status.SIGNED
-    decision.signed_at, decision.signed_on = now, timezone.localdate(now)
-    decision.signed_by = actor
-    decision.signer_name = (signer_name or "").strip() or actor.get_full_name() or actor.get_username()
-    decision.documents = Decision.Documents.PENDING
-    decision.save(update_fields=[*_SIGNED_FIELDS, "unit_path"])
+    _insert_draft(decision, entry)
+    _sign(decision, actor=actor, signer_name=signer_name)
     grant = grant_covering(actor, decision.unit_path, {"commune_chair"})
     specs = [
         ("decision.drafted", _drafted(decision, [case]), None),
         *([] if recognised else [("decision.outcomes_recorded", _outcomes([entry]), None)]),
         ("decision.signed", _signed(decision, [entry]), grant),
     ]
-    record_events(
+    start_stream(  # the decision's stream begins here
         EventSpec(
             decision.stream,
             event_type,
@@ -308,6 +317,20 @@ def decide_one(
     cases_advanced.send(sender=Decision, step="decide", cases=moved, actor=actor)
     transaction.on_commit(lambda: _queue_documents(decision.pk))
     return decision, moved[0]
+
+
+def _insert_draft(decision: Decision, entry: DecisionEntry) -> None:
+    """The one-case decision as a draft with its entry (a signed decision's annex cannot change: a database
+    trigger), on PostgreSQL in one statement."""
+    if connection.vendor != "postgresql":
+        decision.save()
+        entry.decision = decision
+        DecisionEntry.objects.bulk_create([entry])
+        return
+    decision.pk = insert_with_rows(Decision, decision, [(entry, "decision")])
+    decision._state.adding, decision._state.db = False, connection.alias
+    decision._signed_in_db = False
+    entry.decision_id = decision.pk
 
 
 # compiled once (audit.compiled): every one-case decision runs them

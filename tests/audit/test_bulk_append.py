@@ -4,11 +4,11 @@ import datetime
 
 import pytest
 import time_machine
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEvent, StreamHead
-from audit.services import EventSpec, record_event, record_events
+from audit.services import EventSpec, record_event, record_events, start_stream
 from audit.verify import verify_log
 
 FROZEN = datetime.datetime(2026, 3, 9, 3, 0, tzinfo=datetime.UTC)
@@ -86,3 +86,40 @@ def test_returning_gives_the_saved_events_with_their_keys(django_user_model):
     stored = AuditEvent.objects.filter(pk__in=[e.pk for e in saved]).values_list("stream", "seq", "hash")
     assert sorted(stored) == sorted((e.stream, e.seq, e.hash) for e in saved)
     assert verify_log().ok
+
+
+@pytest.mark.django_db
+def test_a_new_stream_starts_with_its_head_and_the_chain_record_event_writes(django_user_model):
+    actor = django_user_model.objects.create_user("chutich")
+    specs = [
+        EventSpec("test:new", "decision.drafted", actor, {"cases": ["GDHT-1"]}, scope="/P/C/"),
+        EventSpec("test:new", "decision.signed", actor, {"number": "1/QĐ-UBND"}, "", "chair", "C", "/P/C/"),
+    ]
+    with time_machine.travel(FROZEN, tick=False):
+        with transaction.atomic():
+            for spec in specs:
+                record_event(
+                    spec.stream, spec.event_type, actor=spec.actor, data=spec.data, reason=spec.reason,
+                    role=spec.role, unit=spec.unit, scope=spec.scope,
+                )  # fmt: skip
+            one_by_one = _rows()
+            transaction.set_rollback(True)
+        with CaptureQueriesContext(connection) as queries:
+            started = start_stream(specs)
+    assert _rows() == one_by_one and [e.pk for e in started] == list(
+        AuditEvent.objects.order_by("seq").values_list("pk", flat=True)
+    )
+    assert StreamHead.objects.get(stream="test:new").hash == one_by_one[-1][3]
+    if connection.vendor == "postgresql":
+        assert len(queries) == 1  # the events and the head together
+    assert verify_log().ok
+
+
+@pytest.mark.django_db
+def test_a_stream_that_exists_cannot_be_started_again():
+    record_event("test:old", "case.nominated")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        start_stream([EventSpec("test:old", "case.scored")])
+    assert AuditEvent.objects.filter(stream="test:old").count() == 1
+    with pytest.raises(ValueError):
+        start_stream([EventSpec("test:a", "x.y"), EventSpec("test:b", "x.y")])
