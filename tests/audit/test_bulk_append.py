@@ -28,19 +28,25 @@ def _rows():
     return list(rows.values_list("stream", "seq", "prev_hash", "hash"))
 
 
+def _written_one_by_one(specs):
+    """The rows record_event() writes for the specs, one call each (then rolled back)."""
+    with transaction.atomic():
+        for spec in specs:
+            record_event(
+                spec.stream, spec.event_type, actor=spec.actor, data=spec.data, reason=spec.reason,
+                role=spec.role, unit=spec.unit, scope=spec.scope,
+            )  # fmt: skip
+        rows = _rows()
+        transaction.set_rollback(True)
+    return rows
+
+
 @pytest.mark.django_db
 def test_the_chains_are_those_record_event_writes_one_by_one(django_user_model):
     actor = django_user_model.objects.create_user("canbo")
     record_event("test:alpha", "case.nominated", actor=actor)  # an existing chain to continue
     with time_machine.travel(FROZEN, tick=False):
-        with transaction.atomic():
-            for spec in _specs(actor):
-                record_event(
-                    spec.stream, spec.event_type, actor=spec.actor, data=spec.data, reason=spec.reason,
-                    role=spec.role, unit=spec.unit, scope=spec.scope,
-                )  # fmt: skip
-            one_by_one = _rows()
-            transaction.set_rollback(True)
+        one_by_one = _written_one_by_one(_specs(actor))
         assert AuditEvent.objects.count() == 1
         assert record_events(_specs(actor)) == []  # copied in: nothing to return
     assert _rows() == one_by_one
@@ -96,14 +102,7 @@ def test_a_new_stream_starts_with_its_head_and_the_chain_record_event_writes(dja
         EventSpec("test:new", "decision.signed", actor, {"number": "1/QĐ-UBND"}, "", "chair", "C", "/P/C/"),
     ]
     with time_machine.travel(FROZEN, tick=False):
-        with transaction.atomic():
-            for spec in specs:
-                record_event(
-                    spec.stream, spec.event_type, actor=spec.actor, data=spec.data, reason=spec.reason,
-                    role=spec.role, unit=spec.unit, scope=spec.scope,
-                )  # fmt: skip
-            one_by_one = _rows()
-            transaction.set_rollback(True)
+        one_by_one = _written_one_by_one(specs)
         with CaptureQueriesContext(connection) as queries:
             started = start_stream(specs)
     assert _rows() == one_by_one and [e.pk for e in started] == list(
