@@ -46,8 +46,11 @@ class CompiledQuery:
             if using not in self._compiled:
                 markers = [_marker(kind, i) for i, kind in enumerate(self.kinds)]
                 queryset = self.build(*markers)
-                if not issubclass(queryset._iterable_class, (ModelIterable, ValuesListIterable)):
-                    raise TypeError("CompiledQuery runs model and values_list() querysets only")
+                iterable = queryset._iterable_class
+                if not (iterable is ValuesListIterable or issubclass(iterable, ModelIterable)):
+                    raise TypeError(
+                        "CompiledQuery runs model and values_list() querysets (not flat, not named)"
+                    )
                 compiler = queryset.query.get_compiler(using=using)
                 sql, params = compiler.as_sql()
                 # the markers as the backend sends them (SQLite sends dates as text)
@@ -64,7 +67,7 @@ class _Compiled:
     def __init__(self, queryset: QuerySet, compiler, sql: str, params: list, slots: list[list[int]], adapt):
         self.sql, self.params, self.slots, self.adapt = sql, params, slots, adapt
         self.compiler = compiler
-        self.values = issubclass(queryset._iterable_class, ValuesListIterable)
+        self.values = queryset._iterable_class is ValuesListIterable
         fields = [s[0] for s in compiler.select[: compiler.col_count]]
         self.converters = compiler.get_converters(fields)
         if not self.values:

@@ -87,6 +87,15 @@ def test_a_lookup_that_rewrites_its_value_is_refused(world):
         query.all("/1/")
 
 
+@pytest.mark.parametrize("options", [{"flat": True}, {"named": True}])
+def test_rows_other_than_tuples_are_refused(world, options):
+    query = CompiledQuery(
+        lambda pk: AdministrativeUnit.objects.filter(pk=pk).values_list("code", **options), [int]
+    )
+    with pytest.raises(TypeError):
+        query.all(world.village_a1.pk)
+
+
 def test_a_reused_insert_sends_what_django_compiles(world, requires_postgres):
     def event(n):
         return AuditEvent(
