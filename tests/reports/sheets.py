@@ -42,3 +42,22 @@ def csv_bytes(rows: list[list], header=HEADER, delimiter=";") -> bytes:
 def sheet_bytes(header: list[str], rows: list[list], fmt: str = "xlsx") -> bytes:
     """A file of any import kind, as .xlsx or as a semicolon CSV."""
     return xlsx_bytes(rows, header=header) if fmt == "xlsx" else csv_bytes(rows, header=header)
+
+
+# the headers of the clan and organisation templates, as an officer sees them
+CLAN_HEADER = [
+    "Mã dòng họ",
+    "Tên dòng họ",
+    "Mã xã",
+    "Trưởng ban khuyến học dòng họ",
+    "Địa chỉ",
+    "Mã các hộ thành viên",
+]
+ORG_HEADER = [
+    "Mã đơn vị",
+    "Tên cơ quan, đơn vị",
+    "Mã xã",
+    "Loại hình",
+    "Số cán bộ, người lao động",
+    "Địa chỉ",
+]

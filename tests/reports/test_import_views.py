@@ -9,7 +9,7 @@ from registry.models import Household, Role
 from reports.models import ImportJob
 from tests.builders import make_user
 
-from .sheets import HEADER, household_rows, xlsx_bytes
+from .sheets import CLAN_HEADER, HEADER, ORG_HEADER, household_rows, sheet_bytes, xlsx_bytes
 
 
 @pytest.fixture
@@ -137,28 +137,8 @@ def test_rows_for_villages_of_another_commune_are_errors(client, world, django_c
 @pytest.mark.parametrize(
     ("slug", "header"),
     [
-        (
-            "dong-ho",
-            [
-                "Mã dòng họ",
-                "Tên dòng họ",
-                "Mã xã",
-                "Trưởng ban khuyến học dòng họ",
-                "Địa chỉ",
-                "Mã các hộ thành viên",
-            ],
-        ),
-        (
-            "co-quan-don-vi",
-            [
-                "Mã đơn vị",
-                "Tên cơ quan, đơn vị",
-                "Mã xã",
-                "Loại hình",
-                "Số cán bộ, người lao động",
-                "Địa chỉ",
-            ],
-        ),
+        ("dong-ho", CLAN_HEADER),
+        ("co-quan-don-vi", ORG_HEADER),
         ("dang-ky", ["Mã đối tượng", "Mã danh hiệu", "Năm đánh giá", "Tên đối tượng (để đối chiếu)"]),
     ],
 )
@@ -194,9 +174,6 @@ def test_the_import_index_offers_the_kinds_the_user_may_import(client, world):
 def test_a_clan_upload_shows_its_own_summary_and_commit_button(
     officer_client, world, django_capture_on_commit_callbacks
 ):
-    from .sheets import sheet_bytes
-    from .test_registry_imports import CLAN_HEADER
-
     data = sheet_bytes(CLAN_HEADER, [["DH-01", "Dòng họ Lê", world.commune_a.code, "", "", ""]])
     with django_capture_on_commit_callbacks(execute=True):
         response = officer_client.post(

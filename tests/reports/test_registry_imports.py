@@ -9,25 +9,9 @@ from reports.models import ImportJob
 from tests.builders import make_household, make_user
 
 from .imports import commit, problems, run_import
-from .sheets import sheet_bytes
+from .sheets import CLAN_HEADER, ORG_HEADER, sheet_bytes
 
 S = ImportJob.Status
-CLAN_HEADER = [
-    "Mã dòng họ",
-    "Tên dòng họ",
-    "Mã xã",
-    "Trưởng ban khuyến học dòng họ",
-    "Địa chỉ",
-    "Mã các hộ thành viên",
-]
-ORG_HEADER = [
-    "Mã đơn vị",
-    "Tên cơ quan, đơn vị",
-    "Mã xã",
-    "Loại hình",
-    "Số cán bộ, người lao động",
-    "Địa chỉ",
-]
 
 
 @pytest.fixture
