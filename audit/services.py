@@ -7,8 +7,9 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .bulk import compiled_insert, insert_rows, update_rows
-from .compiled import CompiledQuery
+from fastpath.bulk import compiled_insert, insert_rows, update_rows
+from fastpath.compiled import CompiledQuery
+
 from .context import current_request_meta
 from .hashing import HASHED_FIELDS, chain_hash, normalise
 from .models import AuditEvent, StreamHead
@@ -171,7 +172,7 @@ def _locked_head(stream: str) -> StreamHead:
     return head
 
 
-# compiled once (audit.compiled): every event appended runs it
+# compiled once (fastpath.compiled): every event appended runs it
 _HEAD = CompiledQuery(
     lambda stream: StreamHead.objects.select_for_update().filter(stream=stream), kinds=[str]
 )

@@ -8,8 +8,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from viewflow.workflow.models import Task
 
-from audit.bulk import update_rows
 from audit.models import AuditEvent, StreamHead
+from fastpath.bulk import update_rows
 from notifications.models import Notification
 from workflows import sweeps
 from workflows.models import CaseTask, StepEffect

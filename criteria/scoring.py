@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from audit.compiled import CompiledQuery
+from fastpath.compiled import CompiledQuery
 
 from .models import CriteriaSet, CriterionItem, ScoringMode
 
@@ -98,7 +98,7 @@ def criteria_set(criteria_set_id: int) -> CriteriaSet:
     return _SET.all(criteria_set_id)[0]
 
 
-# compiled once (audit.compiled): every score sheet saved reads them
+# compiled once (fastpath.compiled): every score sheet saved reads them
 _ITEMS = CompiledQuery(
     lambda pk: CriterionItem.objects.filter(criterion__criteria_set_id=pk).select_related("criterion"),
     kinds=[int],

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from audit.bulk import insert_new_rows
+from fastpath.bulk import insert_new_rows
 
 from . import kinds
 from .models import EmailMute, Notification

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils import timezone
 
-from audit.compiled import CompiledQuery
+from fastpath.compiled import CompiledQuery
 
 from .models import AdministrativeUnit, RoleAssignment
 
@@ -33,7 +33,7 @@ def grants_for(user) -> list[Grant]:
     return cached
 
 
-# compiled once (audit.compiled): every request of a signed-in user runs it
+# compiled once (fastpath.compiled): every request of a signed-in user runs it
 _GRANTS = CompiledQuery(
     lambda user_id, day: (
         RoleAssignment.objects.active(on=day)

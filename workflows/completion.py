@@ -26,14 +26,14 @@ from viewflow.workflow.models import Process, Task
 from viewflow.workflow.nodes import End, View
 from viewflow.workflow.status import PROCESS, STATUS
 
-from audit.compiled import CompiledQuery
 from audit.services import BATCH_SIZE
 from cases.models import Case
+from fastpath.compiled import CompiledQuery
+from fastpath.task_rows import insert_linked
 
 from . import deadlines
 from .flows import RecognitionFlow
 from .models import CaseTask
-from .task_rows import insert_linked
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED)
 
@@ -53,7 +53,7 @@ def lock_step(task_pk: int) -> CaseTask:
     return task
 
 
-# compiled once (audit.compiled): building and compiling this query cost more than running it
+# compiled once (fastpath.compiled): building and compiling this query cost more than running it
 _LOCK_STEP = CompiledQuery(
     lambda pk: (
         CaseTask.objects.select_related("case__unit", "process")

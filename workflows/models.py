@@ -108,7 +108,7 @@ class CaseTask(Task):
                 )
         previous = self.__dict__.pop("_insert_linked_to", None)
         if previous is not None and self._state.adding:
-            from .task_rows import insert_linked
+            from fastpath.task_rows import insert_linked
 
             insert_linked(self, previous)  # the rows and the link to `previous` in one statement
         else:

@@ -6,11 +6,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.bulk import insert_with_rows
-from audit.compiled import CompiledQuery
 from audit.services import EventSpec, start_stream
 from cases import services as case_services
 from cases.models import Case, CaseState
+from fastpath.bulk import insert_with_rows
+from fastpath.compiled import CompiledQuery
 from registry.models import AdministrativeUnit, UnitLevel
 from registry.selectors import grant_covering
 
@@ -333,7 +333,7 @@ def _insert_draft(decision: Decision, entry: DecisionEntry) -> None:
     entry.decision_id = decision.pk
 
 
-# compiled once (audit.compiled): every one-case decision runs them
+# compiled once (fastpath.compiled): every one-case decision runs them
 _UNIT = CompiledQuery(lambda pk: AdministrativeUnit.objects.filter(pk=pk), kinds=[int])
 _DRAFT_HOLDING = CompiledQuery(
     lambda case_id: DecisionEntry.objects.filter(

@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
-from audit.bulk import update_rows
 from audit.services import EventSpec, record_events
+from fastpath.bulk import update_rows
 
 from ..events import NOTIFIED_EVENTS
 from ..exceptions import CaseActionError, InvalidTransition
@@ -103,8 +103,8 @@ def _locked(ids: list[int]) -> dict[int, Case]:
 
 
 def _write(cases: list[Case], fields: list[str]) -> None:
-    """Write the fields of many cases in one statement (audit.bulk.update_rows: bulk_update builds a CASE WHEN
-    per row and field, which for 1,000 cases cost more than everything else the batch does)."""
+    """Write the fields of many cases in one statement (fastpath.bulk.update_rows: bulk_update builds a CASE
+    WHEN per row and field, which for 1,000 cases cost more than everything else the batch does)."""
     columns = [Case._meta.get_field(name) for name in fields]
     rows = [
         (case.pk, *(c.get_db_prep_save(getattr(case, c.attname), connection) for c in columns))

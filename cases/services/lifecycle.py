@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.compiled import CompiledQuery
 from criteria.scoring import clean_values, criteria_set, evaluate, items_of
+from fastpath.compiled import CompiledQuery
 from registry.models import Subject
 
 from ..models import Case, EvidenceFile, Score
@@ -60,7 +60,7 @@ def _missing(criteria_set_id: int, case_id: int):
     )
 
 
-# compiled once (audit.compiled): every completion of evidence collection, and its step page, run it
+# compiled once (fastpath.compiled): every completion of evidence collection, and its step page, run it
 _MISSING = CompiledQuery(_missing, kinds=[int, int])
 
 
@@ -123,7 +123,7 @@ def score_case(
     )
 
 
-# compiled once (audit.compiled): every score sheet saved reads them
+# compiled once (fastpath.compiled): every score sheet saved reads them
 _AREA_CLASS = CompiledQuery(lambda pk: Subject.objects.filter(pk=pk).values_list("area_class"), kinds=[int])
 _SCORES = CompiledQuery(lambda case_id: Score.objects.filter(case_id=case_id), kinds=[int])
 

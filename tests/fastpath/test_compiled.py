@@ -6,9 +6,9 @@ import pytest
 from django.db import connection, transaction
 from django.db.models import sql
 
-from audit.bulk import compiled_insert
-from audit.compiled import CompiledQuery
 from audit.models import AuditEvent
+from fastpath.bulk import compiled_insert
+from fastpath.compiled import CompiledQuery
 from registry.models import AdministrativeUnit, RoleAssignment
 from registry.selectors import Grant, forget_grants, grants_for
 from workflows import completion

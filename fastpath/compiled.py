@@ -8,8 +8,7 @@ rows into what the queryset would have returned: instances with their select_rel
 ModelIterable builds them (what a subclass of it adds is not applied), or the tuples of values_list().
 
 Only arguments that reach the SQL as they are qualify (`filter(pk=x)`, `filter(day__lte=x)`); a lookup
-that rewrites its value (`__startswith`, `__in`) is refused when the query is first compiled. Shared with the
-floors above, like audit.bulk.
+that rewrites its value (`__startswith`, `__in`) is refused when the query is first compiled.
 """
 
 import datetime

@@ -5,7 +5,7 @@ from viewflow.workflow.status import STATUS
 from workflows import services
 from workflows.models import CaseTask
 
-from .walk import collect, open_case, walk
+from ..workflows.walk import collect, open_case, walk
 
 
 def _rows(case):
@@ -44,7 +44,7 @@ def test_queued_follows_claim_release_and_completion(world):
 
 
 def test_one_statement_insert_writes_what_save_and_add_write(world, requires_postgres):
-    """workflows.task_rows.insert_linked (PostgreSQL) against viewflow's task.save() + task.previous.add()."""
+    """fastpath.task_rows.insert_linked (PostgreSQL) against viewflow's task.save() + task.previous.add()."""
     from django.utils import timezone
 
     from workflows.flows import RecognitionFlow

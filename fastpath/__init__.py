@@ -1,0 +1,1 @@
+"""The ground floor's hand-written SQL for measured hot paths; see README.md for its rules."""
