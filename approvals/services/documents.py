@@ -1,6 +1,8 @@
 """The official documents of the collective steps, stored once each: the file, its SHA-256 on the row that
 owns it and the event on the owner's stream, in one transaction."""
 
+from dataclasses import dataclass
+
 from django.db import transaction
 
 from audit.services import record_event
@@ -9,19 +11,25 @@ from .. import documents as rendering
 from ..models import Certificate, Decision, DecisionEntry, ReviewSession
 
 
+@dataclass(frozen=True)
+class _Kind:
+    """Where a kind of document is kept on its row, and the event that records it."""
+
+    file_field: str
+    sha_field: str
+    event_type: str
+
+
+_MINUTES = _Kind("minutes", "minutes_sha256", "session.minutes_generated")
+_DECISION = _Kind("document", "document_sha256", "decision.document_generated")
+_CERTIFICATE = _Kind("file", "sha256", "case.certificate_issued")
+
+
 def store_minutes(session: ReviewSession, *, actor=None) -> bool:
     """Render and store the minutes of a closed meeting; False when the meeting is open or has them."""
     if session.is_open or session.minutes:
         return False
-    _store(
-        session,
-        rendering.minutes_pdf(session),
-        file_field="minutes",
-        sha_field="minutes_sha256",
-        name=str(session.pk),
-        event_type="session.minutes_generated",
-        actor=actor,
-    )
+    _store(session, rendering.minutes_pdf(session), _MINUTES, name=str(session.pk), actor=actor)
     return True
 
 
@@ -50,10 +58,8 @@ def issue_certificate(entry: DecisionEntry, *, actor=None) -> Certificate:
     return _store(
         Certificate(entry=entry),
         rendering.certificate_pdf(entry),
-        file_field="file",
-        sha_field="sha256",
+        _CERTIFICATE,
         name=f"{decision.pk}-{entry.pk}",
-        event_type="case.certificate_issued",
         actor=actor,
         owner=entry.case,
         data={"decision": decision.reference},
@@ -63,15 +69,7 @@ def issue_certificate(entry: DecisionEntry, *, actor=None) -> Certificate:
 def _store_decision(decision: Decision, *, actor) -> int:
     made = 0
     if not decision.document:
-        _store(
-            decision,
-            rendering.decision_pdf(decision),
-            file_field="document",
-            sha_field="document_sha256",
-            name=str(decision.pk),
-            event_type="decision.document_generated",
-            actor=actor,
-        )
+        _store(decision, rendering.decision_pdf(decision), _DECISION, name=str(decision.pk), actor=actor)
         made += 1
     pending = (
         DecisionEntry.objects.filter(decision=decision, recognised=True, certificate__isnull=True)
@@ -85,29 +83,18 @@ def _store_decision(decision: Decision, *, actor) -> int:
 
 
 @transaction.atomic
-def _store(
-    row,
-    pdf: bytes,
-    *,
-    file_field: str,
-    sha_field: str,
-    name: str,
-    event_type: str,
-    actor,
-    owner=None,
-    data: dict | None = None,
-):
+def _store(row, pdf: bytes, kind: _Kind, *, name: str, actor, owner=None, data: dict | None = None):
     """Save a rendered PDF on `row` (a new row is inserted, a stored one updates only the file's columns)
     and record it, with its SHA-256, on the stream of `owner` (the row itself unless given)."""
     owner = row if owner is None else owner
     digest = rendering.sha256(pdf)
-    field = getattr(row, file_field)
+    field = getattr(row, kind.file_field)
     field.save(f"{name}-{digest[:12]}.pdf", rendering.as_file(pdf, "document.pdf"), save=False)
-    setattr(row, sha_field, digest)
-    row.save(update_fields=None if row._state.adding else [file_field, sha_field])
+    setattr(row, kind.sha_field, digest)
+    row.save(update_fields=None if row._state.adding else [kind.file_field, kind.sha_field])
     record_event(
         owner.stream,
-        event_type,
+        kind.event_type,
         actor=actor,
         data={**(data or {}), "sha256": digest, "file": field.name},
         scope=owner.unit_path,
