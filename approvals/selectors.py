@@ -2,13 +2,14 @@
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from cases.models import Case, CaseState
 from cases.selectors import visible_cases
 from registry.models import AdministrativeUnit, UnitLevel
 from registry.selectors import path_q, scope_paths
 
-from .models import Audit, AuditSample, Decision, DecisionEntry, ReviewSession, SessionEntry
+from .models import Audit, AuditSample, Decision, DecisionEntry, FindingFile, ReviewSession, SessionEntry
 from .permissions import DECISION_DRAFTERS, SESSION_EDITORS
 
 
@@ -71,19 +72,47 @@ def get_audit_for(user, pk: int) -> Audit:
     return audit
 
 
-def session_entries(session: ReviewSession):
+def session_entries(session: ReviewSession, *, pk: int | None = None):
+    """The meeting's list (or its entry `pk`), with subjects and comments."""
+    entries = SessionEntry.objects.filter(session=session)
+    if pk is not None:
+        entries = entries.filter(pk=pk)
     return (
-        SessionEntry.objects.filter(session=session)
-        .select_related("case__subject")
+        entries.select_related("case__subject")
         .prefetch_related("comments")
         .order_by("case__subject__name", "pk")
     )
+
+
+def session_entry(session: ReviewSession, pk: int) -> SessionEntry:
+    return get_object_or_404(SessionEntry, pk=pk, session=session)
+
+
+def entry_ids(owner: ReviewSession | Decision) -> list[int]:
+    """The ids of the entries of a meeting's list or a decision's annex."""
+    return list(owner.entries.values_list("pk", flat=True))
 
 
 def decision_entries(decision: Decision):
     return decision.entries.select_related("case__subject", "case__unit", "certificate").order_by(
         "case__unit__name", "case__subject__name", "pk"
     )
+
+
+def decision_entry(decision: Decision, pk: int) -> DecisionEntry:
+    """One entry of the decision's annex, with its case."""
+    return get_object_or_404(DecisionEntry.objects.select_related("case"), pk=pk, decision=decision)
+
+
+def signed_decisions(commune: AdministrativeUnit) -> QuerySet[Decision]:
+    """The commune's signed decisions, latest first (what a new decision may amend)."""
+    return Decision.objects.filter(commune=commune, status=Decision.Status.SIGNED).order_by(
+        "-year", "-number"
+    )
+
+
+def decision_audits(decision: Decision) -> QuerySet[Audit]:
+    return decision.audits.order_by("-opened_at")
 
 
 def session_counts(session: ReviewSession) -> dict[str, int]:
@@ -127,6 +156,15 @@ def audit_samples(audit: Audit):
     )
 
 
+def audit_sample(audit: Audit, pk: int) -> AuditSample:
+    return get_object_or_404(AuditSample, pk=pk, audit=audit)
+
+
+def finding_file(audit: Audit, pk: int) -> FindingFile:
+    """A file of one of the audit's findings, with its case."""
+    return get_object_or_404(FindingFile.objects.select_related("sample__case"), pk=pk, sample__audit=audit)
+
+
 def units_for_role(user, roles, level: str) -> QuerySet[AdministrativeUnit]:
     """Units of a level where the user holds one of the roles (on the unit or above it)."""
     paths = scope_paths(user, roles=roles)
@@ -139,6 +177,19 @@ def session_villages(user):
 
 def decision_communes(user):
     return units_for_role(user, DECISION_DRAFTERS, UnitLevel.COMMUNE)
+
+
+def chosen_unit(
+    units: QuerySet[AdministrativeUnit], *, case_id: int | None = None, pk: int | None = None
+) -> AdministrativeUnit | None:
+    """Among `units` (the user's): the one the case `case_id` lies in, or the one with id `pk`."""
+    if case_id is None:
+        return units.filter(pk=pk).first() if pk is not None else None
+    path = Case.objects.filter(pk=case_id).values_list("unit_path", flat=True).first()
+    if not path:
+        return None
+    codes = path.strip("/").split("/")
+    return units.filter(path__in=["/" + "/".join(codes[:n]) + "/" for n in range(1, len(codes) + 1)]).first()
 
 
 def candidate_cases(user, *, state: str, unit: AdministrativeUnit) -> QuerySet[Case]:

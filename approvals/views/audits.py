@@ -3,19 +3,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
-from cases.decorators import acting_role_required
 from cases.exceptions import CaseActionError
 
 from .. import selectors, services
 from ..forms import FindingForm
-from ..models import AuditSample, FindingFile
 from ..permissions import can_audit_decision
 from ..risks import explain
-from ._common import attachment, attempt, report
+from ._common import acting_post, attachment, attempt, report
 
 
 def _render(request, audit, *, bound=None):
@@ -51,12 +49,10 @@ def audit_detail(request, pk: int):
     return _render(request, selectors.get_audit_for(request.user, pk))
 
 
-@login_required
-@acting_role_required
-@require_POST
+@acting_post
 def audit_finding(request, pk: int, sample_pk: int):
     audit = selectors.get_audit_for(request.user, pk)
-    sample = get_object_or_404(AuditSample, pk=sample_pk, audit=audit)
+    sample = selectors.audit_sample(audit, sample_pk)
     form = FindingForm(request.POST, request.FILES, prefix=f"s{sample.pk}")
     if form.is_valid():
         try:
@@ -77,9 +73,7 @@ def audit_finding(request, pk: int, sample_pk: int):
     return _render(request, audit, bound=(sample.pk, form))
 
 
-@login_required
-@acting_role_required
-@require_POST
+@acting_post
 def audit_close(request, pk: int):
     audit = selectors.get_audit_for(request.user, pk)
     attempt(
@@ -95,9 +89,7 @@ def audit_close(request, pk: int):
 def finding_file(request, pk: int, file_pk: int):
     """A file of a finding, to those who may see the audit; opening it is logged as personal-data access."""
     audit = selectors.get_audit_for(request.user, pk)
-    record = get_object_or_404(
-        FindingFile.objects.select_related("sample__case"), pk=file_pk, sample__audit=audit
-    )
+    record = selectors.finding_file(audit, file_pk)
     case = record.sample.case
     return attachment(
         request,

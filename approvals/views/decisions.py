@@ -4,82 +4,67 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
 
-from cases.decorators import acting_role_required
 from cases.exceptions import CaseActionError
-from cases.models import Case
 
 from .. import selectors, services
 from ..forms import DecisionForm, OpenAuditForm, SignForm
-from ..models import Decision, DecisionEntry
 from ..permissions import can_audit_decision, can_draft_decision, can_sign_decision
+from . import _common as common
 from ._common import (
     ENTRIES_PAGE_SIZE,
     LIST_PAGE_SIZE,
+    acting_post,
     attachment,
     attempt,
     back_to_page,
-    case_ids,
     paged,
     report,
 )
 
 
+class DecisionNew(common.NewBatchView):
+    """Draft a decision over proposed cases of one commune (the user's only commune is taken as read)."""
+
+    form_class, unit_param, url_name = DecisionForm, "commune", "approvals:decision"
+    only_unit_by_default = True
+    templates = ("approvals/decision_pick_commune.html", "approvals/decision_new.html")
+    created = gettext_lazy("The draft decision lists %(n)s cases.")
+
+    def units(self):
+        return selectors.decision_communes(self.request.user)
+
+    def form_kwargs(self, commune) -> dict:
+        user = self.request.user
+        return {
+            "candidates": selectors.proposed_free(user, commune),
+            "signed": selectors.signed_decisions(commune),
+        }
+
+    def create(self, commune, data: dict, chosen: list):
+        return services.draft_decision(
+            commune,
+            title_type=chosen[0].title_type,
+            year=chosen[0].year,
+            cases=chosen,
+            actor=self.request.user,
+            amends=data["amends"],
+            note=data["note"],
+        )
+
+
+decision_new = DecisionNew.as_view()
+
+
 @login_required
 @require_GET
 def decision_list(request):
-    context = paged(request, selectors.decisions_for(request.user), LIST_PAGE_SIZE)
-    return render(request, "approvals/decision_list.html", {**context, "decisions": context["page_obj"]})
-
-
-def _commune_of_request(request):
-    communes = selectors.decision_communes(request.user)
-    ids = case_ids(request)
-    if ids:
-        path = Case.objects.filter(pk=ids[0]).values_list("unit_path", flat=True).first() or ""
-        return next((c for c in communes if path.startswith(c.path)), None), communes
-    raw = request.GET.get("commune") or request.POST.get("commune") or ""
-    if raw.isdigit():
-        return communes.filter(pk=int(raw)).first(), communes
-    return (communes[0] if len(communes) == 1 else None), communes
-
-
-@login_required
-@acting_role_required
-@require_http_methods(["GET", "POST"])
-def decision_new(request):
-    commune, communes = _commune_of_request(request)
-    if commune is None:
-        return render(request, "approvals/decision_pick_commune.html", {"communes": communes})
-    candidates = selectors.proposed_free(request.user, commune)
-    signed = Decision.objects.filter(commune=commune, status=Decision.Status.SIGNED).order_by(
-        "-year", "-number"
-    )
-    if request.method == "GET":
-        form = DecisionForm(candidates=candidates, signed=signed, initial={"cases": case_ids(request)})
-    else:
-        form = DecisionForm(request.POST, candidates=candidates, signed=signed)
-        if form.is_valid():
-            chosen = list(form.cleaned_data["cases"])
-            try:
-                decision = services.draft_decision(
-                    commune,
-                    title_type=chosen[0].title_type,
-                    year=chosen[0].year,
-                    cases=chosen,
-                    actor=request.user,
-                    amends=form.cleaned_data["amends"],
-                    note=form.cleaned_data["note"],
-                )
-            except (CaseActionError, ValidationError) as exc:
-                report(request, exc)
-            else:
-                messages.success(request, _("The draft decision lists %(n)s cases.") % {"n": len(chosen)})
-                return redirect("approvals:decision", pk=decision.pk)
-    return render(request, "approvals/decision_new.html", {"form": form, "commune": commune})
+    decisions = selectors.decisions_for(request.user)
+    return common.list_page(request, decisions, LIST_PAGE_SIZE, "approvals/decision_list.html", "decisions")
 
 
 @login_required
@@ -106,24 +91,17 @@ def decision_detail(request, pk: int):
             "sign_form": SignForm(initial={"signer_name": user.get_full_name()}),
             "may_audit": decision.is_signed and can_audit_decision(user, decision),
             "audit_form": OpenAuditForm(),
-            "audits": decision.audits.order_by("-opened_at"),
+            "audits": selectors.decision_audits(decision),
         },
     )
 
 
-@login_required
-@acting_role_required
-@require_POST
+@acting_post
 def decision_outcomes(request, pk: int):
     decision = selectors.get_decision_for(request.user, pk)
-    outcomes = {
-        entry_id: (
-            request.POST.get(f"result-{entry_id}") != "refuse",
-            request.POST.get(f"reason-{entry_id}", ""),
-        )
-        for entry_id in DecisionEntry.objects.filter(decision=decision).values_list("pk", flat=True)
-        if f"result-{entry_id}" in request.POST
-    }
+    outcomes = common.outcomes_posted(
+        request, selectors.entry_ids(decision), lambda result: result != "refuse"
+    )
     attempt(
         request,
         lambda: services.record_outcomes(decision, outcomes=outcomes, actor=request.user),
@@ -132,9 +110,7 @@ def decision_outcomes(request, pk: int):
     return back_to_page(request, "approvals:decision", decision.pk)
 
 
-@login_required
-@acting_role_required
-@require_POST
+@acting_post
 def decision_sign(request, pk: int):
     decision = selectors.get_decision_for(request.user, pk)
     form = SignForm(request.POST)
@@ -156,9 +132,7 @@ def decision_sign(request, pk: int):
     return redirect("approvals:decision", pk=decision.pk)
 
 
-@login_required
-@acting_role_required
-@require_POST
+@acting_post
 def decision_discard(request, pk: int):
     decision = selectors.get_decision_for(request.user, pk)
     try:
@@ -174,22 +148,15 @@ def decision_discard(request, pk: int):
 @require_GET
 def decision_document(request, pk: int):
     decision = selectors.get_decision_for(request.user, pk)
-    return attachment(
-        request,
-        decision.document,
-        filename=f"quyet-dinh-{decision.number}-{decision.year}.pdf",
-        stream=decision.stream,
-        scope=decision.unit_path,
-        what="decision",
-        sha256=decision.document_sha256,
-    )
+    filename = f"quyet-dinh-{decision.number}-{decision.year}.pdf"
+    return common.document(request, decision, "document", what="decision", filename=filename)
 
 
 @login_required
 @require_GET
 def certificate(request, pk: int, entry_pk: int):
     decision = selectors.get_decision_for(request.user, pk)
-    entry = get_object_or_404(DecisionEntry.objects.select_related("case"), pk=entry_pk, decision=decision)
+    entry = selectors.decision_entry(decision, entry_pk)
     cert = getattr(entry, "certificate", None)
     if cert is None:
         raise Http404
@@ -204,9 +171,7 @@ def certificate(request, pk: int, entry_pk: int):
     )
 
 
-@login_required
-@acting_role_required
-@require_POST
+@acting_post
 def audit_open(request, pk: int):
     decision = selectors.get_decision_for(request.user, pk)
     form = OpenAuditForm(request.POST)

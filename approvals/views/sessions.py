@@ -1,89 +1,62 @@
 """Village review meetings: open one from a list of scored cases, record results and comments, close it."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
 
-from cases.decorators import acting_role_required
 from cases.exceptions import CaseActionError
-from cases.models import Case, CaseState
+from cases.models import CaseState
 
 from .. import selectors, services
 from ..forms import CommentForm, SessionForm
-from ..models import SessionEntry
 from ..permissions import can_close_session, can_prepare_session
-from ._common import (
-    ENTRIES_PAGE_SIZE,
-    LIST_PAGE_SIZE,
-    attachment,
-    attempt,
-    back_to_page,
-    case_ids,
-    paged,
-    report,
-)
+from . import _common as common
+from ._common import ENTRIES_PAGE_SIZE, LIST_PAGE_SIZE, acting_post, attempt, back_to_page, paged, report
 
 
 @login_required
 @require_GET
 def session_list(request):
-    context = paged(request, selectors.sessions_for(request.user), LIST_PAGE_SIZE)
-    return render(request, "approvals/session_list.html", {**context, "sessions": context["page_obj"]})
+    sessions = selectors.sessions_for(request.user)
+    return common.list_page(request, sessions, LIST_PAGE_SIZE, "approvals/session_list.html", "sessions")
 
 
-def _village_of_request(request):
-    """The village the new meeting is for: from the chosen cases, or chosen on the page."""
-    villages = selectors.session_villages(request.user)
-    ids = case_ids(request)
-    if ids:
-        unit_id = Case.objects.filter(pk=ids[0]).values_list("unit_id", flat=True).first()
-    else:
-        raw = request.GET.get("village") or request.POST.get("village") or ""
-        unit_id = int(raw) if raw.isdigit() else None
-    return villages.filter(pk=unit_id).first() if unit_id else None, villages
+class SessionNew(common.NewBatchView):
+    """Open a review meeting from scored cases of one village."""
+
+    form_class, unit_param, url_name = SessionForm, "village", "approvals:session"
+    templates = ("approvals/session_pick_village.html", "approvals/session_new.html")
+    created = gettext_lazy("The review meeting was opened with %(n)s cases.")
+
+    def units(self):
+        return selectors.session_villages(self.request.user)
+
+    def form_kwargs(self, village) -> dict:
+        return {
+            "candidates": selectors.candidate_cases(self.request.user, state=CaseState.SCORED, unit=village)
+        }
+
+    def create(self, village, data: dict, chosen: list):
+        fields = ("meeting_date", "location", "chair", "secretary", "attendees", "posting_days")
+        first = chosen[0]
+        return services.open_session(
+            village,
+            title_type=first.title_type,
+            year=first.year,
+            cases=chosen,
+            actor=self.request.user,
+            **{name: data[name] for name in fields},
+        )
 
 
-@login_required
-@acting_role_required
-@require_http_methods(["GET", "POST"])
-def session_new(request):
-    village, villages = _village_of_request(request)
-    if village is None:
-        return render(request, "approvals/session_pick_village.html", {"villages": villages})
-    candidates = selectors.candidate_cases(request.user, state=CaseState.SCORED, unit=village)
-    if request.method == "GET":
-        form = SessionForm(candidates=candidates, initial={"cases": case_ids(request)})
-    else:
-        form = SessionForm(request.POST, candidates=candidates)
-        if form.is_valid():
-            data = form.cleaned_data
-            chosen = list(data["cases"])
-            try:
-                session = services.open_session(
-                    village,
-                    title_type=chosen[0].title_type,
-                    year=chosen[0].year,
-                    meeting_date=data["meeting_date"],
-                    location=data["location"],
-                    chair=data["chair"],
-                    secretary=data["secretary"],
-                    attendees=data["attendees"],
-                    posting_days=data["posting_days"],
-                    cases=chosen,
-                    actor=request.user,
-                )
-            except (CaseActionError, ValidationError) as exc:
-                report(request, exc)
-            else:
-                messages.success(
-                    request, _("The review meeting was opened with %(n)s cases.") % {"n": len(chosen)}
-                )
-                return redirect("approvals:session", pk=session.pk)
-    return render(request, "approvals/session_new.html", {"form": form, "village": village})
+session_new = SessionNew.as_view()
 
 
 def _detail(request, session, *, comment_form=None, page=None):
@@ -113,38 +86,26 @@ def session_detail(request, pk: int):
     return _detail(request, selectors.get_session_for(request.user, pk))
 
 
-@login_required
-@acting_role_required
-@require_POST
+@acting_post
 def session_results(request, pk: int):
     """The meeting's result per case, from one form over the whole list."""
     session = selectors.get_session_for(request.user, pk)
-    results = {}
-    for entry_id in SessionEntry.objects.filter(session=session).values_list("pk", flat=True):
-        if f"result-{entry_id}" not in request.POST:
-            continue  # only the rows the form sent change
-        choice = request.POST[f"result-{entry_id}"]
-        proposed = {"yes": True, "no": False}.get(choice)
-        results[entry_id] = (proposed, request.POST.get(f"reason-{entry_id}", ""))
-    attempt(
-        request,
-        lambda: services.record_results(session, results=results, actor=request.user),
-        _("The results were saved."),
-    )
+    # a result left open ("") keeps the case pending
+    results = common.outcomes_posted(request, selectors.entry_ids(session), {"yes": True, "no": False}.get)
+    saved = partial(services.record_results, session, results=results, actor=request.user)
+    attempt(request, saved, _("The results were saved."))
     return back_to_page(request, "approvals:session", session.pk)
 
 
-@login_required
-@acting_role_required
-@require_POST
+@acting_post
 def session_comment(request, pk: int):
     session = selectors.get_session_for(request.user, pk)
     chosen = request.POST.get("entry", "")
     # the form offered one page of the list; any case of the meeting's list is accepted
-    entries = selectors.session_entries(session).filter(pk=int(chosen)) if chosen.isdigit() else []
+    entries = selectors.session_entries(session, pk=int(chosen)) if chosen.isdigit() else []
     form = CommentForm(request.POST, entries=entries)
     if form.is_valid():
-        entry = get_object_or_404(SessionEntry, pk=form.cleaned_data["entry"], session=session)
+        entry = selectors.session_entry(session, form.cleaned_data["entry"])
         try:
             services.record_comment(
                 entry, author=form.cleaned_data["author"], text=form.cleaned_data["text"], actor=request.user
@@ -157,9 +118,7 @@ def session_comment(request, pk: int):
     return _detail(request, session, comment_form=form, page=request.POST.get("page"))
 
 
-@login_required
-@acting_role_required
-@require_POST
+@acting_post
 def session_close(request, pk: int):
     session = selectors.get_session_for(request.user, pk)
     attempt(
@@ -174,12 +133,4 @@ def session_close(request, pk: int):
 @require_GET
 def session_minutes(request, pk: int):
     session = selectors.get_session_for(request.user, pk)
-    return attachment(
-        request,
-        session.minutes,
-        filename=f"bien-ban-hop-xet-{session.pk}.pdf",
-        stream=session.stream,
-        scope=session.unit_path,
-        what="minutes",
-        sha256=session.minutes_sha256,
-    )
+    return common.document(request, session, "minutes", what="minutes", filename=f"bien-ban-hop-xet-{pk}.pdf")
