@@ -5,11 +5,14 @@ from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
+from audit.services import events_for
+from registry.models import AdministrativeUnit, HouseholdMember
 from registry.selectors import path_q, scope_paths
 from registry.text import fold
 
-from .models import RECOGNISED_FILTER, RECOGNISED_STATES, Case
+from .models import RECOGNISED_FILTER, RECOGNISED_STATES, Case, EvidenceFile
 
 
 def visible_cases(user) -> QuerySet[Case]:
@@ -54,6 +57,31 @@ def get_case_for(user, pk: int) -> Case:
     if case is None:
         raise Http404
     return case
+
+
+def filter_unit(code: str) -> AdministrativeUnit | None:
+    """The unit a case list is narrowed to (by its code), with what the filter needs: its name and path."""
+    return AdministrativeUnit.objects.filter(code=code).only("name", "path").first()
+
+
+def unit_names(codes) -> dict[str, str]:
+    """code -> name of the units with these codes (the units events were recorded under), in one query."""
+    return dict(AdministrativeUnit.objects.filter(code__in=set(codes)).values_list("code", "name"))
+
+
+def case_events(case: Case) -> list:
+    """The case's audit events, in order, with their actors."""
+    return list(events_for(case.stream))
+
+
+def household_members(case: Case) -> list[HouseholdMember]:
+    """The members of the household a case is about (personal data: the caller records the access)."""
+    return list(case.subject.household.members.all())
+
+
+def evidence_file(case: Case, pk: int) -> EvidenceFile:
+    """One evidence file of a case the caller already may see, or 404."""
+    return get_object_or_404(EvidenceFile, pk=pk, case=case)
 
 
 def evidence_for(case: Case):

@@ -3,18 +3,16 @@
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
-from audit.services import events_for
-from registry.models import AdministrativeUnit, Role, SubjectKind
+from registry.models import Role, SubjectKind
 
 from . import panels, selectors
 from .conf import setting
 from .events import event_label
 from .forms import CaseFilterForm
-from .models import EvidenceFile
 from .pagination import CappedPaginator
 from .services import record_personal_data_access
 
@@ -32,7 +30,7 @@ class CaseListView(LoginRequiredMixin, ListView):
         filters = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
         self.unit = None
         if filters.get("unit"):
-            self.unit = AdministrativeUnit.objects.filter(code=filters["unit"]).only("name", "path").first()
+            self.unit = selectors.filter_unit(filters["unit"])
             if self.unit is None:
                 return selectors.cases_for(self.request.user).none()
         return selectors.cases_for(
@@ -80,19 +78,15 @@ def household_members(request, pk: int):
     case = selectors.get_case_for(request.user, pk)
     if case.subject.kind != SubjectKind.HOUSEHOLD:
         raise Http404
-    members = list(case.subject.household.members.all())
+    members = selectors.household_members(case)
     record_personal_data_access(request.user, case, "household_members")
     return render(request, "cases/household_members.html", {"case": case, "members": members})
 
 
 def _timeline(case) -> list[dict]:
     """The case's audit events with translated labels and unit names (two queries)."""
-    events = list(events_for(case.stream))
-    units = dict(
-        AdministrativeUnit.objects.filter(
-            code__in={e.actor_unit for e in events if e.actor_unit}
-        ).values_list("code", "name")
-    )
+    events = selectors.case_events(case)
+    units = selectors.unit_names(e.actor_unit for e in events if e.actor_unit)
     roles = dict(Role.choices)
     return [
         {
@@ -130,5 +124,5 @@ def serve_evidence(request, case, evidence, *, inline: bool, what: str):
 def download_evidence(request, pk: int, evidence_pk: int):
     """Serve an evidence file as a download to users who may see its case."""
     case = selectors.get_case_for(request.user, pk)
-    evidence = get_object_or_404(EvidenceFile, pk=evidence_pk, case=case)
+    evidence = selectors.evidence_file(case, evidence_pk)
     return serve_evidence(request, case, evidence, inline=False, what="evidence")

@@ -44,7 +44,7 @@ def events_document(case: Case, events) -> bytes:
 
 def build_dossier(case: Case, *, exported_by) -> tempfile.SpooledTemporaryFile:
     """Write the ZIP to a spooled temporary file (rewound) and return it."""
-    events = list(case_events(case).select_related("actor"))
+    events = list(case_events(case))
     steps = replay(events)
     evidence = list(evidence_for(case))
     pdf = render_pdf(

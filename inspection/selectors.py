@@ -3,12 +3,13 @@
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from audit.checkpoints import start_of_day
-from audit.models import AuditEvent
-from cases.models import Case
+from audit.models import AuditEvent, Checkpoint, StreamHead, VerificationRun
+from cases.models import Case, EvidenceFile
 from registry.models import AdministrativeUnit, Subject
 from registry.selectors import path_q
 from registry.text import fold
@@ -16,6 +17,7 @@ from registry.text import fold
 from .permissions import inspection_paths, sees_province_wide
 
 MAX_SUBJECT_MATCHES = 200
+MAX_LOOKUP_MATCHES = 50
 
 
 def inspected_cases(user) -> QuerySet[Case]:
@@ -37,10 +39,43 @@ def get_inspected_case(user, pk: int) -> Case:
     return case
 
 
+def inspects_case(user, case: Case) -> bool:
+    return inspected_cases(user).filter(pk=case.pk).exists()
+
+
+def inspected_cases_by_activity(user) -> QuerySet[Case]:
+    """The user's cases, most recently changed first; only what naming their stream needs."""
+    return inspected_cases(user).order_by("-updated_at", "-pk").only("pk", "reference")
+
+
+def case_references(case_ids) -> dict[int, str]:
+    """id -> reference of these cases (the caller shows only events the user may see)."""
+    return dict(Case.objects.filter(pk__in=case_ids).values_list("pk", "reference"))
+
+
+def evidence_count(case: Case) -> int:
+    return EvidenceFile.objects.filter(case=case).count()
+
+
 def inspected_subjects(user) -> QuerySet[Subject]:
     if user.is_superuser:
         return Subject.objects.all()
     return Subject.objects.filter(path_q(inspection_paths(user), field="unit__path"))
+
+
+def get_inspected_subject(user, pk: int) -> Subject:
+    """One subject of the user's subtree, with its unit, or 404."""
+    return get_object_or_404(inspected_subjects(user).select_related("unit"), pk=pk)
+
+
+def find_subjects(user, text: str) -> list[Subject]:
+    """The subject with this code, else those whose name contains the text (without diacritics)."""
+    text = text.strip()
+    subjects = inspected_subjects(user).select_related("unit")
+    return list(
+        subjects.filter(code__iexact=text)[:1]
+        or subjects.filter(name_folded__contains=fold(text)).order_by("name", "pk")[:MAX_LOOKUP_MATCHES]
+    )
 
 
 def visible_events(user) -> QuerySet[AuditEvent]:
@@ -96,8 +131,45 @@ def _subject_streams(user, text: str) -> list[str]:
     return [f"subject:{pk}" for pk in ids] + [f"case:{pk}" for pk in case_ids]
 
 
+def stream_visible(user, stream: str) -> bool:
+    """Whether the user may see the events of a stream (checkpoint problems, stream "", concern everyone)."""
+    if not stream or user.is_superuser:
+        return True
+    return visible_events(user).filter(stream=stream).exists()
+
+
+def stream_heads(streams: list[str]) -> dict[str, tuple[int, str]]:
+    """stream -> (seq, hash) of the heads of these streams."""
+    rows = StreamHead.objects.filter(stream__in=streams).values_list("stream", "seq", "hash")
+    return {stream: (seq, digest) for stream, seq, digest in rows}
+
+
+def checkpointed_seqs(user, streams: list[str], cutoff) -> dict[str, int]:
+    """stream -> the last sequence number a checkpoint with this cutoff covers, for streams the user sees."""
+    return dict(
+        visible_events(user)
+        .filter(stream__in=streams, occurred_at__lt=cutoff)
+        .values("stream")
+        .annotate(last=Max("seq"))
+        .values_list("stream", "last")
+    )
+
+
+def recent_checkpoints(limit: int = 30) -> list[Checkpoint]:
+    return list(Checkpoint.objects.order_by("-day")[:limit])
+
+
+def checkpoint_on(day: datetime.date) -> Checkpoint:
+    return get_object_or_404(Checkpoint, day=day)
+
+
+def recent_verification_runs(limit: int = 10) -> list[VerificationRun]:
+    return list(VerificationRun.objects.order_by("-started_at", "-pk")[:limit])
+
+
 def case_events(case: Case) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(stream=case.stream).order_by("seq")
+    """The case's events in order, with their actors."""
+    return AuditEvent.objects.filter(stream=case.stream).select_related("actor").order_by("seq")
 
 
 def access_events(subject: Subject) -> QuerySet[AuditEvent]:

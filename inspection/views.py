@@ -10,22 +10,20 @@ import functools
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.checkpoints import checkpoint_file_bytes
-from audit.models import Checkpoint, StreamHead, VerificationRun
+from audit.models import VerificationRun
 from audit.runs import latest_run
 from audit.tasks import verify_audit_log
-from cases.models import Case, EvidenceFile
 from cases.pagination import CappedPaginator
-from registry.models import AdministrativeUnit, Role
-from registry.text import fold
+from cases.selectors import unit_names
+from registry.models import Role
 
 from . import exports, selectors, services
 from .dossier import build_dossier, dossier_name
@@ -68,12 +66,8 @@ def _page(request, queryset, size):
 def _describe(events) -> list[dict]:
     """Labels, role and unit names and, for case streams, the case reference (three queries in all)."""
     case_ids = {int(e.stream[5:]) for e in events if e.stream.startswith("case:") and e.stream[5:].isdigit()}
-    refs = dict(Case.objects.filter(pk__in=case_ids).values_list("pk", "reference"))
-    units = dict(
-        AdministrativeUnit.objects.filter(
-            code__in={e.actor_unit for e in events if e.actor_unit}
-        ).values_list("code", "name")
-    )
+    refs = selectors.case_references(case_ids)
+    units = unit_names(e.actor_unit for e in events if e.actor_unit)
     roles = dict(Role.choices)
     rows = []
     for e in events:
@@ -143,7 +137,7 @@ def export(request, file_format: str):
 @inspector_required
 def case_history(request, pk: int):
     case = selectors.get_inspected_case(request.user, pk)
-    events = list(selectors.case_events(case).select_related("actor"))
+    events = list(selectors.case_events(case))
     steps = replay(events)
     as_of = None
     if "as_of" in request.GET:
@@ -171,7 +165,7 @@ def case_history(request, pk: int):
 @inspector_required
 def dossier(request, pk: int):
     case = selectors.get_inspected_case(request.user, pk)
-    files = EvidenceFile.objects.filter(case=case).count()
+    files = selectors.evidence_count(case)
     try:
         archive = build_dossier(case, exported_by=request.user)
     except FileNotFoundError as exc:
@@ -187,33 +181,23 @@ def dossier(request, pk: int):
 @require_GET
 @inspector_required
 def integrity(request):
-    checkpoints = list(Checkpoint.objects.order_by("-day")[:30])
+    checkpoints = selectors.recent_checkpoints()
     latest = checkpoints[0] if checkpoints else None
     run = latest_run()
     context = {
         "latest": latest,
         "checkpoints": checkpoints,
         "run": run,
-        "runs": list(VerificationRun.objects.order_by("-started_at", "-pk")[:10]),
+        "runs": selectors.recent_verification_runs(),
         "can_verify": can_start_verification(request.user),
     }
-    cases = selectors.inspected_cases(request.user).order_by("-updated_at", "-pk").only("pk", "reference")
-    context.update(_page(request, cases, STREAMS_PAGE_SIZE))
+    context.update(_page(request, selectors.inspected_cases_by_activity(request.user), STREAMS_PAGE_SIZE))
     page_cases = list(context["page_obj"])
     streams = [c.stream for c in page_cases]
-    heads = dict(
-        (s, (seq, h))
-        for s, seq, h in StreamHead.objects.filter(stream__in=streams).values_list("stream", "seq", "hash")
-    )
+    heads = selectors.stream_heads(streams)
     covered = {}
     if latest is not None:
-        covered = dict(
-            selectors.visible_events(request.user)
-            .filter(stream__in=streams, occurred_at__lt=latest.cutoff)
-            .values("stream")
-            .annotate(last=Max("seq"))
-            .values_list("stream", "last")
-        )
+        covered = selectors.checkpointed_seqs(request.user, streams, latest.cutoff)
     broken = {}
     if run is not None and not run.ok:
         for problem in run.problems:
@@ -228,15 +212,9 @@ def integrity(request):
         for c in page_cases
     ]
     context["log_problem"] = broken.get("")
-    context["first_visible"] = run is not None and _stream_visible(request.user, run.first_stream)
+    # whether the user may see which stream broke
+    context["first_visible"] = run is not None and selectors.stream_visible(request.user, run.first_stream)
     return render(request, "inspection/integrity.html", context)
-
-
-def _stream_visible(user, stream: str) -> bool:
-    """Whether the user may see which stream broke (checkpoint problems, stream "", concern everyone)."""
-    if not stream or user.is_superuser:
-        return True
-    return selectors.visible_events(user).filter(stream=stream).exists()
 
 
 @require_GET
@@ -246,7 +224,7 @@ def checkpoint_file(request, day: str):
         day = datetime.date.fromisoformat(day)
     except ValueError as exc:
         raise Http404 from exc
-    checkpoint = get_object_or_404(Checkpoint, day=day)
+    checkpoint = selectors.checkpoint_on(day)
     response = HttpResponse(checkpoint_file_bytes(checkpoint), content_type="application/json")
     response["Content-Disposition"] = (
         f'attachment; filename="audit-checkpoint-{checkpoint.day.isoformat()}.json"'
@@ -270,21 +248,14 @@ def access_log(request):
     form = SubjectLookupForm(request.GET or None)
     subjects = []
     if form.is_bound and form.is_valid():
-        text = form.cleaned_data["q"].strip()
-        subjects = list(
-            selectors.inspected_subjects(request.user).filter(code__iexact=text).select_related("unit")[:1]
-            or selectors.inspected_subjects(request.user)
-            .filter(name_folded__contains=fold(text))
-            .select_related("unit")
-            .order_by("name", "pk")[:50]
-        )
+        subjects = selectors.find_subjects(request.user, form.cleaned_data["q"])
     return render(request, "inspection/access_log.html", {"form": form, "subjects": subjects})
 
 
 @require_GET
 @inspector_required
 def subject_access(request, pk: int):
-    subject = get_object_or_404(selectors.inspected_subjects(request.user).select_related("unit"), pk=pk)
+    subject = selectors.get_inspected_subject(request.user, pk)
     context = {"subject": subject}
     context.update(_page(request, selectors.access_events(subject), ACCESS_PAGE_SIZE))
     rows = _describe(list(context["page_obj"]))

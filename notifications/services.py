@@ -13,6 +13,7 @@ from fastpath.bulk import insert_new_rows
 
 from . import kinds
 from .models import EmailMute, Notification
+from .selectors import muted_kinds
 
 
 def notify(user, *, kind: str, dedupe_key: str, context: dict, url: str = "") -> Notification | None:
@@ -126,7 +127,7 @@ def send_digest(user) -> int:
     The rows are locked and marked in the same transaction as the sending, so two digests never repeat one.
     """
     digest_kinds = [code for code, kind in kinds.KINDS.items() if kind.digest]
-    muted = set(EmailMute.objects.filter(user=user).values_list("kind", flat=True))
+    muted = muted_kinds(user)
     wanted = [k for k in digest_kinds if k not in muted]
     if not user.email or not wanted:
         return 0

@@ -3,13 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import kinds, services
-from .models import EmailMute, Notification
+from . import kinds, selectors, services
 
 PAGE_SIZE = 20
 
@@ -17,8 +16,7 @@ PAGE_SIZE = 20
 @login_required
 @require_GET
 def notification_list(request):
-    qs = Notification.objects.filter(user=request.user).order_by("-created_at", "-pk")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.notifications_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "notifications/list.html",
@@ -30,7 +28,7 @@ def notification_list(request):
 @require_POST
 def open_notification(request, pk: int):
     """Mark the notification read and go where it points (only to this site)."""
-    notification = get_object_or_404(Notification, pk=pk, user=request.user)
+    notification = selectors.get_notification_for(request.user, pk)
     services.mark_read(notification, actor=request.user)
     target = notification.url
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
@@ -56,7 +54,7 @@ def preferences(request):
             services.set_muted(request.user, kind.code, kind.code not in wanted)
         messages.success(request, _("Your e-mail preferences were saved."))
         return redirect("notifications:preferences")
-    muted = set(EmailMute.objects.filter(user=request.user).values_list("kind", flat=True))
+    muted = selectors.muted_kinds(request.user)
     rows = [{"kind": k, "email": k.code not in muted} for k in registered]
     return render(
         request, "notifications/preferences.html", {"rows": rows, "has_email": bool(request.user.email)}

@@ -11,12 +11,10 @@ from django.utils.translation import gettext as _
 from cases.models import RECOGNISED_FILTER, CaseState
 from cases.pagination import CappedPaginator
 from cases.pdf import render_pdf
-from criteria.models import TitleType
 from registry.models import UnitLevel
-from registry.selectors import scope_paths
 
 from .. import coverage as cov
-from .. import dashboard
+from .. import dashboard, selectors
 from ..exports import coverage_workbook
 from ..forms import CoverageFilterForm
 from ..permissions import can_import
@@ -46,14 +44,6 @@ def coverage_index(request):
     return render(request, "reports/coverage_roots.html", {"roots": roots, "query": request.GET.urlencode()})
 
 
-def _breadcrumbs(user, unit):
-    """The unit's ancestors the user may see, top first."""
-    if user.is_superuser:
-        return list(reversed(unit.ancestors()))
-    paths = scope_paths(user)
-    return [a for a in reversed(unit.ancestors()) if any(a.path.startswith(p) for p in paths)]
-
-
 @login_required
 def coverage_unit(request, code: str):
     unit = cov.unit_for(request.user, code)
@@ -68,7 +58,7 @@ def coverage_unit(request, code: str):
             "unit": unit,
             "title": title,
             "year": year,
-            "breadcrumbs": _breadcrumbs(request.user, unit),
+            "breadcrumbs": selectors.visible_ancestors(request.user, unit),
             "deadlines": cov.report_deadlines(year),
             "rows_are_villages": unit.level == UnitLevel.COMMUNE,
             "query": f"title={title.code}&year={year}",
@@ -105,7 +95,7 @@ def unrecognised(request, code: str):
             "subjects": page.object_list,
             "is_paginated": page.has_other_pages(),
             "query_string": params.urlencode(),
-            "breadcrumbs": _breadcrumbs(request.user, unit),
+            "breadcrumbs": selectors.visible_ancestors(request.user, unit),
         },
     )
 
@@ -113,8 +103,7 @@ def unrecognised(request, code: str):
 def _annual_reports(request, code: str):
     unit = cov.unit_for(request.user, code)
     _form, _title, year = _selection(request)
-    titles = TitleType.objects.filter(active=True).order_by("code")
-    return unit, year, [cov.coverage(unit, title=t, year=year) for t in titles]
+    return unit, year, [cov.coverage(unit, title=t, year=year) for t in selectors.active_titles()]
 
 
 @login_required

@@ -7,11 +7,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import services
+from .. import selectors, services
 from ..forms import ImportUploadForm
 from ..imports.kinds import BY_SLUG, kinds_for
 from ..imports.template import template_csv, template_xlsx
-from ..models import ImportJob
 from ..permissions import can_import
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -38,7 +37,7 @@ def import_index(request):
     kinds = kinds_for(request.user)
     if not kinds:
         raise PermissionDenied
-    jobs = ImportJob.objects.filter(created_by=request.user).order_by("-created_at")[:RECENT_JOBS]
+    jobs = selectors.import_jobs_for(request.user)[:RECENT_JOBS]
     return render(request, "reports/import_index.html", {"kinds": kinds, "jobs": jobs})
 
 
@@ -55,7 +54,7 @@ def import_upload(request, kind: str):
             form.add_error("file", exc)
         else:
             return redirect("reports:import_job", pk=job.pk)
-    jobs = ImportJob.objects.filter(created_by=request.user, kind=kind.key).order_by("-created_at")
+    jobs = selectors.import_jobs_for(request.user, kind=kind.key)
     return render(
         request,
         "reports/import_upload.html",
@@ -63,18 +62,10 @@ def import_upload(request, kind: str):
     )
 
 
-def _job_for(user, pk: int) -> ImportJob:
-    """An import job is its importer's own; anyone else gets a 404."""
-    job = ImportJob.objects.filter(pk=pk, created_by=user).first()
-    if job is None:
-        raise Http404
-    return job
-
-
 @login_required
 @require_GET
 def import_job(request, pk: int):
-    job = _job_for(request.user, pk)
+    job = selectors.get_import_job_for(request.user, pk)
     return render(
         request,
         "reports/import_job.html",
@@ -93,7 +84,7 @@ def import_job(request, pk: int):
 def commit_job(request, pk: int):
     if not can_import(request.user):
         raise PermissionDenied  # to those who may not import at all, before any lookup
-    job = _job_for(request.user, pk)
+    job = selectors.get_import_job_for(request.user, pk)
     try:
         services.request_commit(job, actor=request.user)
     except ValidationError as exc:
