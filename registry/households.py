@@ -1,19 +1,59 @@
-"""Registering households: the household row, its members and the audit event, in one transaction."""
+"""Registering households: the rules of a household's data, and the household row, its members and the audit
+event written in one transaction."""
 
 import uuid
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.services import record_event
+from audit.services import record_events
 
 from .models import AdministrativeUnit, Household, HouseholdMember, UnitLevel
+from .subjects import created_event
 
 HOUSEHOLD_CODE_PREFIX = "HGD"
 MIN_BIRTH_YEAR = 1900
+
+
+@dataclass(frozen=True)
+class HouseholdData:
+    """A household's data as the registry keeps it: checked, and names and address with single spaces."""
+
+    village: AdministrativeUnit
+    head_name: str
+    address: str
+    members: tuple[dict, ...]
+
+    def household(self, code: str) -> Household:
+        """The household row (unsaved), named by the registry's convention."""
+        return Household(
+            code=code,
+            # the registry's naming convention (data, not UI text): "Hộ <head of household>"
+            name=f"Hộ {self.head_name}",
+            head_name=self.head_name,
+            unit=self.village,
+            address=self.address,
+        )
+
+    def member_rows(self, household: Household) -> list[HouseholdMember]:
+        return [HouseholdMember(household=household, **member) for member in self.members]
+
+
+def household_data(
+    village: AdministrativeUnit, *, head_name: str, address: str = "", members: Iterable[Mapping] = ()
+) -> HouseholdData:
+    """Check a household's data and put it in the registry's form; raises ValidationError."""
+    if village.level != UnitLevel.VILLAGE:
+        raise ValidationError({"village": _("A household must belong to a village or residential group.")})
+    head_name = " ".join((head_name or "").split())
+    if not head_name:
+        raise ValidationError({"head_name": _("Enter the name of the head of household.")})
+    rows = tuple(_member(m) for m in members)
+    return HouseholdData(village, head_name, " ".join((address or "").split()), rows)
 
 
 @transaction.atomic
@@ -29,38 +69,20 @@ def create_household(
 
     The caller checks that the actor may register subjects in the village; this function checks the data.
     """
-    if village.level != UnitLevel.VILLAGE:
-        raise ValidationError({"village": _("A household must belong to a village or residential group.")})
-    head_name = " ".join((head_name or "").split())
-    if not head_name:
-        raise ValidationError({"head_name": _("Enter the name of the head of household.")})
-    rows = [_member(m) for m in members]
+    data = household_data(village, head_name=head_name, address=address, members=members)
     # The code needs the primary key; a random placeholder keeps the unique column valid until then.
-    household = Household(
-        code=f"tmp-{uuid.uuid4().hex}",
-        # the registry's naming convention (data, not UI text): "Hộ <head of household>"
-        name=f"Hộ {head_name}",
-        head_name=head_name,
-        unit=village,
-        address=" ".join((address or "").split()),
-    )
+    household = data.household(code=f"tmp-{uuid.uuid4().hex}")
     household.save()
     household.code = f"{HOUSEHOLD_CODE_PREFIX}-{village.code}-{household.pk:06d}"
     household.save(update_fields=["code"])
-    HouseholdMember.objects.bulk_create(HouseholdMember(household=household, **row) for row in rows)
-    record_event(
-        f"subject:{household.pk}",
-        "subject.created",
-        actor=actor,
-        scope=village.path,
-        data={
-            "kind": household.kind,
-            "code": household.code,
-            "unit": village.code,
-            "members": len(rows),
-        },
-    )
+    HouseholdMember.objects.bulk_create(data.member_rows(household))
+    record_events([created_event(household, actor=actor, members=len(data.members))])
     return household
+
+
+def birth_years() -> tuple[int, int]:
+    """The birth years a household member may have: from MIN_BIRTH_YEAR to this year."""
+    return MIN_BIRTH_YEAR, timezone.localdate().year
 
 
 def _member(data: Mapping) -> dict:
@@ -69,12 +91,12 @@ def _member(data: Mapping) -> dict:
     relation = data.get("relation")
     if not full_name:
         raise ValidationError({"members": _("Every household member needs a full name.")})
-    this_year = timezone.localdate().year
-    if not isinstance(birth_year, int) or not (MIN_BIRTH_YEAR <= birth_year <= this_year):
+    first, last = birth_years()
+    if not isinstance(birth_year, int) or not (first <= birth_year <= last):
         raise ValidationError(
             {
                 "members": _("The birth year of %(name)s must be between %(min)s and %(max)s.")
-                % {"name": full_name, "min": MIN_BIRTH_YEAR, "max": this_year}
+                % {"name": full_name, "min": first, "max": last}
             }
         )
     if relation not in HouseholdMember.Relation.values:

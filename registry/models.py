@@ -161,12 +161,17 @@ class Subject(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        self.fill_derived()
+        super().save(*args, **kwargs)
+
+    def fill_derived(self) -> None:
+        """The fields the registry derives (also for subjects written in bulk, which skip save()): the kind,
+        the folded name for searching, and by default the area class of the subject's unit."""
         if self.KIND:
             self.kind = self.KIND
         self.name_folded = fold(self.name)[:200]
         if not self.area_class and self.unit_id:
             self.area_class = self.unit.area_class
-        super().save(*args, **kwargs)
 
 
 class Household(Subject):

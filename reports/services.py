@@ -88,7 +88,7 @@ def commit_import(job: ImportJob) -> ImportJob:
     actor = job.created_by
     try:
         with transaction.atomic():
-            counts = kind.write(report, actor=actor, progress=progress)
+            counts = kind.write(report, actor=actor, progress=progress, source=f"import:{job.pk}")
             job.new_count, job.linked_count, job.processed = (
                 counts["created"],
                 counts["linked"],

@@ -15,6 +15,7 @@ from django.utils.functional import Promise
 from registry.selectors import scope_paths
 from registry.text import fold
 
+from .messages import KIND_TEXTS
 from .parsing import Sheet
 
 # How many natural keys go into one lookup query.
@@ -97,20 +98,26 @@ class ImportKind:
     def validate(self, sheet: Sheet, *, scope: list[str] | None, actor) -> Report:
         raise NotImplementedError
 
-    def write(self, report: Report, *, actor, progress: Progress = None) -> dict[str, int]:
-        """Create the report's new records inside the caller's transaction; returns counts for the audit."""
+    def write(self, report: Report, *, actor, progress: Progress = None, source: str = "") -> dict[str, int]:
+        """Create the report's new records inside the caller's transaction; returns counts for the audit.
+        `source` names the import in the records' own audit events."""
         raise NotImplementedError
 
     # --- texts of the job page (translated, in the reader's language) ---
 
     def summary(self, job) -> list[str]:
-        raise NotImplementedError
+        texts, new, existing = KIND_TEXTS[self.key], job.new_count, job.existing_count
+        return [
+            texts.new % {"count": new, "n": num(new), "m": num(job.linked_count)},
+            texts.existing % {"count": existing, "n": num(existing)},
+        ]
 
     def commit_label(self, job) -> str:
-        raise NotImplementedError
+        return str(KIND_TEXTS[self.key].commit) % {"n": num(job.new_count)}
 
     def progress_label(self, job) -> str:
-        raise NotImplementedError
+        done, total = num(job.processed), num(job.new_count)
+        return str(KIND_TEXTS[self.key].progress) % {"done": done, "total": total}
 
 
 def check_cells(report: Report, kind: ImportKind, number: int, cells: dict[str, str]) -> None:

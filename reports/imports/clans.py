@@ -4,12 +4,13 @@ live in several villages)."""
 import re
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
+from registry.bulk import NewClan
 from registry.models import Clan, Household, SubjectKind
 from registry.selectors import path_q
 
-from .base import Column, Report, chunks, num
+from .base import Column, Report, chunks
 from .commune_subjects import ADDRESS, COMMUNE, CommuneSubjectImport, SubjectPlan
 
 MEMBER_SEPARATORS = re.compile(r"[,;\s]+")
@@ -76,38 +77,16 @@ class ClanImport(CommuneSubjectImport):
         report.context["households"] = households
         report.linked = sum(len(p.extra["members"]) for p in report.new if p.clean)
 
-    def child_fields(self, plan: SubjectPlan) -> dict:
-        return {"representative": plan.extra["representative"]}
-
-    def link(self, report: Report, pks: list[int]) -> int:
+    def new_subject(self, report: Report, plan: SubjectPlan, commune) -> NewClan:
         households = report.context["households"]
-        through = Clan.households.through
-        rows = [
-            through(clan_id=pk, household_id=households[code])
-            for pk, plan in zip(pks, report.new, strict=True)
-            for code in plan.extra["members"]
-        ]
-        through.objects.bulk_create(rows, batch_size=2000)
-        return len(rows)
-
-    def summary(self, job) -> list[str]:
-        return [
-            ngettext(
-                "%(n)s new clan with %(m)s member households",
-                "%(n)s new clans with %(m)s member households",
-                job.new_count,
-            )
-            % {"n": num(job.new_count), "m": num(job.linked_count)},
-            ngettext(
-                "%(n)s clan already registered (left unchanged)",
-                "%(n)s clans already registered (left unchanged)",
-                job.existing_count,
-            )
-            % {"n": num(job.existing_count)},
-        ]
-
-    def commit_label(self, job) -> str:
-        return _("Import %(n)s clans") % {"n": num(job.new_count)}
+        return NewClan(
+            plan.code,
+            commune,
+            plan.name,
+            representative=plan.extra["representative"],
+            address=plan.address,
+            households=[households[code] for code in plan.extra["members"]],
+        )
 
 
 CLANS = ClanImport()

@@ -4,15 +4,14 @@ a duplicate, not a new subject."""
 
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext as _
-
-from registry.models import Subject, UnitLevel
+from registry.bulk import NewSubject
+from registry.models import AdministrativeUnit, Subject, UnitLevel
 from registry.text import fold
 
 from ..permissions import IMPORT_ROLES
-from .base import Column, ImportKind, Progress, Report, check_cells, chunks, num
+from .base import Column, Report, check_cells, chunks
 from .parsing import Sheet
-from .subjects import insert_subjects, subjects_by_code, units_in_scope
+from .subjects import SubjectImport, subjects_by_code, units_in_scope
 
 COMMUNE = Column("commune_code", "Mã xã", max_length=40, width=14)
 ADDRESS = Column("address", "Địa chỉ", required=False, max_length=255, width=36)
@@ -29,7 +28,7 @@ class SubjectPlan:
     clean: bool = True  # no problem on the row so far
 
 
-class CommuneSubjectImport(ImportKind):
+class CommuneSubjectImport(SubjectImport):
     """The checks and the writer common to clans and organisations; subclasses add their own columns."""
 
     model: type[Subject] = Subject
@@ -42,13 +41,13 @@ class CommuneSubjectImport(ImportKind):
     def check_plans(self, report: Report, plans: list[SubjectPlan], scope) -> None:
         """Registry checks of the kind's own cells, over all rows at once."""
 
-    def child_fields(self, plan: SubjectPlan) -> dict:
+    def new_subject(self, report: Report, plan: SubjectPlan, commune: AdministrativeUnit) -> NewSubject:
+        """The subject of a clean row, as the registry takes it."""
         raise NotImplementedError
 
-    def link(self, report: Report, pks: list[int]) -> int:
-        """Attach related records to the new subjects (`pks`, in the order of report.new); returns how many
-        links were made."""
-        return 0
+    def new_subjects(self, report: Report) -> list[tuple[int, NewSubject]]:
+        communes = report.context["communes"]
+        return [(p.row, self.new_subject(report, p, communes[p.commune_code])) for p in report.new]
 
     def validate(self, sheet: Sheet, *, scope: list[str] | None, actor=None) -> Report:
         report = Report(rows=len(sheet.rows))
@@ -77,6 +76,7 @@ class CommuneSubjectImport(ImportKind):
         self._check_registry(report, plans, scope)
         self.check_plans(report, plans, scope)
         report.new = [p for p in report.new if p.clean]
+        self.check_in_registry(report)
         return report.sort()
 
     def _check_registry(self, report: Report, plans: list[SubjectPlan], scope) -> None:
@@ -124,26 +124,3 @@ class CommuneSubjectImport(ImportKind):
     def _reject(report: Report, plan: SubjectPlan, problem: str, **params) -> None:
         report.error(plan.row, problem, **params)
         plan.clean = False
-
-    def write(self, report: Report, *, actor=None, progress: Progress = None) -> dict[str, int]:
-        communes = report.context["communes"]
-        rows = []
-        for plan in report.new:
-            commune = communes[plan.commune_code]
-            fields = {
-                "code": plan.code,
-                "name": plan.name,
-                "unit_id": commune.pk,
-                "area_class": commune.area_class,
-                "address": plan.address,
-            }
-            rows.append((fields, self.child_fields(plan)))
-        pks = insert_subjects(self.model, rows, progress=progress)
-        linked = self.link(report, pks)
-        return {"created": len(pks), "existing": report.existing, "linked": linked}
-
-    def progress_label(self, job) -> str:
-        return _("%(done)s of %(total)s records written") % {
-            "done": num(job.processed),
-            "total": num(job.new_count),
-        }

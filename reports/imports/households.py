@@ -3,18 +3,18 @@
 
 from dataclasses import dataclass, field
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
-from registry.households import MIN_BIRTH_YEAR
-from registry.models import Household, HouseholdMember, SubjectKind, UnitLevel
+from registry.bulk import NewHousehold
+from registry.households import birth_years
+from registry.models import HouseholdMember, SubjectKind, UnitLevel
 from registry.text import fold
 
 from ..permissions import IMPORT_ROLES
-from .base import Column, ImportKind, Progress, Report, as_int, check_cells, num
+from .base import Column, Report, as_int, check_cells
 from .parsing import Sheet
-from .subjects import BATCH, insert_subjects, subjects_by_code, units_in_scope
+from .subjects import SubjectImport, subjects_by_code, units_in_scope
 
 COLUMNS = (
     Column("household_code", "Mã hộ", max_length=40),
@@ -52,7 +52,7 @@ class HouseholdPlan:
     members: list[dict] = field(default_factory=list)
 
 
-class HouseholdImport(ImportKind):
+class HouseholdImport(SubjectImport):
     key = "households"
     slug = "ho-gia-dinh"
     label = gettext_lazy("Households with members")
@@ -83,15 +83,13 @@ class HouseholdImport(ImportKind):
         """Every problem of every row; a household's village is checked once, on its first row."""
         report = Report(rows=len(sheet.rows))
         households: dict[str, HouseholdPlan] = {}
-        this_year = timezone.localdate().year
+        first_year, last_year = birth_years()
         for number, cells in sheet.rows:
             problems = len(report.errors)
             check_cells(report, self, number, cells)
             year = as_int(cells["birth_year"])
-            if cells["birth_year"] and not (year and MIN_BIRTH_YEAR <= year <= this_year):
-                report.error(
-                    number, "birth_year", value=cells["birth_year"], min=MIN_BIRTH_YEAR, max=this_year
-                )
+            if cells["birth_year"] and not (year and first_year <= year <= last_year):
+                report.error(number, "birth_year", value=cells["birth_year"], min=first_year, max=last_year)
             relation = relation_code(cells["relation"]) if cells["relation"] else None
             if cells["relation"] and relation is None:
                 report.error(number, "relation", value=cells["relation"])
@@ -127,6 +125,7 @@ class HouseholdImport(ImportKind):
                 )
         self._check_registry(report, households, scope)
         report.linked = sum(len(h.members) for h in report.new)
+        self.check_in_registry(report)
         return report.sort()
 
     def _check_registry(self, report: Report, households: dict[str, HouseholdPlan], scope) -> None:
@@ -150,61 +149,17 @@ class HouseholdImport(ImportKind):
                 report.new.append(plan)
         report.context["villages"] = villages
 
-    def write(self, report: Report, *, actor=None, progress: Progress = None) -> dict[str, int]:
-        """Households as registry.households.create_household makes them: "Hộ <head>", the village's area
-        class, members with their relation."""
+    def new_subjects(self, report: Report) -> list[tuple[int, NewHousehold]]:
         villages = report.context["villages"]
-        households = members = 0
-        for start in range(0, len(report.new), BATCH):
-            batch = report.new[start : start + BATCH]
-            rows = []
-            for plan in batch:
-                village = villages[plan.village_code]
-                fields = {
-                    "code": plan.code,
-                    "name": f"Hộ {plan.head_name}",  # the registry's naming convention (data, not UI text)
-                    "unit_id": village.pk,
-                    "area_class": village.area_class,
-                    "address": plan.address,
-                }
-                rows.append((fields, {"head_name": plan.head_name}))
-            pks = insert_subjects(Household, rows)
-            member_rows = [
-                HouseholdMember(household_id=pk, **member)
-                for pk, plan in zip(pks, batch, strict=True)
-                for member in plan.members
-            ]
-            HouseholdMember.objects.bulk_create(member_rows, batch_size=BATCH)
-            households += len(batch)
-            members += len(member_rows)
-            if progress is not None:
-                progress(households)
-        return {"created": households, "existing": report.existing, "linked": members}
-
-    def summary(self, job) -> list[str]:
         return [
-            ngettext(
-                "%(n)s new household with %(m)s members",
-                "%(n)s new households with %(m)s members",
-                job.new_count,
+            (
+                plan.first_row,
+                NewHousehold(
+                    plan.code, villages[plan.village_code], plan.head_name, plan.address, plan.members
+                ),
             )
-            % {"n": num(job.new_count), "m": num(job.linked_count)},
-            ngettext(
-                "%(n)s household already registered (left unchanged)",
-                "%(n)s households already registered (left unchanged)",
-                job.existing_count,
-            )
-            % {"n": num(job.existing_count)},
+            for plan in report.new
         ]
-
-    def commit_label(self, job) -> str:
-        return _("Import %(n)s households") % {"n": num(job.new_count)}
-
-    def progress_label(self, job) -> str:
-        return _("%(done)s of %(total)s households written") % {
-            "done": num(job.processed),
-            "total": num(job.new_count),
-        }
 
 
 HOUSEHOLDS = HouseholdImport()

@@ -1,7 +1,11 @@
-"""Translated texts for import problems. Jobs store a code and its parameters, so each reader sees the
-report in their own language."""
+"""Translated texts of the import pages: the problems (jobs store a code and its parameters, so each reader
+sees the report in their own language) and what each kind's job page says."""
 
+from typing import NamedTuple
+
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 MESSAGES = {
     # the file as a whole
@@ -33,6 +37,7 @@ MESSAGES = {
     "no_head": _("Household %(code)s has no row with the relationship “Chủ hộ”."),
     # Says nothing about the other subject: it may lie outside the importer's area.
     "code_taken": _("Code %(code)s is already used by another subject in the registry."),
+    "registry_refused": _("The registry does not accept this record: %(reason)s"),
     # clans and organisations
     "unknown_commune": _("Commune code %(code)s does not exist in your area."),
     "duplicate_code": _("Code %(code)s appears again: it was first given on row %(first)s."),
@@ -61,3 +66,70 @@ def render(code: str, params: dict | None = None) -> str:
     if text is None:
         return code
     return str(text) % params if params else str(text)
+
+
+class KindTexts(NamedTuple):
+    """A kind's job page: the summary of a checked file, its new records (%(n)s, with the %(m)s records linked
+    to them) and those already registered (%(n)s), in plural forms whose number is "count"; the commit
+    button (%(n)s); the progress of the commit (%(done)s of %(total)s)."""
+
+    new: Promise
+    existing: Promise
+    commit: Promise
+    progress: Promise
+
+
+WRITTEN = _("%(done)s of %(total)s records written")
+
+KIND_TEXTS = {
+    "households": KindTexts(
+        ngettext_lazy(
+            "%(n)s new household with %(m)s members", "%(n)s new households with %(m)s members", "count"
+        ),
+        ngettext_lazy(
+            "%(n)s household already registered (left unchanged)",
+            "%(n)s households already registered (left unchanged)",
+            "count",
+        ),
+        _("Import %(n)s households"),
+        _("%(done)s of %(total)s households written"),
+    ),
+    "clans": KindTexts(
+        ngettext_lazy(
+            "%(n)s new clan with %(m)s member households",
+            "%(n)s new clans with %(m)s member households",
+            "count",
+        ),
+        ngettext_lazy(
+            "%(n)s clan already registered (left unchanged)",
+            "%(n)s clans already registered (left unchanged)",
+            "count",
+        ),
+        _("Import %(n)s clans"),
+        WRITTEN,
+    ),
+    "organisations": KindTexts(
+        ngettext_lazy("%(n)s new organisation", "%(n)s new organisations", "count"),
+        ngettext_lazy(
+            "%(n)s organisation already registered (left unchanged)",
+            "%(n)s organisations already registered (left unchanged)",
+            "count",
+        ),
+        _("Import %(n)s organisations"),
+        WRITTEN,
+    ),
+    "nominations": KindTexts(
+        ngettext_lazy(
+            "%(n)s new nomination (a case is opened for it)",
+            "%(n)s new nominations (a case is opened for each)",
+            "count",
+        ),
+        ngettext_lazy(
+            "%(n)s subject already registered for that title and year (left unchanged)",
+            "%(n)s subjects already registered for that title and year (left unchanged)",
+            "count",
+        ),
+        _("Open %(n)s cases"),
+        _("%(done)s of %(total)s cases opened"),
+    ),
+}

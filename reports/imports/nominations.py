@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from cases.models import Case, CaseState
 from cases.permissions import roles_for
@@ -21,7 +21,7 @@ from registry.selectors import path_q
 from registry.text import fold
 
 from ..permissions import IMPORT_ROLES
-from .base import Column, ImportKind, Progress, Report, RowRejected, as_int, check_cells, chunks, num
+from .base import Column, ImportKind, Progress, Report, RowRejected, as_int, check_cells, chunks
 from .parsing import Sheet
 
 MIN_YEAR = 2000
@@ -187,7 +187,7 @@ class NominationImport(ImportKind):
         report.error(plan.row, problem, **params)
         plan.clean = False
 
-    def write(self, report: Report, *, actor, progress: Progress = None) -> dict[str, int]:
+    def write(self, report: Report, *, actor, progress: Progress = None, source: str = "") -> dict[str, int]:
         """One case per row through the nomination service, in the caller's transaction."""
         from workflows.services import open_case
 
@@ -202,31 +202,6 @@ class NominationImport(ImportKind):
             if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
                 progress(done)
         return {"created": total, "existing": report.existing, "linked": 0}
-
-    def summary(self, job) -> list[str]:
-        return [
-            ngettext(
-                "%(n)s new nomination (a case is opened for it)",
-                "%(n)s new nominations (a case is opened for each)",
-                job.new_count,
-            )
-            % {"n": num(job.new_count)},
-            ngettext(
-                "%(n)s subject already registered for that title and year (left unchanged)",
-                "%(n)s subjects already registered for that title and year (left unchanged)",
-                job.existing_count,
-            )
-            % {"n": num(job.existing_count)},
-        ]
-
-    def commit_label(self, job) -> str:
-        return _("Open %(n)s cases") % {"n": num(job.new_count)}
-
-    def progress_label(self, job) -> str:
-        return _("%(done)s of %(total)s cases opened") % {
-            "done": num(job.processed),
-            "total": num(job.new_count),
-        }
 
 
 NOMINATIONS = NominationImport()

@@ -2,12 +2,13 @@
 commune, one row each."""
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
+from registry.bulk import NewOrganisation
 from registry.models import Organisation
 from registry.text import fold
 
-from .base import Column, Report, as_int, num
+from .base import Column, Report, as_int
 from .commune_subjects import ADDRESS, COMMUNE, CommuneSubjectImport, SubjectPlan
 
 T = Organisation.OrgType
@@ -65,23 +66,15 @@ class OrganisationImport(CommuneSubjectImport):
             report.error(number, "member_count", value=raw, max=MAX_MEMBERS)
         return {"org_type": org_type, "member_count": count or 0}
 
-    def child_fields(self, plan: SubjectPlan) -> dict:
-        return {"org_type": plan.extra["org_type"], "member_count": plan.extra["member_count"]}
-
-    def summary(self, job) -> list[str]:
-        return [
-            ngettext("%(n)s new organisation", "%(n)s new organisations", job.new_count)
-            % {"n": num(job.new_count)},
-            ngettext(
-                "%(n)s organisation already registered (left unchanged)",
-                "%(n)s organisations already registered (left unchanged)",
-                job.existing_count,
-            )
-            % {"n": num(job.existing_count)},
-        ]
-
-    def commit_label(self, job) -> str:
-        return _("Import %(n)s organisations") % {"n": num(job.new_count)}
+    def new_subject(self, report: Report, plan: SubjectPlan, commune) -> NewOrganisation:
+        return NewOrganisation(
+            plan.code,
+            commune,
+            plan.name,
+            plan.extra["org_type"],
+            member_count=plan.extra["member_count"],
+            address=plan.address,
+        )
 
 
 ORGANISATIONS = OrganisationImport()

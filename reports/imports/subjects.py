@@ -1,16 +1,12 @@
 """What the registry imports share: units looked up by code within the importer's area, subjects looked up
-by code, and subjects written in bulk consistently with `Subject.save` (folded name, area class)."""
+by code, and the new subjects checked and written by the registry's bulk registration (registry.bulk), which
+applies the rules of registering one subject at a time."""
 
-from django.db import connection
-from django.db.models import Model
-
+from registry.bulk import NewSubject, SubjectsRefused, check_subjects, create_subjects
 from registry.models import AdministrativeUnit, Subject
 from registry.selectors import path_q
-from registry.text import fold
 
-from .base import Progress, chunks
-
-BATCH = 2000
+from .base import ImportKind, Progress, Report, RowRejected, chunks
 
 
 def units_in_scope(codes: set[str], *, level: str, scope: list[str] | None) -> dict[str, AdministrativeUnit]:
@@ -32,37 +28,31 @@ def subjects_by_code(codes) -> dict[str, tuple[str, int]]:
     return found
 
 
-def insert_subjects(
-    child: type[Model], rows: list[tuple[dict, dict]], *, progress: Progress = None
-) -> list[int]:
-    """Insert subjects of a multi-table child model (Household, Clan, Organisation): (subject fields, child
-    fields) per row. The caller holds the transaction.
+class SubjectImport(ImportKind):
+    """An import of new subjects (households, clans, organisations): the registry has the last word on each
+    one when the file is checked, and writes them all when it is committed."""
 
-    bulk_create refuses multi-table children, so the parent rows are bulk-created and the child rows
-    inserted with one executemany per batch. Returns the new primary keys, in order.
-    """
-    pks: list[int] = []
-    quote = connection.ops.quote_name
-    table = quote(child._meta.db_table)
-    ptr = quote(child._meta.pk.column)
-    for start in range(0, len(rows), BATCH):
-        batch = rows[start : start + BATCH]
-        subjects = [
-            Subject(kind=child.KIND, name_folded=fold(fields["name"])[:200], **fields) for fields, _ in batch
-        ]
-        Subject.objects.bulk_create(subjects)
-        names = list(batch[0][1])
-        columns = ", ".join([ptr, *(quote(child._meta.get_field(n).column) for n in names)])
-        marks = ", ".join(["%s"] * (len(names) + 1))
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608 (quoted names)
-                [
-                    (s.pk, *(extra[n] for n in names))
-                    for s, (_fields, extra) in zip(subjects, batch, strict=True)
-                ],
+    def new_subjects(self, report: Report) -> list[tuple[int, NewSubject]]:
+        """The report's new subjects as the registry takes them, each with its spreadsheet row."""
+        raise NotImplementedError
+
+    def check_in_registry(self, report: Report) -> None:
+        """Once the file's own checks pass, report each new subject the registry would refuse, on its row."""
+        if not report.ok:
+            return
+        numbered = self.new_subjects(report)
+        for at, error in check_subjects([row for _number, row in numbered]).items():
+            report.error(numbered[at][0], "registry_refused", reason=" ".join(error.messages))
+
+    def write(self, report: Report, *, actor, progress: Progress = None, source: str = "") -> dict[str, int]:
+        numbered = self.new_subjects(report)
+        try:
+            created = create_subjects(
+                [row for _number, row in numbered], actor=actor, source=source, progress=progress
             )
-        pks.extend(s.pk for s in subjects)
-        if progress is not None:
-            progress(len(pks))
-    return pks
+        except SubjectsRefused as refused:
+            at, error = next(iter(refused.problems.items()))
+            raise RowRejected(
+                numbered[at][0], "registry_refused", reason=" ".join(error.messages)
+            ) from refused
+        return {"created": len(created), "existing": report.existing, "linked": report.linked}
