@@ -15,7 +15,7 @@ from ..forms import FindingForm
 from ..models import AuditSample, FindingFile
 from ..permissions import can_audit_decision
 from ..risks import explain
-from ._common import attachment, attempt, report
+from ._common import attachment, report
 
 
 def _render(request, audit, *, bound=None):
@@ -75,19 +75,6 @@ def audit_finding(request, pk: int, sample_pk: int):
             )
             return redirect("approvals:audit", pk=audit.pk)
     return _render(request, audit, bound=(sample.pk, form))
-
-
-@login_required
-@acting_role_required
-@require_POST
-def audit_close(request, pk: int):
-    audit = selectors.get_audit_for(request.user, pk)
-    attempt(
-        request,
-        lambda: services.close_audit(audit, actor=request.user),
-        _("The audit was closed and the commune was notified."),
-    )
-    return redirect("approvals:audit", pk=audit.pk)
 
 
 @login_required

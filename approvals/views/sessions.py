@@ -158,19 +158,6 @@ def session_comment(request, pk: int):
 
 
 @login_required
-@acting_role_required
-@require_POST
-def session_close(request, pk: int):
-    session = selectors.get_session_for(request.user, pk)
-    attempt(
-        request,
-        lambda: services.close_session(session, actor=request.user),
-        _("The meeting was closed; every case on its list was reviewed."),
-    )
-    return redirect("approvals:session", pk=session.pk)
-
-
-@login_required
 @require_GET
 def session_minutes(request, pk: int):
     session = selectors.get_session_for(request.user, pk)
