@@ -5,7 +5,7 @@ viewflow creates a View task with `task.save()` (an INSERT into viewflow_task, t
 workflows_casetask: multi-table inheritance) and `task.previous.add(prev)` (a third INSERT). On PostgreSQL the
 three are one statement with data-modifying WITH clauses, built from the same INSERTs Django compiles (same
 columns, values and pre_save hooks), so the rows are exactly those of the three statements. A step completion
-(workflows.completion) adds the finishing of the step before to the same statement.
+(workflows.engine.completion) adds the finishing of the step before to the same statement.
 """
 
 from datetime import datetime

@@ -1,5 +1,7 @@
-"""The recognition flow: viewflow records who must act next; `Case.state` decides where the flow goes."""
+"""The recognition flow, built from the step table: viewflow records who must act next; `Case.state` decides
+where the flow goes. (This module's path is stored in every process and task row: it stays here.)"""
 
+import types
 from contextlib import contextmanager
 
 from django.db import transaction
@@ -8,11 +10,13 @@ from viewflow import this
 from viewflow.workflow import flow, lock
 from viewflow.workflow.models import Process
 
-from cases.models import CaseState
 from cases.permissions import can
 
+from . import deadlines
+from .engine.activations import CaseEndActivation, CaseStepActivation
 from .models import CaseProcess, CaseTask
-from .task_rows import CaseEndActivation, CaseStepActivation
+from .steps.base import Step, StepTable, register, title_code
+from .steps.table import STEPS
 
 
 def _case_of(task):
@@ -23,13 +27,14 @@ def _case_of(task):
 
 
 class CaseStep(flow.View):
-    """A human step open to anyone holding the step's action on the case's unit subtree."""
+    """A human step of the step table, open to anyone holding the step's action on the case's unit subtree."""
 
     activation_class = CaseStepActivation
 
-    def __init__(self, view, *, action: str, **kwargs):
+    def __init__(self, view, *, step: Step, **kwargs):
         super().__init__(view, **kwargs)
-        self.action = action
+        self.step = step
+        self.action = step.action
 
     def can_assign(self, user, task):
         if task.owner_id or user is None or not user.is_authenticated:
@@ -39,12 +44,13 @@ class CaseStep(flow.View):
     def can_execute(self, user, task):
         return task.owner_id == getattr(user, "pk", None) and can(user, self.action, _case_of(task))
 
+    def schedule(self, title_type_id: int | None, start=None):
+        """(due_at, remind_at, escalate_at) of this step opened at `start` (now) for a case of the title."""
+        return deadlines.schedule(self.step.key, title_type_id, start)
 
-def _state_is(state):
-    def condition(activation):
-        return activation.process.case.state == state
-
-    return condition
+    def clock(self, task) -> str:
+        """Where the task stands against its deadline (workflows.deadlines.deadline_state)."""
+        return deadlines.deadline_state(task)
 
 
 class CaseRoute(flow.Switch):
@@ -69,7 +75,7 @@ class CaseRoute(flow.Switch):
 
 
 class CaseEnd(flow.End):
-    """viewflow's End, its task written in one statement (workflows.task_rows)."""
+    """viewflow's End, its task written in one statement (workflows.engine.activations)."""
 
     activation_class = CaseEndActivation
 
@@ -85,8 +91,8 @@ class ProcessRowLock(lock.SelectForUpdateLock):
     IMMEDIATE transaction serialises writers.
 
     The locked row is viewflow's process row (`viewflow_process`), which every flow lock of a process takes:
-    this one, the step completion's (workflows.completion.lock_step, with the task and case rows) and the
-    collective steps' (workflows.completion.complete_steps).
+    this one, the step completion's (workflows.engine.completion.lock_step, with the task and case rows) and
+    the collective steps' (workflows.engine.completion.complete_steps).
     """
 
     @contextmanager
@@ -97,65 +103,68 @@ class ProcessRowLock(lock.SelectForUpdateLock):
 
 
 def _step_view(request, *args, **kwargs):
-    """Steps are completed through workflows.views (which call workflows.services), not viewflow's views."""
+    """Steps are completed through workflows.steps.views (which call workflows.services), not viewflow's."""
     from django.http import Http404
 
     raise Http404
 
 
-class RecognitionFlow(flow.Flow):
-    process_class = CaseProcess
-    task_class = CaseTask
-    lock_impl = ProcessRowLock()
-    process_title = _("Recognition case")
-    process_description = _("Nomination, evidence, scoring, village review, commune decision and audit.")
+def _start_process(self, activation, case):
+    activation.process.case = case
+    activation.process.artifact = case
+    return activation.process
 
-    start = flow.StartHandle(this.start_process).Next(this.route)
 
-    route = (
-        CaseRoute()
-        .Case(this.collect, _state_is(CaseState.NOMINATED))
-        .Case(this.score, _state_is(CaseState.EVIDENCE_COLLECTED))
-        .Case(this.review, _state_is(CaseState.SCORED))
-        .Case(this.decide, _state_is(CaseState.VILLAGE_REVIEWED))
-        .Case(this.audit, _state_is(CaseState.COMMUNE_DECIDED))
-        .Default(this.end)
-    )
+def _taking(step: Step):
+    """The route's condition for a step: the case's state is the one the step opens on (and its title one of
+    the step's titles), read on `process.case`."""
 
-    collect = (
-        CaseStep(_step_view, action="collect_evidence")
-        .Annotation(title=_("Collect evidence"))
-        .Permission("registry.collect_evidence", obj=lambda process: process.case.unit)
-        .Next(this.route)
-    )
-    score = (
-        CaseStep(_step_view, action="score")
-        .Annotation(title=_("Score"))
-        .Permission("registry.score_case", obj=lambda process: process.case.unit)
-        .Next(this.route)
-    )
-    review = (
-        CaseStep(_step_view, action="review_in_village")
-        .Annotation(title=_("Village review"))
-        .Permission("registry.review_case", obj=lambda process: process.case.unit)
-        .Next(this.route)
-    )
-    decide = (
-        CaseStep(_step_view, action="decide")
-        .Annotation(title=_("Commune decision"))
-        .Permission("registry.decide_case", obj=lambda process: process.case.unit)
-        .Next(this.route)
-    )
-    audit = (
-        CaseStep(_step_view, action="audit")
-        .Annotation(title=_("Audit"))
-        .Permission("registry.audit_case", obj=lambda process: process.case.unit.audit_unit())
-        .Next(this.route)
-    )
+    def condition(activation):
+        return step.takes(activation.process.case, title_code)
 
-    end = CaseEnd()
+    return condition
 
-    def start_process(self, activation, case):
-        activation.process.case = case
-        activation.process.artifact = case
-        return activation.process
+
+def build_flow(name: str, table: StepTable, *, module: str = __name__, **attrs) -> type[flow.Flow]:
+    """A recognition flow whose nodes are the steps of `table`: start, the route on the case's state, one
+    CaseStep per step (its title, permission and deadline from the table), end. The table is registered, so
+    the work lists, deadlines and step choices know its steps. `module` must be where the class can be
+    imported from: viewflow stores "app_label/module.ClassName" in the process and task rows."""
+    route = CaseRoute()
+    # a title's own step goes before the general step of the same state: the first branch that holds wins
+    for step in sorted(table, key=lambda s: s.titles is None):
+        route = route.Case(getattr(this, step.key), _taking(step))
+    namespace = {
+        "__module__": module,
+        "__qualname__": name,
+        "process_class": CaseProcess,
+        "task_class": CaseTask,
+        "lock_impl": ProcessRowLock(),
+        "process_title": _("Recognition case"),
+        "process_description": _(
+            "Nomination, evidence, scoring, village review, commune decision and audit."
+        ),
+        "steps": table,
+        "start": flow.StartHandle(this.start_process).Next(this.route),
+        "route": route.Default(this.end),
+        "end": CaseEnd(),
+        "start_process": _start_process,
+        **attrs,
+    }
+    for step in table:
+        namespace[step.key] = (
+            CaseStep(_step_view, step=step)
+            .Annotation(title=step.label)
+            .Permission(step.permission, obj=_permission_object(step))
+            .Next(this.route)
+        )
+    flow_class = types.new_class(name, (flow.Flow,), exec_body=lambda ns: ns.update(namespace))
+    register(table)
+    return flow_class
+
+
+def _permission_object(step: Step):
+    return lambda process: step.permission_unit(process.case)
+
+
+RecognitionFlow = build_flow("RecognitionFlow", STEPS)

@@ -38,8 +38,8 @@ from cases.permissions import roles_for
 from notifications.services import Message, notify_many
 from registry.models import Role, RoleAssignment
 
-from .models import STEP_CHOICES, CaseTask, StepEffect
-from .selectors import STEP_ACTIONS
+from ..models import CaseTask, StepEffect
+from ..steps.base import step_actions, step_choices
 
 BATCH = 2000
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
@@ -153,7 +153,7 @@ def _announce(kind: str, steps: list[DueStep]) -> None:
     recipients = _recipients(kind, steps)
     case_url = link_maker("cases:detail")
     with translation.override(settings.LANGUAGE_CODE):  # the language notifications are written in
-        titles = {step: str(title) for step, title in STEP_CHOICES}
+        titles = {step: str(title) for step, title in step_choices()}
     messages, events = [], []
     for step in steps:
         users = recipients.get(step.pk, [])
@@ -217,7 +217,7 @@ def _recipients(kind: str, steps: list[DueStep]) -> dict[int, list]:
         key = (step.unit_path, step.unit_level, step.step)
         if key not in nearest:
             if kind == Kind.REMINDER:
-                roles = roles_for(STEP_ACTIONS[step.step], step.unit_level)
+                roles = roles_for(step_actions()[step.step], step.unit_level)
             else:
                 roles = {Role.SUPERVISOR}
             nearest[key] = _nearest(step.unit_path, holders, roles)

@@ -6,6 +6,8 @@ from viewflow.workflow.nodes.end import EndActivation
 from viewflow.workflow.nodes.view import ViewActivation
 from viewflow.workflow.status import STATUS
 
+from fastpath.task_rows import insert_linked
+
 
 class CaseStepActivation(ViewActivation):
     """ViewActivation whose new tasks insert_linked() writes on PostgreSQL (elsewhere as viewflow does)."""
@@ -27,7 +29,7 @@ class CaseStepActivation(ViewActivation):
         if owner:
             task.owner = owner
             task.status = STATUS.ASSIGNED
-        _save_linked(task, prev_activation.task)
+        save_linked(task, prev_activation.task)
         if flow_task._on_create is not None:
             flow_task._on_create(activation)
         return activation
@@ -43,14 +45,17 @@ class CaseEndActivation(EndActivation):
         task = task_class(process=prev_activation.process, flow_task=flow_task, token=token)
         task.data = data if data is not None else {}
         task.seed = seed
-        _save_linked(task, prev_activation.task)
+        save_linked(task, prev_activation.task)
         return cls(task)
 
 
-def _save_linked(task, previous) -> None:
+def save_linked(task, previous) -> None:
+    """Save a new CaseTask and link it to the task before (task.previous): the rows save() and
+    previous.add() write, on PostgreSQL in one statement (fastpath.task_rows.insert_linked)."""
     if connection.vendor == "postgresql":
-        task._insert_linked_to = previous  # CaseTask.save() calls insert_linked()
-        task.save()
+        task.fill_new_row()
+        insert_linked(task, previous)
+        task.mark_saved()
     else:
         task.save()
         task.previous.add(previous)
