@@ -43,9 +43,11 @@ test: install
 bench: install
 	$(PY) -m bench.run
 
+# lint-imports: the floors, fastpath's wall and no cycles (the contracts are in pyproject.toml).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 
 clean:
