@@ -8,8 +8,6 @@ from viewflow.workflow.status import STATUS
 
 from cases.models import Case
 
-from .steps.base import step_named
-
 # Where an open step stands against its deadline (workflows.deadlines.deadline_state).
 ON_TRACK, AT_RISK, BREACHED, PAUSED = "on_track", "at_risk", "breached", "paused"
 STATE_LABELS = {
@@ -166,8 +164,7 @@ class StepDeadline(models.Model):
         constraints = [models.UniqueConstraint(fields=["title_type", "step"], name="wf_step_deadline_unique")]
 
     def __str__(self):
-        step = step_named(self.step)
-        return f"{self.title_type} · {step.label if step else self.step}: {self.working_days}"
+        return f"{self.title_type} · {self.step}: {self.working_days}"
 
 
 class CalendarDay(models.Model):

@@ -1,7 +1,7 @@
-"""The workflow's reads: the work lists (workflows.worklists.selectors) and the supervisor's workspace
+"""The workflow's reads: the work lists (workflows.officer.selectors) and the supervisor's workspace
 (workflows.supervision.selectors)."""
 
-from .worklists.selectors import (
+from .officer.selectors import (
     CASE_LEVELS,
     TaskFilters,
     archive_for,

@@ -1,5 +1,6 @@
 """The workflow's writes, for pages, tasks, commands and other apps: one import for what lives by concern in
-workflows.engine (steps), workflows.collective, workflows.deadlines and workflows.supervision."""
+workflows.flows (opening a case), workflows.engine (steps), workflows.collective, workflows.deadlines and
+workflows.supervision."""
 
 from .collective.services import close_audit, close_session, sign_decision
 from .deadlines import pause_clock, resume_clock
@@ -7,14 +8,13 @@ from .engine.steps import (
     OPEN_TASK_STATES,
     claim_task,
     complete_steps,
-    nominate_new_household,
-    open_case,
     open_task,
     perform_step,
     release_task,
     return_claimed_steps,
     step_closed,
 )
+from .flows import nominate_new_household, open_case
 from .steps.table import decide_by_decision
 from .supervision.reassign import reassign_tasks
 

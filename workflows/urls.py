@@ -1,8 +1,8 @@
 from django.urls import path
 
-from .steps import views as step_views
+from .officer import nominate_views, views
+from .officer import steps as step_views
 from .supervision import views as supervision_views
-from .worklists import nominate_views, views
 
 app_name = "workflows"
 

@@ -13,7 +13,7 @@ from cases.models import CaseState
 from tests.builders import full_marks, gdht, make_household
 from tests.workflows.walk import collect
 from workflows import deadlines, services
-from workflows.flows import build_flow
+from workflows.engine.nodes import build_flow
 from workflows.models import CaseTask
 from workflows.selectors import TaskFilters, queue_for
 from workflows.steps.base import Step, step_choices, unregister
@@ -41,7 +41,7 @@ PRECHECK = Step(
 def extended(monkeypatch):
     """A flow built from the table plus PRECHECK, importable where viewflow's stored references point."""
     table = STEPS.with_step(PRECHECK, after="collect")
-    flow = build_flow("ExtendedRecognitionFlow", table)
+    flow = build_flow("ExtendedRecognitionFlow", table, module="workflows.flows")
     monkeypatch.setattr(workflows.flows, "ExtendedRecognitionFlow", flow, raising=False)
     yield flow
     unregister(table)

@@ -1,4 +1,4 @@
-"""Opening a case's process and completing its steps: the flow's lock, the task, then the one service the
+"""Completing, claiming and releasing a case's steps: the flow's lock, the task, then the one service the
 step table names for the outcome."""
 
 from django.core.exceptions import PermissionDenied
@@ -7,39 +7,15 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.status import STATUS
 
 from audit.services import record_event
-from cases import services as case_services
 from cases.exceptions import InvalidTransition
 from cases.models import Case
-from cases.permissions import can_nominate
-from registry.households import create_household
 
-from ..flows import RecognitionFlow
 from ..models import CaseTask
 from ..steps.base import step_named
 from . import completion
+from .nodes import flow_lock
 
 OPEN_TASK_STATES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
-
-
-@transaction.atomic
-def nominate_new_household(
-    village, *, head_name: str, address: str, members: list[dict], title_type, year: int, actor
-) -> Case:
-    """Register a household in a village and open its case: afterwards both exist, or neither does."""
-    if not can_nominate(actor, village):
-        raise PermissionDenied(
-            _("You are not allowed to nominate cases in %(unit)s.") % {"unit": village.name}
-        )
-    household = create_household(village, head_name=head_name, address=address, members=members, actor=actor)
-    return open_case(household, title_type=title_type, year=year, actor=actor)
-
-
-@transaction.atomic
-def open_case(subject, *, title_type, year: int, actor, flow=RecognitionFlow) -> Case:
-    """Nominate a subject and start its recognition process; the first step lands in the village's queue."""
-    case = case_services.nominate_case(subject, title_type=title_type, year=year, actor=actor)
-    flow.start.run(case=case)
-    return case
 
 
 def open_task(case: Case, step: str | None = None) -> CaseTask | None:
@@ -70,7 +46,7 @@ def locked_task(pk: int) -> CaseTask:
 @transaction.atomic
 def claim_task(task: CaseTask, *, actor) -> CaseTask:
     """Take a step from the queue into the actor's inbox."""
-    with RecognitionFlow.lock(task.process_id):
+    with flow_lock(task.process_id):
         task = locked_task(task.pk)
         if task.status != STATUS.NEW:
             if task.owner_id == actor.pk and task.status == STATUS.ASSIGNED:
@@ -86,7 +62,7 @@ def claim_task(task: CaseTask, *, actor) -> CaseTask:
 @transaction.atomic
 def release_task(task: CaseTask, *, actor) -> CaseTask:
     """Put a claimed step back into the queue."""
-    with RecognitionFlow.lock(task.process_id):
+    with flow_lock(task.process_id):
         task = locked_task(task.pk)
         if task.status != STATUS.ASSIGNED or task.owner_id != actor.pk:
             raise step_closed(task.case, task.flow_task.name)
@@ -171,7 +147,7 @@ def return_claimed_steps(user, *, unit_path: str, keep, actor, reason: str) -> l
     for task in held:
         if keep(task):
             continue
-        with RecognitionFlow.lock(task.process_id):
+        with flow_lock(task.process_id):
             task = locked_task(task.pk)
             if task.status != STATUS.ASSIGNED or task.owner_id != user.pk:
                 continue

@@ -8,8 +8,8 @@ from viewflow.workflow.status import STATUS
 from audit.services import record_event
 from cases.permissions import can
 
+from ..engine.nodes import flow_lock
 from ..engine.steps import locked_task, step_closed
-from ..flows import RecognitionFlow
 from ..models import CaseTask
 from ..steps.base import step_actions
 
@@ -36,7 +36,7 @@ def reassign_tasks(task_ids: list[int], *, to_user, actor, reason: str) -> list[
         raise ValidationError(_("Some of the selected steps do not exist."))
     moved = []
     for pk in sorted(ids, key=lambda k: (process_of[k], k)):  # one lock order for every reassignment
-        with RecognitionFlow.lock(process_of[pk]):
+        with flow_lock(process_of[pk]):
             task = locked_task(pk)
             case = task.case
             if not can(actor, "supervise", case):

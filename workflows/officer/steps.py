@@ -24,9 +24,9 @@ from cases.views import serve_evidence
 
 from ..engine import steps as services
 from ..models import CaseTask
-from .base import Step
-from .forms import EvidenceUploadForm, RemoveEvidenceForm
-from .pages import collect_evidence, criteria_items
+from ..steps.base import Step
+from ..steps.forms import EvidenceUploadForm, RemoveEvidenceForm
+from ..steps.pages import collect_evidence, criteria_items
 
 # --- loading and access ---------------------------------------------------------------------------------
 
