@@ -2,22 +2,67 @@
 them, equal to them (checked here through guardian's own backend), and read by the admin and by viewflow."""
 
 import datetime
+import io
 from collections import defaultdict
 from types import SimpleNamespace
 
+import pytest
+import time_machine
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from guardian.models import GroupObjectPermission, UserObjectPermission
+from guardian.shortcuts import assign_perm, remove_perm
 from viewflow.workflow import flow
 
+from audit.models import AuditEvent
 from cases.permissions import ACTION_PERMISSIONS, authorising_grant, roles_for, step_permission
 from inspection.permissions import INSPECTION_ROLES
-from registry.models import Role, UnitLevel
-from registry.permissions import UNIT_PERMISSIONS, permission_roles
-from tests.builders import make_user
+from registry.models import Role, RoleAssignment, UnitLevel
+from registry.permissions import UNIT_PERMISSIONS, holds_unit_permission, permission_roles
+from registry.services import assign_role, derive_unit_permissions, end_role_assignment, role_group_name
+from registry.tasks import sync_role_groups
+from tests.builders import make_user, nominate
 from workflows.flows import RecognitionFlow
 from workflows.selectors import STEP_ACTIONS
 
 HCM = datetime.timezone(datetime.timedelta(hours=7))
 DAY0 = datetime.date(2027, 3, 1)
+
+
+def on(day: datetime.date):
+    return time_machine.travel(datetime.datetime(day.year, day.month, day.day, 9, tzinfo=HCM), tick=False)
+
+
+def _units(world):
+    return [
+        world.province,
+        world.commune_a,
+        world.commune_b,
+        world.village_a1,
+        world.village_a2,
+        world.village_b1,
+    ]
+
+
+def assert_guardian_equals_role_assignments(users, units, *, per_permission: bool = False) -> int:
+    """For every user, unit permission and unit, guardian's backend answers what the role assignments active
+    today answer; returns how many grants hold (the check is not empty). Guardian is asked through Django's
+    auth API with the unit as object: user.get_all_permissions(unit), or user.has_perm("registry.<codename>",
+    unit) for each permission (the same backend call, once per permission)."""
+    held = 0
+    for user in users:
+        user = get_user_model().objects.get(pk=user.pk)  # nothing cached on the object
+        for unit in units:
+            by_roles = {c for c in UNIT_PERMISSIONS if holds_unit_permission(user, c, unit)}
+            if per_permission:
+                guardian = {c for c in UNIT_PERMISSIONS if user.has_perm(f"registry.{c}", unit)}
+            else:
+                guardian = user.get_all_permissions(unit)
+            assert guardian == by_roles, (user.username, unit.code)
+            held += len(by_roles)
+    assert len(derive_unit_permissions(apply=False)) == 0
+    return held
 
 
 def test_each_unit_permission_is_held_by_exactly_the_roles_that_take_its_actions():
@@ -54,3 +99,125 @@ def test_the_flow_steps_declare_their_actions_permission_and_viewflow_never_lets
         "review"
     ]  # commune-level review
     assert ("head_a1", world.village_a1.code) in allowed_by_viewflow["review"]
+
+
+def test_guardian_says_what_the_role_assignments_say_through_assigning_ending_expiring_and_reassigning(world):
+    supervisor = world.user("supervisor_a")
+    lan, minh, hoa, tuan = (make_user(username=name) for name in ("lan", "minh", "hoa", "tuan"))
+    users, units = [*world.users.values(), lan, minh, hoa, tuan], _units(world)
+    day = datetime.timedelta(days=1)
+
+    with on(DAY0):
+        assign_role(lan, role=Role.ASSESSOR, unit=world.village_a1, actor=supervisor)
+        assign_role(lan, role=Role.ASSESSOR, unit=world.commune_b, actor=supervisor, valid_to=DAY0 + 4 * day)
+        officer = assign_role(minh, role=Role.COMMUNE_OFFICER, unit=world.commune_a, actor=supervisor)
+        assign_role(
+            hoa, role=Role.SUPERVISOR, unit=world.province, actor=supervisor, valid_from=DAY0 + 2 * day
+        )
+        admin_role = assign_role(tuan, role=Role.ADMINISTRATOR, unit=world.province, actor=None)
+        assign_role(tuan, role=Role.INSPECTOR, unit=world.commune_b, actor=None)
+        end_role_assignment(officer, actor=supervisor, on=DAY0 + day, reason="Nghỉ hưu")  # ends tomorrow
+        assert assert_guardian_equals_role_assignments(users, units) > 20
+        assert minh.has_perm("registry.review_case", world.commune_a)  # until the end of tomorrow
+        assert not hoa.has_perm("registry.supervise_unit", world.province)  # not yet begun
+
+    with on(DAY0 + 2 * day):  # minh's role has ended, hoa's begun: the nightly derivation catches up
+        drift = derive_unit_permissions(apply=False)
+        assert drift.missing_memberships == [("hoa", role_group_name(Role.SUPERVISOR, world.province))]
+        assert drift.extra_memberships == [("minh", role_group_name(Role.COMMUNE_OFFICER, world.commune_a))]
+        assert sync_role_groups() == 2
+        assert_guardian_equals_role_assignments(users, units)
+        assert AuditEvent.objects.filter(stream=f"user:{hoa.pk}", event_type="role.group_added").count() == 1
+        assert (
+            AuditEvent.objects.filter(stream=f"user:{minh.pk}", event_type="role.group_removed").count() == 1
+        )
+
+    with on(DAY0 + 5 * day):
+        assert sync_role_groups() == 1  # lan's assessor role in commune B expired
+        assert_guardian_equals_role_assignments(users, units)
+        # re-assigned, and an administrator role ended as of yesterday
+        assign_role(minh, role=Role.COMMUNE_OFFICER, unit=world.commune_a, actor=supervisor)
+        assign_role(lan, role=Role.ASSESSOR, unit=world.commune_b, actor=supervisor)
+        end_role_assignment(admin_role, actor=None, on=DAY0 + 4 * day, reason="Chuyển công tác")
+        assert_guardian_equals_role_assignments(users, units)
+        assert minh.has_perm("registry.review_case", world.commune_a)
+        assert not get_user_model().objects.get(pk=tuan.pk).has_perm("registry.inspect_unit", world.province)
+        # a role recorded after it ended is caught by the derivation
+        assign_role(
+            tuan,
+            role=Role.VILLAGE_HEAD,
+            unit=world.village_b1,
+            actor=None,
+            valid_from=DAY0,
+            valid_to=DAY0 + day,
+        )
+        sync_role_groups()
+        assert_guardian_equals_role_assignments(users, units, per_permission=True)
+        assert sync_role_groups() == 0  # idempotent
+
+
+def test_a_role_that_starts_later_joins_its_group_on_its_first_day(world):
+    user = make_user()
+    with on(DAY0):
+        assign_role(
+            user, role=Role.VILLAGE_HEAD, unit=world.village_a2, actor=None, valid_from=DAY0.replace(day=3)
+        )
+        assert not user.groups.exists()
+        assert RoleAssignment.objects.filter(user=user).exists()
+    with on(DAY0.replace(day=3)):
+        assert sync_role_groups() == 1
+        user = get_user_model().objects.get(pk=user.pk)
+        assert user.has_perm("registry.review_case", world.village_a2)
+
+
+def test_the_command_reports_and_then_corrects_every_grant_not_derived_from_a_role(world):
+    case = nominate(world)
+    officer, stranger = world.user("officer_a1"), make_user(username="stranger")
+    officer_group = Group.objects.get(name=role_group_name(Role.VILLAGE_OFFICER, world.village_a1))
+    head_group = Group.objects.get(name=role_group_name(Role.VILLAGE_HEAD, world.village_a1))
+    officer.groups.remove(officer_group)  # a member missing
+    stranger.groups.add(head_group)  # a member without the role
+    remove_perm("registry.review_case", head_group, world.village_a1)  # a group's grant missing
+    assign_perm("registry.decide_case", officer_group, world.village_a1)  # a grant the role does not carry
+    assign_perm("cases.view_case", officer_group, case)  # a grant per case
+    assign_perm("registry.supervise_unit", stranger, world.commune_a)  # a grant to a user directly
+    assign_perm(
+        "registry.inspect_unit", Group.objects.create(name="ban chỉ đạo"), world.province
+    )  # other group
+    unit = f"registry.administrativeunit:{world.village_a1.pk}"
+    expected = {
+        ("officer_a1", officer_group.name),
+        ("stranger", head_group.name),
+        (head_group.name, "review_case", unit),
+        (officer_group.name, "decide_case", unit),
+        (officer_group.name, "view_case", f"cases.case:{case.pk}"),
+        ("user:stranger", "supervise_unit", f"registry.administrativeunit:{world.commune_a.pk}"),
+        ("ban chỉ đạo", "inspect_unit", f"registry.administrativeunit:{world.province.pk}"),
+    }
+    drift = derive_unit_permissions(apply=False)
+    found = {
+        *drift.missing_memberships,
+        *drift.extra_memberships,
+        *drift.missing_grants,
+        *drift.extra_grants,
+    }
+    assert found == expected
+
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(SystemExit) as exited:
+        call_command("derive_unit_permissions", "--check", stdout=out, stderr=err)
+    assert exited.value.code == 1
+    assert len(out.getvalue().strip().splitlines()) == 7 and "ban chỉ đạo" in out.getvalue()
+    assert not officer.groups.filter(pk=officer_group.pk).exists()  # --check changes nothing
+
+    events_before = AuditEvent.objects.count()
+    call_command("derive_unit_permissions", stdout=io.StringIO())
+    assert AuditEvent.objects.count() == events_before + 7
+    assert AuditEvent.objects.filter(stream=f"user:{officer.pk}", event_type="role.group_added").exists()
+    assert AuditEvent.objects.filter(
+        stream=f"user:{stranger.pk}", event_type="unit_permission.revoked", scope=world.commune_a.path
+    ).exists()
+    assert not UserObjectPermission.objects.exists()
+    assert not GroupObjectPermission.objects.filter(group__name="ban chỉ đạo").exists()
+    assert_guardian_equals_role_assignments([*world.users.values(), stranger], _units(world))
+    call_command("derive_unit_permissions", "--check", stdout=io.StringIO())  # no SystemExit: all equal
