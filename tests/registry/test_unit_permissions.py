@@ -11,6 +11,9 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from guardian.models import GroupObjectPermission, UserObjectPermission
 from guardian.shortcuts import assign_perm, remove_perm
 from viewflow.workflow import flow
@@ -221,3 +224,87 @@ def test_the_command_reports_and_then_corrects_every_grant_not_derived_from_a_ro
     assert not GroupObjectPermission.objects.filter(group__name="ban chỉ đạo").exists()
     assert_guardian_equals_role_assignments([*world.users.values(), stranger], _units(world))
     call_command("derive_unit_permissions", "--check", stdout=io.StringIO())  # no SystemExit: all equal
+
+
+@pytest.fixture
+def admin_client(client, world, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("root", "root@example.vn", "pw"))
+    return client
+
+
+def _holders(response):
+    return {row["holder"].user.username: row["holder"] for row in response.context["rows"]}
+
+
+def test_the_unit_admin_shows_who_holds_which_permission_as_guardian_answers(admin_client, world):
+    change = admin_client.get(reverse("admin:registry_administrativeunit_change", args=[world.commune_a.pk]))
+    url = reverse("admin:registry_administrativeunit_permissions", args=[world.commune_a.pk])
+    assert url in change.content.decode()
+    response = admin_client.get(url)
+    assert response.status_code == 200
+    holders = _holders(response)
+    assert {name: set(h.permissions) for name, h in holders.items()} == {
+        "commune_officer_a": {"nominate_case", "collect_evidence", "review_case"},
+        "chair_a": {"decide_case"},
+        "supervisor_a": {"supervise_unit"},
+    }
+    assert response.context["differing"] == 0
+    assert [u.pk for u in response.context["ancestors"]] == [world.province.pk]
+    assignments = admin_client.get(response.context["assignments_url"])
+    assert {a.unit_id for a in assignments.context["cl"].result_list} == {world.commune_a.pk}
+
+    # what the page shows is guardian's answer: grants made behind the role assignments' back show, flagged
+    intruder = make_user(username="intruder")
+    assign_perm("registry.audit_case", intruder, world.commune_a)
+    world.user("chair_a").groups.clear()
+    holders = _holders(admin_client.get(url))
+    assert holders["intruder"].permissions == {"audit_case"} and not holders["intruder"].assignments
+    assert holders["chair_a"].permissions == frozenset() and holders["chair_a"].derived_permissions == {
+        "decide_case"
+    }
+    assert admin_client.get(url).context["differing"] == 2
+    derive_unit_permissions()
+    assert admin_client.get(url).context["differing"] == 0
+
+
+def test_unit_permissions_cannot_be_edited_in_the_admin(admin_client, world):
+    group = Group.objects.get(name=role_group_name(Role.COMMUNE_CHAIR, world.commune_a))
+    pk = world.commune_a.pk
+    before = set(GroupObjectPermission.objects.values_list("pk", flat=True))
+    for name, args in (
+        ("admin:registry_administrativeunit_permissions_manage_group", [pk, group.pk]),
+        ("admin:registry_administrativeunit_permissions_manage_user", [pk, world.user("chair_a").pk]),
+    ):
+        url = reverse(name, args=args)
+        assert admin_client.get(url).url == reverse(
+            "admin:registry_administrativeunit_permissions", args=[pk]
+        )
+        admin_client.post(url, {"permissions": ["audit_case"]})
+    page = admin_client.post(
+        reverse("admin:registry_administrativeunit_permissions", args=[pk]),
+        {"submit_manage_group": "1", "group": group.name},
+    )
+    assert page.status_code == 200 and b"<form" not in page.content.split(b'id="content-main"')[1]
+    assert set(GroupObjectPermission.objects.values_list("pk", flat=True)) == before
+    assert not UserObjectPermission.objects.exists()
+
+
+def test_the_unit_permission_page_needs_the_view_permission_on_units(client, world):
+    staff = make_user(username="nhanvien")
+    staff.is_staff = True
+    staff.save()
+    client.force_login(staff)
+    url = reverse("admin:registry_administrativeunit_permissions", args=[world.commune_a.pk])
+    assert client.get(url).status_code == 403
+
+
+def test_the_unit_permission_page_reads_a_fixed_number_of_queries(admin_client, world):
+    url = reverse("admin:registry_administrativeunit_permissions", args=[world.commune_a.pk])
+    with CaptureQueriesContext(connection) as few:
+        assert admin_client.get(url).status_code == 200
+    for _ in range(15):
+        make_user(Role.ASSESSOR, world.commune_a)
+    with CaptureQueriesContext(connection) as many:
+        response = admin_client.get(url)
+    assert len(_holders(response)) == 18
+    assert len(many) == len(few) <= 15
