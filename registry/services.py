@@ -164,7 +164,7 @@ class UnitPermissionDrift:
         )
 
     def lines(self) -> list[str]:
-        """One translated line per difference, for the command and the admin."""
+        """One translated line per difference (manage.py derive_unit_permissions prints them)."""
         return [
             *(
                 _("%(user)s should be in group %(group)s") % {"user": u, "group": g}
