@@ -27,7 +27,7 @@ from registry.services import assign_role, derive_unit_permissions, end_role_ass
 from registry.tasks import sync_role_groups
 from tests.builders import make_user, nominate
 from workflows.flows import RecognitionFlow
-from workflows.selectors import STEP_ACTIONS
+from workflows.steps.base import step_actions
 
 HCM = datetime.timezone(datetime.timedelta(hours=7))
 DAY0 = datetime.date(2027, 3, 1)
@@ -86,7 +86,7 @@ def test_the_flow_steps_declare_their_actions_permission_and_viewflow_never_lets
     users = [*world.users.values(), make_user(Role.COMMUNE_OFFICER, world.commune_b)]
     users.append(make_user(Role.ASSESSOR, world.commune_a))
     allowed_by_viewflow = defaultdict(set)
-    for step, action in STEP_ACTIONS.items():
+    for step, action in step_actions().items():
         node = getattr(RecognitionFlow, step)
         assert node._owner_permission == step_permission(action), step
         for unit in units:
@@ -97,7 +97,7 @@ def test_the_flow_steps_declare_their_actions_permission_and_viewflow_never_lets
                 if flow.View.can_assign(node, user, task):
                     assert authorising_grant(user, action, unit.path, unit.level), (step, user, unit.code)
                     allowed_by_viewflow[step].add((user.username, unit.code))
-    assert set(allowed_by_viewflow) == set(STEP_ACTIONS)  # each step opens to someone
+    assert set(allowed_by_viewflow) == set(step_actions())  # each step opens to someone
     assert ("commune_officer_a", world.commune_a.code) in allowed_by_viewflow[
         "review"
     ]  # commune-level review

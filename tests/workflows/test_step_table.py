@@ -27,7 +27,6 @@ PRECHECK = Step(
     milestone="Đã kiểm tra chéo",
     opens_on=CaseState.EVIDENCE_COLLECTED,
     action="score",
-    permission="registry.score_case",
     permission_unit=lambda case: case.unit,
     outcomes=STEPS["score"].outcomes,
     working_days=3,

@@ -48,13 +48,17 @@ class Step:
     milestone: Promise  # what the case file's progress calls the step once done
     opens_on: CaseState  # the case state the step works on: the route opens the step for it
     action: str  # the case permission of whoever takes the step (cases.permissions: roles by unit level)
-    permission: str  # viewflow's owner permission on the unit of `permission_unit`
-    permission_unit: Callable[[Case], object]  # the unit the permission object is (the case's, the audit's)
+    permission_unit: Callable[[Case], object]  # the unit viewflow's owner permission is on (the case's, ...)
     outcomes: dict[str, Outcome]
     working_days: int  # the default deadline; workflows.StepDeadline overrides it per title
     page: Callable[..., dict]  # page(request, task, case) -> the step page's own context
     titles: frozenset[str] | None = None  # title codes whose cases take this step (None: every title)
     template: str = ""  # the step page's template (default: workflows/step_<key>.html)
+
+    @property
+    def permission(self) -> str:
+        """viewflow's owner permission of the step: the unit permission of its action (guardian's)."""
+        return perms.step_permission(self.action)
 
     @property
     def template_name(self) -> str:
