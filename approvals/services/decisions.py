@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable, Mapping
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -10,7 +10,8 @@ from audit.services import EventSpec, start_stream
 from cases import services as case_services
 from cases import transitions as T
 from cases.models import Case
-from fastpath.bulk import insert_with_rows
+from fastpath.bulk import save_with_rows
+from fastpath.claims import next_number_into
 from fastpath.compiled import CompiledQuery
 from registry.models import AdministrativeUnit, UnitLevel
 from registry.selectors import grant_covering
@@ -98,11 +99,8 @@ def _may_sign(actor, decision: Decision) -> None:
 def _save_draft(decision: Decision, entries: list[DecisionEntry]) -> None:
     """Insert a draft and its entries; a one-case draft on PostgreSQL in one statement (a signed decision's
     annex cannot change: a database trigger, so the entries go in before the signing)."""
-    if len(entries) == 1 and connection.vendor == "postgresql":
-        decision.pk = insert_with_rows(Decision, decision, [(entries[0], "decision")])
-        decision._state.adding, decision._state.db = False, connection.alias
-        decision._signed_in_db = False
-        entries[0].decision_id = decision.pk
+    if len(entries) == 1:
+        save_with_rows(decision, [(entries[0], "decision")])
         return
     decision.save()
     for entry in entries:
@@ -189,7 +187,8 @@ def _sign(decision: Decision, *, actor, signer_name: str) -> None:
 
     The number comes from the commune's counter row, created at 1 or incremented and locked until the signing
     commits: a signing that rolls back releases the row without having used the number (no gaps, no
-    duplicates). On PostgreSQL the counter and the decision's row are written by one statement.
+    duplicates). On PostgreSQL the counter and the decision's row are written by one statement
+    (fastpath.claims.next_number_into).
     """
     now = timezone.now()
     decision.status = Decision.Status.SIGNED
@@ -197,31 +196,14 @@ def _sign(decision: Decision, *, actor, signer_name: str) -> None:
     decision.signed_by = actor
     decision.signer_name = (signer_name or "").strip() or actor.get_full_name() or actor.get_username()
     decision.documents = Decision.Documents.PENDING
-    quote = connection.ops.quote_name
-    counter = quote(DecisionCounter._meta.db_table)
-    next_number = (
-        f"INSERT INTO {counter} (commune_id, year, value) VALUES (%s, %s, 1)"  # noqa: S608 (names quoted)
-        f" ON CONFLICT (commune_id, year) DO UPDATE SET value = {counter}.value + 1 RETURNING value"
+    next_number_into(
+        DecisionCounter,
+        {"commune_id": decision.commune_id, "year": decision.year},
+        value="value",
+        target=decision,
+        number="number",
+        fields=_SIGNED_FIELDS,
     )
-    fields = [Decision._meta.get_field(name) for name in _SIGNED_FIELDS]
-    sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
-    values = [f.get_db_prep_save(getattr(decision, f.attname), connection) for f in fields]
-    table = quote(Decision._meta.db_table)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"WITH n AS ({next_number}) UPDATE {table} SET number = (SELECT value FROM n), {sets}"  # noqa: S608
-                " WHERE id = %s RETURNING number",
-                [decision.commune_id, decision.year, *values, decision.pk],
-            )
-            decision.number = cursor.fetchone()[0]
-        else:  # SQLite has no data-modifying WITH: two statements
-            cursor.execute(next_number, [decision.commune_id, decision.year])
-            decision.number = cursor.fetchone()[0]
-            cursor.execute(
-                f"UPDATE {table} SET number = %s, {sets} WHERE id = %s",  # noqa: S608 (names quoted)
-                [decision.number, *values, decision.pk],
-            )
     decision._signed_in_db = True
 
 

@@ -1,7 +1,6 @@
 """viewflow's activations of the recognition flow, whose new tasks are written in one statement on PostgreSQL
 (fastpath.task_rows.insert_linked; elsewhere, and for every other write, as viewflow does)."""
 
-from django.db import connection
 from viewflow.workflow.nodes.end import EndActivation
 from viewflow.workflow.nodes.view import ViewActivation
 from viewflow.workflow.status import STATUS
@@ -52,10 +51,6 @@ class CaseEndActivation(EndActivation):
 def save_linked(task, previous) -> None:
     """Save a new CaseTask and link it to the task before (task.previous): the rows save() and
     previous.add() write, on PostgreSQL in one statement (fastpath.task_rows.insert_linked)."""
-    if connection.vendor == "postgresql":
-        task.fill_new_row()
-        insert_linked(task, previous)
-        task.mark_saved()
-    else:
-        task.save()
-        task.previous.add(previous)
+    task.fill_new_row()
+    insert_linked(task, previous)
+    task.mark_saved()

@@ -96,8 +96,9 @@ def finish(done: list[CaseTask], cases: dict[int, Case], *, actor) -> None:
     their new state)."""
     now = timezone.now()
     created, ended = _next_tasks(done, cases, now)
-    if len(done) == 1 and connection.vendor == "postgresql":
-        # one step: its finishing, its queue flag, and the next task with its row and link, in one statement
+    if len(done) == 1:
+        # one step: its finishing, its queue flag, and the next task with its row and link (on PostgreSQL in
+        # one statement)
         insert_linked(created[0], done[0], finishing=(actor.pk, now))
         created[0].mark_saved()
     else:
