@@ -19,24 +19,13 @@ from .base import Outcome, Step, StepTable
 from .forms import CompleteCollectionForm, ConfirmAuditForm, DecideForm, ReasonForm, ReviewForm
 
 
-def decide_by_decision(
-    case: Case,
-    *,
-    actor,
-    recognised: bool,
-    reason: str = "",
-    signer_name: str = "",
-    held: Case | None = None,
-) -> Case:
+def decide_by_decision(case: Case, *, recognised: bool, reason: str = "", **decision) -> Case:
     """The commune decision on one case, from its step page: a one-case decision drafted and signed by the
-    chair at once, so the case is decided under a numbered decision (PDF, certificate) like any batch."""
-    reason = (reason or "").strip()
-    if not recognised and not reason:
+    chair at once (approvals.decide_one: actor, signer_name, held), so the case is decided under a numbered
+    decision (PDF, certificate) like any batch. Returns the decided case."""
+    if not recognised and not (reason or "").strip():
         raise ValidationError({"reason": _("A reason is required.")})
-    _decision, decided = approval_services.decide_one(
-        case, actor=actor, recognised=recognised, reason=reason, signer_name=signer_name, held=held
-    )
-    return decided
+    return approval_services.decide_one(case, recognised=recognised, reason=reason, **decision)[1]
 
 
 def _ref(case):
