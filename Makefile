@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench lint install migrate demo static worker clean
+.PHONY: run test bench lint docs install migrate demo static worker clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,10 +43,16 @@ test: install
 bench: install
 	$(PY) -m bench.run
 
+# lint-imports: the floors, fastpath's wall and no cycles (the contracts are in pyproject.toml).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
+
+# The floors chart of docs/architecture.md, drawn from the import-linter contract and the code's imports.
+docs: install
+	$(PY) docs/draw_floors.py
 
 clean:
 	rm -rf $(VENV) var

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from cases.models import Case
 from registry.models import Household, Role
+from reports import jobs as import_jobs
 from reports import services as report_services
 from reports.imports.households import COLUMNS as HOUSEHOLD_COLUMNS
 from reports.imports.nominations import NOMINATIONS
@@ -46,7 +47,8 @@ def import_households(
     world: BenchWorld, *, rows: int = 100_000, log: Callable[[str], None] | None = print
 ) -> dict:
     """A commune officer's .xlsx of `rows` people: validation and the one-transaction commit, through the
-    services the Celery tasks call; rolled back afterwards so later scenarios see the generated province."""
+    functions the Celery tasks call (reports.jobs); rolled back afterwards so later scenarios see the
+    generated province."""
     log = log or (lambda _msg: None)
     commune = world.communes[0]
     officer = world.user(Role.COMMUNE_OFFICER, commune)
@@ -57,12 +59,12 @@ def import_households(
             SimpleUploadedFile("bench.xlsx", data), kind="households", actor=officer
         )
         t0 = time.perf_counter()
-        report_services.validate_import(job)
+        import_jobs.validate_import(job)
         t1 = time.perf_counter()
         if job.status != ImportJob.Status.VALIDATED:
             raise AssertionError(f"bench import file did not validate: {job.errors[:3]} {job.failure}")
         job = report_services.request_commit(job, actor=officer)
-        report_services.commit_import(job)
+        import_jobs.commit_import(job)
         t2 = time.perf_counter()
         if job.status != ImportJob.Status.DONE or Household.objects.count() != before + job.new_count:
             raise AssertionError(f"bench import ended {job.status}")
@@ -115,7 +117,7 @@ def import_nominations(
         with connection.execute_wrapper(counter):
             counter.bucket = "check"
             t0 = time.perf_counter()
-            report_services.validate_import(job)
+            import_jobs.validate_import(job)
             t1 = time.perf_counter()
             if job.status != ImportJob.Status.VALIDATED:
                 raise AssertionError(
@@ -125,7 +127,7 @@ def import_nominations(
             job = report_services.request_commit(job, actor=officer)
             counter.bucket = "commit"
             t2 = time.perf_counter()
-            report_services.commit_import(job)
+            import_jobs.commit_import(job)
             t3 = time.perf_counter()
             counter.bucket = None
         opened = Case.objects.count() - cases_before

@@ -52,7 +52,7 @@ def _proposed_cases(world: BenchWorld, village, count: int) -> list[Case]:
         actor=head,
         posting_days=0,
     )
-    approvals.close_session(session, actor=head)
+    wf_services.close_session(session, actor=head)
     return cases
 
 
@@ -78,7 +78,7 @@ def sign_decision(world: BenchWorld, *, cases: int = 1000, log: Callable[[str], 
     with _no_debug(), connection.execute_wrapper(counter):
         counter.bucket = "sign"
         t0 = time.perf_counter()
-        decision = approvals.sign_decision(decision, actor=chair, signer_name="Chủ tịch UBND xã")
+        decision = wf_services.sign_decision(decision, actor=chair, signer_name="Chủ tịch UBND xã")
         dt = time.perf_counter() - t0
         counter.bucket = None
     ids = [c.pk for c in prepared]

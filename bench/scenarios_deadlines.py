@@ -11,7 +11,7 @@ from viewflow.workflow.models import Task
 from audit.models import AuditEvent, StreamHead
 from fastpath.bulk import update_rows
 from notifications.models import Notification
-from workflows import sweeps
+from workflows.deadlines import sweeps
 from workflows.models import CaseTask, StepEffect
 
 from .generate import BenchWorld

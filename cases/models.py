@@ -31,6 +31,29 @@ RECOGNISED_STATES = (S.COMMUNE_DECIDED, S.DISTRICT_AUDITED)
 RECOGNISED_FILTER = "recognised"
 
 
+class Guard:
+    """A condition of a Case transition (django-fsm `conditions=`), with the refusal saying why it is not met.
+
+    The services check the guards after their own validation and refuse with `refusal(case)`; the UI reads the
+    available transitions, guards included, so no button offers a move the service would refuse.
+    """
+
+    def __init__(self, test, message):
+        self.test, self.message = test, message
+
+    def __call__(self, case) -> bool:
+        return self.test(case)
+
+    def refusal(self, case) -> str:
+        return self.message % {"ref": case.reference}
+
+
+MEETS_CRITERIA = Guard(
+    lambda case: bool(case.meets_criteria),
+    _("Case %(ref)s does not meet the criteria, so it cannot be proposed for recognition."),
+)
+
+
 class Case(ConcurrentTransitionMixin, models.Model):
     reference = models.CharField(_("case number"), max_length=60, unique=True)
     subject = models.ForeignKey(
@@ -113,7 +136,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
     def record_score(self):
         """The assessor's score sheet is complete."""
 
-    @transition(field=state, source=S.SCORED, target=S.VILLAGE_REVIEWED)
+    @transition(field=state, source=S.SCORED, target=S.VILLAGE_REVIEWED, conditions=[MEETS_CRITERIA])
     def propose_in_village(self):
         """The village meeting proposes the subject for recognition."""
 

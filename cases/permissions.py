@@ -29,6 +29,28 @@ COMMUNE_LEVEL_ROLES: dict[str, frozenset[str]] = {
 }
 
 
+# The unit permission (registry; django-guardian holds it where a role is assigned) standing for each action.
+# registry.models.ROLE_PERMISSIONS gives it to exactly the roles roles_for() names at some unit level, a test
+# keeps the two equal (tests/registry/test_unit_permissions.py). "view", "return_for_rework" and "withdraw"
+# have no permission of their own; "inspect_unit" belongs to inspection.permissions.
+ACTION_PERMISSIONS: dict[str, str] = {
+    "nominate": "nominate_case",
+    "collect_evidence": "collect_evidence",
+    "score": "score_case",
+    "review_in_village": "review_case",
+    "decide": "decide_case",
+    "audit": "audit_case",
+    "revoke": "audit_case",
+    "supervise": "supervise_unit",
+}
+
+
+def step_permission(action: str) -> str:
+    """The permission a flow step taking `action` declares (viewflow's `.Permission(...)`), e.g.
+    "registry.score_case"; checked by guardian on the unit where the role is assigned."""
+    return f"registry.{ACTION_PERMISSIONS[action]}"
+
+
 def roles_for(action: str, unit_level: str | None = None) -> frozenset[str]:
     if unit_level == UnitLevel.COMMUNE and action in COMMUNE_LEVEL_ROLES:
         return COMMUNE_LEVEL_ROLES[action]

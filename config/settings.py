@@ -197,7 +197,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
-    "registry-expired-role-groups": {
+    # guardian's unit permissions re-derived from the role assignments of the new day (registry.services)
+    "registry-derive-unit-permissions": {
         "task": "registry.tasks.sync_role_groups",
         "schedule": crontab(hour=0, minute=15),
     },

@@ -32,7 +32,8 @@ from registry.selectors import grants_for
 from reports import urls as report_urls
 from reports.permissions import can_import
 from workflows import urls as workflow_urls
-from workflows.selectors import STEP_ACTIONS
+from workflows.collective import views as collective_views
+from workflows.steps.base import step_actions
 
 Predicate = Callable[[object], bool]
 
@@ -44,7 +45,7 @@ def _roles(user) -> set[str]:
 # Roles that act on at least one step of the recognition flow (at village or commune level).
 STEP_ROLES = frozenset(
     role
-    for action in STEP_ACTIONS.values()
+    for action in step_actions().values()
     for level in UnitLevel.values
     for role in roles_for(action, level)
 )
@@ -105,8 +106,11 @@ class Area(Application):
     # one site-wide menu (config's templates/shell/menu.html) lists every area's entries
     menu_template_name = None
 
-    def __init__(self, *, urlconf, **kwargs):
-        super().__init__(urlpatterns=list(urlconf.urlpatterns), **kwargs)
+    def __init__(self, *, urlconf, also=(), **kwargs):
+        # `also`: URL modules of upper floors mounted in this area's namespace (the workflow's actions that
+        # end a collective step sit with the approvals pages they are posted from)
+        patterns = [*urlconf.urlpatterns, *(p for extra in also for p in extra.urlpatterns)]
+        super().__init__(urlpatterns=patterns, **kwargs)
 
     def entries_for(self, user) -> list[MenuEntry]:
         return [entry for entry in self.entries if entry.visible(user)]
@@ -157,6 +161,7 @@ APPLICATIONS: list[Area] = [
         app_name="approvals",
         url_prefix="xet-duyet/",
         urlconf=approval_urls,
+        also=(collective_views,),
         entries=(
             MenuEntry("approvals:sessions", _("Review meetings"), "groups", works_collectively),
             MenuEntry("approvals:decisions", _("Decisions"), "gavel", works_collectively),

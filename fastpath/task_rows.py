@@ -5,7 +5,7 @@ viewflow creates a View task with `task.save()` (an INSERT into viewflow_task, t
 workflows_casetask: multi-table inheritance) and `task.previous.add(prev)` (a third INSERT). On PostgreSQL the
 three are one statement with data-modifying WITH clauses, built from the same INSERTs Django compiles (same
 columns, values and pre_save hooks), so the rows are exactly those of the three statements. A step completion
-(workflows.completion) adds the finishing of the step before to the same statement.
+(workflows.engine.completion) adds the finishing of the step before to the same statement.
 """
 
 from datetime import datetime
@@ -17,12 +17,16 @@ from .bulk import insert_with_rows
 
 
 def insert_linked(task, previous, *, finishing: tuple[int, datetime] | None = None) -> None:
-    """Insert the unsaved CaseTask `task` and link it to `previous` (task.previous), in one statement.
+    """Insert the unsaved CaseTask `task` (its derived columns filled) and link it to `previous`
+    (task.previous): on PostgreSQL in one statement, elsewhere as task.save() and previous.add() do.
 
-    `finishing` = (owner id, instant): the same statement finishes `previous` as a completion by that owner
-    (done, started and finished then, out of the queue), as the UPDATEs of Task.objects.update() and of its
-    queue flag would.
+    `finishing` = (owner id, instant): `previous` is finished as a completion by that owner (done, started and
+    finished then, out of the queue), as the UPDATEs of Task.objects.update() and of its queue flag would; on
+    PostgreSQL in the same statement.
     """
+    if connection.vendor != "postgresql":
+        _insert_linked_portably(task, previous, finishing)
+        return
     model = type(task)
     parent_link = model._meta.pk  # task_ptr
     parent = parent_link.remote_field.model
@@ -37,6 +41,19 @@ def insert_linked(task, previous, *, finishing: tuple[int, datetime] | None = No
     setattr(task, parent._meta.pk.attname, pk)
     setattr(task, parent_link.attname, pk)
     task._state.adding, task._state.db = False, connection.alias
+
+
+def _insert_linked_portably(task, previous, finishing) -> None:
+    model = type(task)
+    parent = model._meta.pk.remote_field.model
+    if finishing:
+        owner_id, instant = finishing
+        parent.objects.filter(pk=previous.pk).update(
+            status=STATUS.DONE, owner_id=owner_id, started=instant, finished=instant
+        )
+        model.objects.filter(pk=previous.pk, queued=True).update(queued=False)
+    task.save()
+    task.previous.add(previous)
 
 
 def _finishing_sql(parent, model) -> str:

@@ -4,8 +4,8 @@ from celery import shared_task
 from django.contrib.auth import get_user_model
 
 from . import kinds
+from .mail import send_digest, send_email
 from .models import Notification
-from .services import send_digest, send_email
 
 
 @shared_task(ignore_result=True)

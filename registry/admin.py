@@ -1,7 +1,13 @@
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from guardian.admin import GuardedModelAdminMixin
 
 from audit.admin_mixins import AuditedAdminMixin
 
@@ -16,17 +22,73 @@ from .models import (
     RoleAssignment,
     UnitSuccession,
 )
+from .permissions import UNIT_PERMISSIONS
+from .selectors import unit_permission_holders
 from .services import assign_role, end_role_assignment
 
 
 @admin.register(AdministrativeUnit)
-class AdministrativeUnitAdmin(AuditedAdminMixin):
+class AdministrativeUnitAdmin(GuardedModelAdminMixin, AuditedAdminMixin):
+    """Units, and on each unit's page who holds which permission there: django-guardian's object-permission
+    pages, read-only, since every grant on a unit is derived from role assignments."""
+
     list_display = ("code", "name", "level", "parent", "area_class", "valid_from", "valid_to")
     list_filter = ("level", "area_class")
     search_fields = ("code", "name")
     autocomplete_fields = ("parent",)
     readonly_fields = ("path",)
     list_select_related = ("parent",)
+    change_form_template = "admin/registry/administrativeunit/change_form.html"
+    obj_perms_manage_template = "admin/registry/administrativeunit/unit_permissions.html"
+
+    def obj_perms_manage_view(self, request, object_pk):
+        """Guardian's answer for each holder of a permission on the unit, and the roles it derives from."""
+        unit = self.get_object(request, unquote(object_pk))
+        if unit is None:
+            raise Http404
+        if not self.has_view_permission(request, unit):
+            raise PermissionDenied
+        holders = unit_permission_holders(unit)
+        labels = dict(AdministrativeUnit._meta.permissions)
+        context = {
+            **self.get_obj_perms_base_context(request, unit),
+            "title": _("Who holds permissions on %(unit)s") % {"unit": unit},
+            "unit_permissions": [(codename, labels[codename]) for codename in UNIT_PERMISSIONS],
+            "rows": [
+                {
+                    "holder": holder,
+                    "cells": [
+                        {
+                            "codename": codename,
+                            "held": codename in holder.permissions,
+                            "derived": codename in holder.derived_permissions,
+                        }
+                        for codename in UNIT_PERMISSIONS
+                    ],
+                }
+                for holder in holders
+            ],
+            "differing": sum(holder.differs for holder in holders),
+            "ancestors": list(reversed(unit.ancestors())),
+            "assignments_url": reverse("admin:registry_roleassignment_changelist")
+            + f"?unit__id__exact={unit.pk}",
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.obj_perms_manage_template, context)
+
+    def obj_perms_manage_user_view(self, request, object_pk, user_id):
+        return self._derived_only(request, object_pk)
+
+    def obj_perms_manage_group_view(self, request, object_pk, group_id):
+        return self._derived_only(request, object_pk)
+
+    def _derived_only(self, request, object_pk):
+        """Guardian's edit pages: grants on units are derived, changed only through role assignments."""
+        messages.warning(
+            request,
+            _("Permissions on units are derived from role assignments: assign or end a role instead."),
+        )
+        return redirect("admin:registry_administrativeunit_permissions", object_pk)
 
 
 @admin.register(UnitSuccession)
@@ -97,7 +159,7 @@ class RoleAssignmentForm(forms.ModelForm):
 
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(admin.ModelAdmin):
-    """Assignments go through the registry services so guardian groups and the audit log stay in step."""
+    """Assignments go through the registry services, which derive guardian's grants and audit the change."""
 
     form = RoleAssignmentForm
     list_display = ("user", "role", "unit", "valid_from", "valid_to")

@@ -297,17 +297,21 @@ ROLE_LEVELS = {
     Role.ADMINISTRATOR: (UnitLevel.PROVINCE,),
 }
 
-# The guardian permissions (on AdministrativeUnit) each role's per-unit group holds.
+# The unit permissions each role carries on the unit where it is assigned. django-guardian holds them as
+# object permissions of the per-unit role group, derived from the active role assignments and never granted by
+# hand (registry.services.derive_unit_permissions). Each names the case action(s) of cases.permissions that
+# those roles may take (ACTION_PERMISSIONS there); a test keeps the two tables equal.
 ROLE_PERMISSIONS = {
     Role.VILLAGE_OFFICER: ("nominate_case", "collect_evidence"),
     Role.ASSESSOR: ("score_case",),
     Role.VILLAGE_HEAD: ("review_case",),
-    Role.COMMUNE_OFFICER: ("nominate_case", "collect_evidence", "supervise_unit"),
+    # the commune officer prepares the review of cases held at the commune (no village meeting there)
+    Role.COMMUNE_OFFICER: ("nominate_case", "collect_evidence", "review_case"),
     Role.COMMUNE_CHAIR: ("decide_case",),
     Role.AUDITOR: ("audit_case",),
     Role.SUPERVISOR: ("supervise_unit",),
     Role.INSPECTOR: ("inspect_unit",),
-    Role.ADMINISTRATOR: ("supervise_unit", "inspect_unit"),
+    Role.ADMINISTRATOR: ("inspect_unit",),
 }
 
 

@@ -3,12 +3,16 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Prefetch, Q
 from django.utils import timezone
+from guardian.models import UserObjectPermission
+from guardian.shortcuts import get_groups_with_perms, get_users_with_perms
 
 from fastpath.compiled import CompiledQuery
 
-from .models import AdministrativeUnit, RoleAssignment
+from .models import ROLE_PERMISSIONS, AdministrativeUnit, RoleAssignment
 
 _CACHE_ATTR = "_registry_grants_cache"
 
@@ -101,3 +105,53 @@ def units_for(user):
     if user.is_superuser:
         return AdministrativeUnit.objects.all()
     return AdministrativeUnit.objects.filter(path_q(scope_paths(user)))
+
+
+@dataclass(frozen=True)
+class UnitPermissionHolder:
+    """A user with permissions on one unit: guardian's answer next to the role assignments it derives from."""
+
+    user: object
+    permissions: frozenset[str]  # codenames guardian grants the user on the unit (through groups or directly)
+    assignments: tuple[RoleAssignment, ...]  # the user's role assignments on the unit active today
+
+    @property
+    def derived_permissions(self) -> frozenset[str]:
+        """What the role assignments grant on the unit (ROLE_PERMISSIONS of the active roles)."""
+        return frozenset(c for a in self.assignments for c in ROLE_PERMISSIONS[a.role])
+
+    @property
+    def differs(self) -> bool:
+        return self.permissions != self.derived_permissions
+
+
+def unit_permission_holders(unit: AdministrativeUnit) -> list[UnitPermissionHolder]:
+    """Who holds which permission on this very unit, read from django-guardian (group and user object
+    permissions), with each holder's active role assignments on the unit; a user with an active assignment
+    but no grant in guardian (not yet derived) is listed too. Superusers, who hold everything, are not."""
+    group_perms = get_groups_with_perms(unit, attach_perms=True)
+    by_group = {group.pk: frozenset(codenames) for group, codenames in group_perms.items()}
+    direct: dict[int, set[str]] = {}
+    for user_id, codename in UserObjectPermission.objects.filter(
+        content_type=ContentType.objects.get_for_model(unit), object_pk=str(unit.pk)
+    ).values_list("user_id", "permission__codename"):
+        direct.setdefault(user_id, set()).add(codename)
+    users = get_users_with_perms(unit, with_group_users=True).prefetch_related(
+        Prefetch("groups", queryset=Group.objects.filter(pk__in=by_group), to_attr="unit_groups")
+    )
+    assignments: dict[int, list[RoleAssignment]] = {}
+    for assignment in RoleAssignment.objects.active().filter(unit=unit).select_related("user"):
+        assignments.setdefault(assignment.user_id, []).append(assignment)
+    holders = {
+        user.pk: UnitPermissionHolder(
+            user,
+            frozenset(direct.get(user.pk, ())).union(*(by_group[g.pk] for g in user.unit_groups)),
+            tuple(assignments.pop(user.pk, ())),
+        )
+        for user in users
+    }
+    for user_assignments in assignments.values():
+        holders[user_assignments[0].user_id] = UnitPermissionHolder(
+            user_assignments[0].user, frozenset(), tuple(user_assignments)
+        )
+    return sorted(holders.values(), key=lambda h: h.user.get_username())

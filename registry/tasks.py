@@ -2,10 +2,11 @@
 
 from celery import shared_task
 
-from .services import sync_expired_role_groups
+from .services import derive_unit_permissions
 
 
 @shared_task(ignore_result=True)
 def sync_role_groups() -> int:
-    """Nightly: drop guardian group memberships of role assignments that have expired."""
-    return sync_expired_role_groups()
+    """Nightly: re-derive guardian's unit permissions from the role assignments active on the new day (roles
+    that started or ended by date join or leave their groups); returns how many differences were corrected."""
+    return len(derive_unit_permissions())

@@ -1,7 +1,8 @@
-"""Celery entry points: they take ids, reload the row and call a service."""
+"""Celery entry points: they take ids, reload the row and run the job (jobs.py)."""
 
 from celery import shared_task
 
+from .jobs import commit_import, validate_import
 from .models import ImportJob
 
 
@@ -9,8 +10,6 @@ from .models import ImportJob
 def validate_import_job(job_id: int) -> None:
     job = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.VALIDATING).first()
     if job is not None:
-        from .services import validate_import
-
         validate_import(job)
 
 
@@ -18,6 +17,4 @@ def validate_import_job(job_id: int) -> None:
 def commit_import_job(job_id: int) -> None:
     job = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.COMMITTING).first()
     if job is not None:
-        from .services import commit_import
-
         commit_import(job)

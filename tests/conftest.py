@@ -25,7 +25,7 @@ def _isolated_media(settings, tmp_path):
     # PBKDF2 costs ~0.3 s per user; the suite creates hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # A rolled-back test's calendar days and step deadlines must not outlive it in the process cache.
-    from workflows import workdays
+    from workflows.deadlines import workdays
 
     workdays.forget()
     yield

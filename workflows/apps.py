@@ -9,13 +9,15 @@ class WorkflowsConfig(AppConfig):
     def ready(self):
         from cases import panels as case_panels
 
-        from .panels import work_panel
+        from .steps.panel import work_panel
 
         case_panels.register("workflows/panel_work.html", work_panel, order=10)
 
         from notifications import kinds
 
-        from . import notices, receivers, workdays  # noqa: F401  (connect the signal listeners)
+        from . import flows  # noqa: F401  (builds the flow and registers its step table)
+        from .deadlines import notices, workdays  # noqa: F401  (connect the signal listeners)
+        from .engine import receivers  # noqa: F401
 
         kinds.register("deadline_reminder", _("Steps due soon"), render=notices.reminder)
         kinds.register(

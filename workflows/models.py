@@ -8,6 +8,15 @@ from viewflow.workflow.status import STATUS
 
 from cases.models import Case
 
+# Where an open step stands against its deadline (workflows.deadlines.deadline_state).
+ON_TRACK, AT_RISK, BREACHED, PAUSED = "on_track", "at_risk", "breached", "paused"
+STATE_LABELS = {
+    ON_TRACK: _("On track"),
+    AT_RISK: _("At risk"),
+    BREACHED: _("Overdue"),
+    PAUSED: _("Paused"),
+}
+
 
 class CaseProcess(Process):
     """One recognition process per case; a real one-to-one so task lists can join case fields in SQL."""
@@ -65,9 +74,8 @@ class CaseTask(Task):
     @property
     def deadline(self) -> tuple[str, str]:
         """(state, label) of the step's clock: on track, at risk, overdue, paused; ("", "") without one."""
-        from .deadlines import STATE_LABELS, deadline_state
-
-        state = deadline_state(self)
+        clock = getattr(self.flow_task, "clock", None)
+        state = clock(self) if clock is not None else ""
         return state, STATE_LABELS.get(state, "")
 
     @classmethod
@@ -76,28 +84,22 @@ class CaseTask(Task):
         task._saved_queued = task.__dict__.get("queued")
         return task
 
-    def save(self, *args, **kwargs):
+    def fill_new_row(self) -> None:
+        """The columns a new step's row derives: node type, queue flag, step name, due times (from the flow's
+        node: its step's deadline), case and unit. save() calls it; so does a writer that inserts the row
+        itself (workflows.engine.activations)."""
         if self.flow_task and not self.flow_task_type:
             self.flow_task_type = self.flow_task.task_type
         human = self.flow_task_type == "HUMAN"
         self.queued = human and self.status == STATUS.NEW
-        if self._state.adding:
-            self.step = self.flow_task.name if human and self.flow_task else ""
-            if self.due_at is None and human:
-                from .deadlines import schedule
+        self.step = self.flow_task.name if human and self.flow_task else ""
+        self._fill_case()
+        if self.due_at is None and human and hasattr(self.flow_task, "schedule"):
+            case = getattr(self.process, "case", None)
+            title_type_id = case.title_type_id if case is not None else None
+            self.due_at, self.remind_at, self.escalate_at = self.flow_task.schedule(title_type_id)
 
-                case = getattr(self.process, "case", None)
-                title_type_id = case.title_type_id if case is not None else None
-                self.due_at, self.remind_at, self.escalate_at = schedule(self.flow_task.name, title_type_id)
-        update_fields = kwargs.get("update_fields")
-        if not self._state.adding and update_fields is None:
-            # viewflow saves tasks whole on every status change; the case and due time never change that way,
-            # so only viewflow's own table is written, and this table's row only when the step enters or
-            # leaves the queue (claim, release, completion straight from the queue).
-            changed = self.queued != getattr(self, "_saved_queued", None)
-            kwargs["update_fields"] = [*_TASK_FIELDS, "queued"] if changed else _TASK_FIELDS
-        elif update_fields is not None and "status" in update_fields and "queued" not in update_fields:
-            kwargs["update_fields"] = [*update_fields, "queued"]
+    def _fill_case(self) -> None:
         if self.case_id is None or self.unit_id is None:
             case = getattr(self.process, "case", None)
             if case is not None:
@@ -106,27 +108,37 @@ class CaseTask(Task):
                 self.case_id, self.unit_id = CaseProcess.objects.values_list("case_id", "case__unit_id").get(
                     pk=self.process_id
                 )
-        previous = self.__dict__.pop("_insert_linked_to", None)
-        if previous is not None and self._state.adding:
-            from fastpath.task_rows import insert_linked
 
-            insert_linked(self, previous)  # the rows and the link to `previous` in one statement
-        else:
+    def mark_saved(self) -> None:
+        """The instance now matches its row (written by a statement of the caller's, e.g. an INSERT)."""
+        self._state.adding = False
+        self._saved_queued = self.queued
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            self.fill_new_row()
             super().save(*args, **kwargs)
+            self.mark_saved()
+            return
+        if self.flow_task and not self.flow_task_type:
+            self.flow_task_type = self.flow_task.task_type
+        self.queued = self.flow_task_type == "HUMAN" and self.status == STATUS.NEW
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None:
+            # viewflow saves tasks whole on every status change; the case and due time never change that way,
+            # so only viewflow's own table is written, and this table's row only when the step enters or
+            # leaves the queue (claim, release, completion straight from the queue).
+            changed = self.queued != getattr(self, "_saved_queued", None)
+            kwargs["update_fields"] = [*_TASK_FIELDS, "queued"] if changed else _TASK_FIELDS
+        elif "status" in update_fields and "queued" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "queued"]
+        self._fill_case()
+        super().save(*args, **kwargs)
         self._saved_queued = self.queued
 
 
 _PROCESS_FIELDS = [f.name for f in Process._meta.concrete_fields if not f.primary_key]
 _TASK_FIELDS = [f.name for f in Task._meta.concrete_fields if not f.primary_key]
-
-
-STEP_CHOICES = [
-    ("collect", _("Collect evidence")),
-    ("score", _("Score")),
-    ("review", _("Village review")),
-    ("decide", _("Commune decision")),
-    ("audit", _("Audit")),
-]
 
 
 class StepDeadline(models.Model):
@@ -135,7 +147,9 @@ class StepDeadline(models.Model):
     title_type = models.ForeignKey(
         "criteria.TitleType", verbose_name=_("title type"), on_delete=models.CASCADE, related_name="+"
     )
-    step = models.CharField(_("step"), max_length=32, choices=STEP_CHOICES)
+    # a key of the step table (workflows.steps): the admin's form offers the table's steps, so a step added
+    # to the table needs no migration
+    step = models.CharField(_("step"), max_length=32)
     working_days = models.PositiveSmallIntegerField(_("working days"))
     warning_days = models.PositiveSmallIntegerField(
         _("warning window (working days)"),
@@ -150,7 +164,7 @@ class StepDeadline(models.Model):
         constraints = [models.UniqueConstraint(fields=["title_type", "step"], name="wf_step_deadline_unique")]
 
     def __str__(self):
-        return f"{self.title_type} · {self.get_step_display()}: {self.working_days}"
+        return f"{self.title_type} · {self.step}: {self.working_days}"
 
 
 class CalendarDay(models.Model):

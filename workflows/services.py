@@ -1,242 +1,39 @@
-"""Opening a case's process and completing its steps: the flow's lock, the task, then one case service."""
+"""The workflow's writes, for pages, tasks, commands and other apps: one import for what lives by concern in
+workflows.flows (opening a case), workflows.engine (steps), workflows.collective, workflows.deadlines and
+workflows.supervision."""
 
-from collections.abc import Callable
+from .collective.services import close_audit, close_session, sign_decision
+from .deadlines import pause_clock, resume_clock
+from .engine.steps import (
+    OPEN_TASK_STATES,
+    claim_task,
+    complete_steps,
+    open_task,
+    perform_step,
+    release_task,
+    return_claimed_steps,
+    step_closed,
+)
+from .flows import nominate_new_household, open_case
+from .steps.table import decide_by_decision
+from .supervision.reassign import reassign_tasks
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.utils.translation import gettext as _
-from viewflow.workflow.status import STATUS
-
-from approvals import services as approval_services
-from audit.services import record_event
-from cases import services as case_services
-from cases.exceptions import InvalidTransition
-from cases.models import Case
-from cases.permissions import can_nominate
-from registry.households import create_household
-
-from . import completion
-from .flows import RecognitionFlow
-from .models import CaseTask
-
-OPEN_TASK_STATES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
-
-# Outcomes that end whichever step is open without being that step's own work: the actor need not be the
-# step's assignee (the case service still checks that the actor may withdraw).
-SIDE_OUTCOMES = frozenset({"withdraw"})
-
-
-def decide_by_decision(
-    case: Case, *, actor, recognised: bool, reason: str = "", signer_name: str = ""
-) -> Case:
-    """The commune decision on one case, from its step page: a one-case decision drafted and signed by the
-    chair at once, so the case is decided under a numbered decision (PDF, certificate) like any batch.
-
-    The signing completes the step itself (approvals.signals.cases_advanced), in the caller's transaction.
-    """
-    reason = (reason or "").strip()
-    if not recognised and not reason:
-        raise ValidationError({"reason": _("A reason is required.")})
-    _decision, decided = approval_services.decide_one(
-        case, actor=actor, recognised=recognised, reason=reason, signer_name=signer_name
-    )
-    return decided
-
-
-# Outcomes that complete the step through a collective step (whose signal completes the task).
-COLLECTIVE_OUTCOMES = frozenset({("decide", "decide")})
-
-# Which outcomes each step may end with, and the case service that produces each.
-STEP_OUTCOMES: dict[str, dict[str, Callable[..., Case]]] = {
-    "collect": {
-        "complete": case_services.complete_evidence_collection,
-        "withdraw": case_services.withdraw_case,
-    },
-    "score": {
-        "score": case_services.score_case,
-        "return": case_services.return_for_rework,
-        "withdraw": case_services.withdraw_case,
-    },
-    "review": {
-        "review": case_services.review_in_village,
-        "return": case_services.return_for_rework,
-        "withdraw": case_services.withdraw_case,
-    },
-    "decide": {
-        "decide": decide_by_decision,
-        "withdraw": case_services.withdraw_case,
-    },
-    "audit": {
-        "confirm": case_services.audit_in_district,
-        "revoke": case_services.revoke_case,
-    },
-}
-
-
-@transaction.atomic
-def nominate_new_household(
-    village, *, head_name: str, address: str, members: list[dict], title_type, year: int, actor
-) -> Case:
-    """Register a household in a village and open its case: afterwards both exist, or neither does."""
-    if not can_nominate(actor, village):
-        raise PermissionDenied(
-            _("You are not allowed to nominate cases in %(unit)s.") % {"unit": village.name}
-        )
-    household = create_household(village, head_name=head_name, address=address, members=members, actor=actor)
-    return open_case(household, title_type=title_type, year=year, actor=actor)
-
-
-@transaction.atomic
-def open_case(subject, *, title_type, year: int, actor) -> Case:
-    """Nominate a subject and start its recognition process; the first step lands in the village's queue."""
-    case = case_services.nominate_case(subject, title_type=title_type, year=year, actor=actor)
-    RecognitionFlow.start.run(case=case)
-    return case
-
-
-def open_task(case: Case, step: str | None = None) -> CaseTask | None:
-    qs = CaseTask.objects.filter(case=case, status__in=OPEN_TASK_STATES, flow_task_type="HUMAN")
-    if step is not None:
-        qs = qs.filter(flow_task=getattr(RecognitionFlow, step))
-    return qs.select_related("process", "owner").first()
-
-
-def step_closed(case: Case, step: str) -> InvalidTransition:
-    """The refusal for a step that is no longer open (double submit, back button, a stale page)."""
-    label = getattr(RecognitionFlow, step).task_title if hasattr(RecognitionFlow, step) else step
-    return InvalidTransition(
-        _("The step “%(step)s” of case %(ref)s is no longer open. It may have been done already.")
-        % {"step": label, "ref": case.reference}
-    )
-
-
-def _locked_task(pk: int) -> CaseTask:
-    """Re-read a task under the flow lock, with its case and its process as a CaseProcess, in one query."""
-    task = CaseTask.objects.select_related("case__unit", "process__caseprocess").get(pk=pk)
-    task.process = task.process.coerced  # the joined CaseProcess; gateways read process.case
-    task.process.case = task.case
-    return task
-
-
-@transaction.atomic
-def claim_task(task: CaseTask, *, actor) -> CaseTask:
-    """Take a step from the queue into the actor's inbox."""
-    with RecognitionFlow.lock(task.process_id):
-        task = _locked_task(task.pk)
-        if task.status != STATUS.NEW:
-            if task.owner_id == actor.pk and task.status == STATUS.ASSIGNED:
-                return task
-            raise step_closed(task.case, task.flow_task.name)
-        if not task.flow_task.can_assign(actor, task):
-            raise PermissionDenied(_("You cannot take this step."))
-        task.flow_task.activation_class(task).assign(actor)
-        _audit_assignment(task, "task.claimed", actor=actor)
-    return task
-
-
-@transaction.atomic
-def release_task(task: CaseTask, *, actor) -> CaseTask:
-    """Put a claimed step back into the queue."""
-    with RecognitionFlow.lock(task.process_id):
-        task = _locked_task(task.pk)
-        if task.status != STATUS.ASSIGNED or task.owner_id != actor.pk:
-            raise step_closed(task.case, task.flow_task.name)
-        task.flow_task.activation_class(task).unassign()
-        _audit_assignment(task, "task.released", actor=actor)
-    return task
-
-
-def _audit_assignment(task: CaseTask, event_type: str, *, actor) -> None:
-    """Claims and releases are assignment changes: recorded on the case's stream (who held which step)."""
-    case = task.case
-    record_event(
-        case.stream,
-        event_type,
-        actor=actor,
-        scope=case.unit_path,
-        data={"step": task.flow_task.name, "task": task.pk},
-    )
-
-
-def perform_step(
-    case: Case, *, step: str, outcome: str, actor, task: CaseTask | None = None, **kwargs
-) -> Case:
-    """Complete the case's open `step` with one outcome, through the case service for that outcome.
-
-    With `task`, only that very task may be completed: a page opened for an earlier round of the same step
-    (before a return for rework) is refused instead of completing the newer task.
-
-    The actor claims the step if it is still in the queue. The flow lock (process row, with the task's and
-    the case's rows), the case service and the step's completion share one transaction: either the step and
-    the case move together, or nothing changes.
-    """
-    service = STEP_OUTCOMES.get(step, {}).get(outcome)
-    if service is None:
-        raise InvalidTransition(_("This step cannot end that way."))
-    with transaction.atomic():
-        if task is None:
-            task = open_task(case, step)
-            if task is None:
-                raise step_closed(case, step)
-        task = completion.lock_step(task.pk)
-        if task.case_id != case.pk or task.flow_task.name != step or task.status not in completion.OPEN:
-            raise step_closed(case, step)
-        if outcome not in SIDE_OUTCOMES:
-            _may_take(task, actor)
-        # one unit of failure: the services inside take no savepoints of their own, and work on the case
-        # row locked above
-        with case_services.failing_as_one(), case_services.holding(task.case):
-            if (step, outcome) in COLLECTIVE_OUTCOMES:
-                # the collective service completes the step (approvals.signals.cases_advanced)
-                with completion.holding(task):
-                    return service(task.case, actor=actor, **kwargs)
-            updated = service(task.case, actor=actor, **kwargs)
-            completion.finish([task], {updated.pk: updated}, actor=actor)
-    return updated
-
-
-def _may_take(task: CaseTask, actor) -> None:
-    """The actor may do this step's own work: it is theirs, or in the queue and theirs to take."""
-    if task.status == STATUS.NEW:
-        if not task.flow_task.can_assign(actor, task):
-            raise PermissionDenied(_("You cannot take this step."))
-    elif task.owner_id != actor.pk:
-        raise PermissionDenied(_("This step is assigned to %(user)s.") % {"user": task.owner.get_username()})
-
-
-def complete_steps(cases: list[Case], *, step: str, actor) -> int:
-    """Complete the open `step` task of cases a collective step has already moved (their case service ran).
-
-    Called inside the batch's transaction: a case whose step is not open stops (and rolls back) the batch.
-    Cases without a recognition process (created outside the flow) have no task to complete. Set-based: a
-    few statements for the whole batch (workflows.completion).
-    """
-    return completion.complete_steps(cases, step=step, actor=actor, closed=step_closed)
-
-
-@transaction.atomic
-def return_claimed_steps(user, *, unit_path: str, keep, actor, reason: str) -> list[CaseTask]:
-    """Put back into the queue the steps `user` holds on cases under `unit_path`, unless `keep(task)` says the
-    user still may do them; one audit event per case. Used when a user's role on a unit ends."""
-    released = []
-    held = CaseTask.objects.filter(
-        owner=user, status=STATUS.ASSIGNED, flow_task_type="HUMAN", case__unit_path__startswith=unit_path
-    ).select_related("case__unit")
-    for task in held:
-        if keep(task):
-            continue
-        with RecognitionFlow.lock(task.process_id):
-            task = _locked_task(task.pk)
-            if task.status != STATUS.ASSIGNED or task.owner_id != user.pk:
-                continue
-            task.flow_task.activation_class(task).unassign()
-            record_event(
-                task.case.stream,
-                "task.returned_to_queue",
-                actor=actor,
-                reason=reason,
-                scope=task.case.unit_path,
-                data={"step": task.flow_task.name, "task": task.pk, "from_user": user.get_username()},
-            )
-            released.append(task)
-    return released
+__all__ = [
+    "OPEN_TASK_STATES",
+    "claim_task",
+    "close_audit",
+    "close_session",
+    "complete_steps",
+    "decide_by_decision",
+    "nominate_new_household",
+    "open_case",
+    "open_task",
+    "pause_clock",
+    "perform_step",
+    "reassign_tasks",
+    "release_task",
+    "resume_clock",
+    "return_claimed_steps",
+    "sign_decision",
+    "step_closed",
+]

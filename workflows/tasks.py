@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import sweeps
+from .deadlines import sweeps
 
 
 @shared_task(ignore_result=True)

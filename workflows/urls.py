@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import nominate_views, step_views, supervision_views, views
+from .officer import nominate_views, views
+from .officer import steps as step_views
+from .supervision import views as supervision_views
 
 app_name = "workflows"
 

@@ -8,6 +8,10 @@ from django.utils.translation import gettext as _
 from audit.services import record_event
 from cases.exceptions import CaseActionError
 
+# Called with the cases a collective step moved, inside its transaction: the workflow completes their steps
+# (workflows.collective), explicitly, where a signal used to.
+OnMoved = Callable[[list], object]
+
 
 class BatchRefused(CaseActionError):
     """A batch step refused as a whole; `problems` names every case that stopped it."""

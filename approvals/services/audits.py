@@ -20,8 +20,7 @@ from cases.models import Case, CaseState, EvidenceFile, Score
 from ..conf import knob
 from ..models import Audit, AuditSample, Decision, FindingFile
 from ..permissions import can_audit_decision
-from ..signals import cases_advanced
-from ._common import BatchRefused, audit_batch, deny, move_all, refuse_if
+from ._common import BatchRefused, OnMoved, audit_batch, deny, move_all, refuse_if
 
 
 def audited_cases(decision: Decision):
@@ -250,9 +249,11 @@ def finding_reason(sample: AuditSample) -> str:
 
 
 @transaction.atomic
-def close_audit(audit: Audit, *, actor) -> Audit:
+def close_audit(audit: Audit, *, actor, on_moved: OnMoved | None = None) -> Audit:
     """Close the audit: every recognised case of the decision is confirmed, except those with a problem,
-    whose recognition is revoked with the finding as the reason. All in one transaction, or nothing."""
+    whose recognition is revoked with the finding as the reason. All in one transaction, or nothing.
+
+    `on_moved(cases)` runs in the same transaction once they moved (workflows.collective.close_audit)."""
     audit = _lock_open(audit)
     decision = audit.decision
     if not can_audit_decision(actor, decision):
@@ -285,7 +286,8 @@ def close_audit(audit: Audit, *, actor) -> Audit:
             "revoked": {s.case.reference: s.description for s in problems.values()},
         },
     )
-    cases_advanced.send(sender=Audit, step="audit", cases=moved, actor=actor)
+    if on_moved is not None:
+        on_moved(moved)
     transaction.on_commit(lambda: _notify_commune(audit.pk))
     return audit
 

@@ -2,22 +2,23 @@
 
 from collections.abc import Iterable, Mapping
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import EventSpec, start_stream
 from cases import services as case_services
-from cases.models import Case, CaseState
-from fastpath.bulk import insert_with_rows
+from cases import transitions as T
+from cases.models import Case
+from fastpath.bulk import save_with_rows
+from fastpath.claims import next_number_into
 from fastpath.compiled import CompiledQuery
 from registry.models import AdministrativeUnit, UnitLevel
 from registry.selectors import grant_covering
 
 from ..models import Decision, DecisionCounter, DecisionEntry
 from ..permissions import can_draft_decision, can_sign_decision
-from ..signals import cases_advanced
-from ._common import BatchRefused, audit_batch, deny, move_all, refuse_if
+from ._common import BatchRefused, OnMoved, audit_batch, deny, move_all, refuse_if
 
 
 def _drafts_holding(case_ids, exclude=None) -> dict[int, int]:
@@ -35,7 +36,7 @@ def _case_problems(commune, title_type_id: int, year: int, cases, held) -> list[
             problems.append(_("Case %(ref)s is not from %(unit)s.") % {**ref, "unit": commune.name})
         elif case.title_type_id != title_type_id or case.year != year:
             problems.append(_("Case %(ref)s is for another title or year.") % ref)
-        elif case.state != CaseState.VILLAGE_REVIEWED:
+        elif not T.RECOGNISE.allowed(case, check_conditions=False):
             problems.append(
                 _("Case %(ref)s is not proposed by its village (state “%(state)s”).")
                 % {**ref, "state": case.get_state_display()}
@@ -45,7 +46,7 @@ def _case_problems(commune, title_type_id: int, year: int, cases, held) -> list[
     return problems
 
 
-@case_services.atomic_service
+@transaction.atomic
 def draft_decision(
     commune,
     *,
@@ -57,8 +58,7 @@ def draft_decision(
     note: str = "",
 ) -> Decision:
     """Draft a recognition decision listing proposed cases of one or more villages of the commune."""
-    if commune.level != UnitLevel.COMMUNE or not can_draft_decision(actor, commune):
-        deny(_("You cannot draft decisions for %(unit)s.") % {"unit": commune.name})
+    _may_draft(actor, commune)
     # the current rows, not the caller's copies: a stale state must not pass validation
     cases = list(Case.objects.filter(pk__in=[c.pk for c in cases]).order_by("pk"))
     if not cases:
@@ -72,17 +72,40 @@ def draft_decision(
         _case_problems(commune, title_type.pk, year, cases, _drafts_holding([c.pk for c in cases])),
         _("The decision was not drafted."),
     )
-    decision = Decision.objects.create(
+    decision = Decision(
         commune=commune,
+        unit_path=commune.path,
         title_type=title_type,
         year=year,
         created_by=actor,
         amends=amends,
         amendment_note=(note or "").strip(),
     )
-    DecisionEntry.objects.bulk_create([DecisionEntry(decision=decision, case=c) for c in cases])
+    _save_draft(decision, [DecisionEntry(case=c) for c in cases])
     audit_batch(decision, "decision.drafted", actor=actor, data=_drafted(decision, cases))
     return decision
+
+
+def _may_draft(actor, commune) -> None:
+    if commune.level != UnitLevel.COMMUNE or not can_draft_decision(actor, commune):
+        deny(_("You cannot draft decisions for %(unit)s.") % {"unit": commune.name})
+
+
+def _may_sign(actor, decision: Decision) -> None:
+    if not can_sign_decision(actor, decision):
+        deny(_("Only the chair of %(unit)s signs its decisions.") % {"unit": decision.commune.name})
+
+
+def _save_draft(decision: Decision, entries: list[DecisionEntry]) -> None:
+    """Insert a draft and its entries; a one-case draft on PostgreSQL in one statement (a signed decision's
+    annex cannot change: a database trigger, so the entries go in before the signing)."""
+    if len(entries) == 1:
+        save_with_rows(decision, [(entries[0], "decision")])
+        return
+    decision.save()
+    for entry in entries:
+        entry.decision = decision
+    DecisionEntry.objects.bulk_create(entries)
 
 
 def _drafted(decision: Decision, cases) -> dict:
@@ -121,7 +144,7 @@ def _lock_draft(decision: Decision) -> Decision:
     return decision
 
 
-@case_services.atomic_service
+@transaction.atomic
 def record_outcomes(decision: Decision, *, outcomes: Mapping[int, tuple[bool, str]], actor) -> Decision:
     """Set, per entry id, whether the case is recognised or refused (with the written reason)."""
     decision = _lock_draft(decision)
@@ -164,7 +187,8 @@ def _sign(decision: Decision, *, actor, signer_name: str) -> None:
 
     The number comes from the commune's counter row, created at 1 or incremented and locked until the signing
     commits: a signing that rolls back releases the row without having used the number (no gaps, no
-    duplicates). On PostgreSQL the counter and the decision's row are written by one statement.
+    duplicates). On PostgreSQL the counter and the decision's row are written by one statement
+    (fastpath.claims.next_number_into).
     """
     now = timezone.now()
     decision.status = Decision.Status.SIGNED
@@ -172,31 +196,14 @@ def _sign(decision: Decision, *, actor, signer_name: str) -> None:
     decision.signed_by = actor
     decision.signer_name = (signer_name or "").strip() or actor.get_full_name() or actor.get_username()
     decision.documents = Decision.Documents.PENDING
-    quote = connection.ops.quote_name
-    counter = quote(DecisionCounter._meta.db_table)
-    next_number = (
-        f"INSERT INTO {counter} (commune_id, year, value) VALUES (%s, %s, 1)"  # noqa: S608 (names quoted)
-        f" ON CONFLICT (commune_id, year) DO UPDATE SET value = {counter}.value + 1 RETURNING value"
+    next_number_into(
+        DecisionCounter,
+        {"commune_id": decision.commune_id, "year": decision.year},
+        value="value",
+        target=decision,
+        number="number",
+        fields=_SIGNED_FIELDS,
     )
-    fields = [Decision._meta.get_field(name) for name in _SIGNED_FIELDS]
-    sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
-    values = [f.get_db_prep_save(getattr(decision, f.attname), connection) for f in fields]
-    table = quote(Decision._meta.db_table)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"WITH n AS ({next_number}) UPDATE {table} SET number = (SELECT value FROM n), {sets}"  # noqa: S608
-                " WHERE id = %s RETURNING number",
-                [decision.commune_id, decision.year, *values, decision.pk],
-            )
-            decision.number = cursor.fetchone()[0]
-        else:  # SQLite has no data-modifying WITH: two statements
-            cursor.execute(next_number, [decision.commune_id, decision.year])
-            decision.number = cursor.fetchone()[0]
-            cursor.execute(
-                f"UPDATE {table} SET number = %s, {sets} WHERE id = %s",  # noqa: S608 (names quoted)
-                [decision.number, *values, decision.pk],
-            )
     decision._signed_in_db = True
 
 
@@ -208,7 +215,7 @@ def sign_problems(entries: list[DecisionEntry]) -> list[str]:
     problems = []
     for entry in entries:
         ref = {"ref": entry.case.reference}
-        if entry.case.state != CaseState.VILLAGE_REVIEWED:
+        if not T.RECOGNISE.allowed(entry.case, check_conditions=False):
             problems.append(
                 _("Case %(ref)s can no longer be decided: it is in state “%(state)s”.")
                 % {**ref, "state": entry.case.get_state_display()}
@@ -218,119 +225,119 @@ def sign_problems(entries: list[DecisionEntry]) -> list[str]:
     return problems
 
 
-@case_services.atomic_service
-def sign_decision(decision: Decision, *, actor, signer_name: str = "") -> Decision:
+@transaction.atomic
+def sign_decision(
+    decision: Decision, *, actor, signer_name: str = "", on_moved: OnMoved | None = None
+) -> Decision:
     """The commune chair signs: the number is allocated, every listed case is decided, the decision is final.
 
     Recognised cases move to commune_decided, refused ones to not_recognized with their reasons, all in this
     transaction; the PDFs (decision with annex, one certificate per recognised subject) are generated after
-    commit by a Celery task, from the now immutable decision.
+    commit by a Celery task, from the now immutable decision. `on_moved(cases)` runs in the same transaction
+    once they moved (workflows.collective.sign_decision completes their steps).
     """
     decision = _lock_draft(decision)
-    if not can_sign_decision(actor, decision):
-        deny(_("Only the chair of %(unit)s signs its decisions.") % {"unit": decision.commune.name})
+    _may_sign(actor, decision)
     entries = list(decision.entries.select_related("case").order_by("pk"))
+    _sign_and_decide(decision, entries, actor=actor, signer_name=signer_name, on_moved=on_moved)
+    return decision
+
+
+def _sign_and_decide(
+    decision: Decision,
+    entries: list[DecisionEntry],
+    *,
+    actor,
+    signer_name: str,
+    opening: list[tuple[str, dict]] | None = None,
+    held: Case | None = None,
+    on_moved: OnMoved | None = None,
+) -> list[Case]:
+    """Sign a locked draft and decide its cases: what every signing does, a batch's or a one-case decision's.
+
+    `opening`: the events of a decision drafted in this same transaction (drafted, outcomes), which then
+    start its stream together with "signed", before the cases move (one statement); a batch appends
+    "signed" after its cases' events. `held`: the one case's row the caller holds (cases.services.move_case).
+    """
     refuse_if(sign_problems(entries), _("The decision was not signed; nothing was changed."))
     _sign(decision, actor=actor, signer_name=signer_name)
+    grant = grant_covering(actor, decision.unit_path, {"commune_chair"})
+    by = {"role": grant.role if grant else "", "unit": grant.unit_code if grant else ""}
+    signed = _signed(decision, entries)
+    if opening is not None:
+        start_stream(  # the decision's stream begins here
+            EventSpec(decision.stream, event_type, actor=actor, data=data, scope=decision.unit_path, **kw)
+            for event_type, data, kw in [*((t, d, {}) for t, d in opening), ("decision.signed", signed, by)]
+        )
     moved = move_all(
         lambda: case_services.decide_many_in_commune(
             [(e.case, e.recognised, e.reason) for e in entries],
             actor=actor,
             decision_reference=decision.reference,
             decision_date=decision.signed_on,
+            held=held,
         )
     )
-    grant = grant_covering(actor, decision.unit_path, {"commune_chair"})
-    audit_batch(
-        decision,
-        "decision.signed",
-        actor=actor,
-        role=grant.role if grant else "",
-        unit=grant.unit_code if grant else "",
-        data=_signed(decision, entries),
-    )
-    cases_advanced.send(sender=Decision, step="decide", cases=moved, actor=actor)
+    if opening is None:
+        audit_batch(decision, "decision.signed", actor=actor, data=signed, **by)
+    if on_moved is not None:
+        on_moved(moved)
     transaction.on_commit(lambda: _queue_documents(decision.pk))
-    return decision
+    return moved
 
 
-@case_services.atomic_service
 def decide_one(
-    case: Case, *, actor, recognised: bool, reason: str = "", signer_name: str = ""
+    case: Case,
+    *,
+    actor,
+    recognised: bool,
+    reason: str = "",
+    signer_name: str = "",
+    held: Case | None = None,
+    on_moved: OnMoved | None = None,
 ) -> tuple[Decision, Case]:
-    """The commune decision on one case from its step page: a one-case decision drafted and signed by the
-    chair at once, with the rows and events that draft_decision, record_outcomes and sign_decision write.
+    """The commune decision on one case from its step page: draft_decision, record_outcomes and
+    sign_decision at once, by the chair, with the same checks, rows and events.
 
-    The decision's own events (drafted, the outcome if refused, signed) are appended together before the case
-    moves; a batch's signing appends "signed" after its cases moved. Everything is one transaction: a refusal
-    anywhere writes nothing, the number included. Returns the decision and the decided case.
+    Everything is one transaction: a refusal anywhere writes nothing, the number included. `held`: the
+    case's row, locked by the caller inside its own atomic block (a workflow step), worked on without a
+    savepoint; `on_moved([case])` runs once it moved (the step page completes the step). Returns the decision
+    and the decided case.
     """
-    unit = case.unit
-    commune = unit if unit.level == UnitLevel.COMMUNE else _UNIT.all(unit.parent_id)[0]
-    if not can_draft_decision(actor, commune):
-        deny(_("You cannot draft decisions for %(unit)s.") % {"unit": commune.name})
-    reason = "" if recognised else (reason or "").strip()
-    case = case_services.lock_case(case)  # the step's own lock when called from it, else the row's
-    refuse_if(
-        _case_problems(commune, case.title_type_id, case.year, [case], dict(_DRAFT_HOLDING.all(case.pk))),
-        _("The decision was not drafted."),
-    )
-    decision = Decision(
-        commune=commune,
-        unit_path=commune.path,
-        title_type_id=case.title_type_id,
-        year=case.year,
-        created_by=actor,
-    )
-    if not can_sign_decision(actor, decision):
-        deny(_("Only the chair of %(unit)s signs its decisions.") % {"unit": commune.name})
-    entry = DecisionEntry(case=case, recognised=recognised, reason=reason)
-    refuse_if(sign_problems([entry]), _("The decision was not signed; nothing was changed."))
-    _insert_draft(decision, entry)
-    _sign(decision, actor=actor, signer_name=signer_name)
-    grant = grant_covering(actor, decision.unit_path, {"commune_chair"})
-    specs = [
-        ("decision.drafted", _drafted(decision, [case]), None),
-        *([] if recognised else [("decision.outcomes_recorded", _outcomes([entry]), None)]),
-        ("decision.signed", _signed(decision, [entry]), grant),
-    ]
-    start_stream(  # the decision's stream begins here
-        EventSpec(
-            decision.stream,
-            event_type,
-            actor=actor,
-            data=data,
-            role=by.role if by else "",
-            unit=by.unit_code if by else "",
-            scope=decision.unit_path,
+    with transaction.atomic(savepoint=held is None):
+        case = held if held is not None else case_services.lock_case(case)
+        unit = case.unit
+        commune = unit if unit.level == UnitLevel.COMMUNE else _UNIT.all(unit.parent_id)[0]
+        _may_draft(actor, commune)
+        reason = "" if recognised else (reason or "").strip()
+        refuse_if(
+            _case_problems(commune, case.title_type_id, case.year, [case], dict(_DRAFT_HOLDING.all(case.pk))),
+            _("The decision was not drafted."),
         )
-        for event_type, data, by in specs
-    )
-    moved = move_all(
-        lambda: case_services.decide_many_in_commune(
-            [(case, recognised, reason)],
-            actor=actor,
-            decision_reference=decision.reference,
-            decision_date=decision.signed_on,
+        decision = Decision(
+            commune=commune,
+            unit_path=commune.path,
+            title_type_id=case.title_type_id,
+            year=case.year,
+            created_by=actor,
         )
-    )
-    cases_advanced.send(sender=Decision, step="decide", cases=moved, actor=actor)
-    transaction.on_commit(lambda: _queue_documents(decision.pk))
+        _may_sign(actor, decision)
+        entry = DecisionEntry(case=case, recognised=recognised, reason=reason)
+        _save_draft(decision, [entry])
+        opening = [
+            ("decision.drafted", _drafted(decision, [case])),
+            *([] if recognised else [("decision.outcomes_recorded", _outcomes([entry]))]),
+        ]
+        moved = _sign_and_decide(
+            decision,
+            [entry],
+            actor=actor,
+            signer_name=signer_name,
+            opening=opening,
+            held=held,
+            on_moved=on_moved,
+        )
     return decision, moved[0]
-
-
-def _insert_draft(decision: Decision, entry: DecisionEntry) -> None:
-    """The one-case decision as a draft with its entry (a signed decision's annex cannot change: a database
-    trigger), on PostgreSQL in one statement."""
-    if connection.vendor != "postgresql":
-        decision.save()
-        entry.decision = decision
-        DecisionEntry.objects.bulk_create([entry])
-        return
-    decision.pk = insert_with_rows(Decision, decision, [(entry, "decision")])
-    decision._state.adding, decision._state.db = False, connection.alias
-    decision._signed_in_db = False
-    entry.decision_id = decision.pk
 
 
 # compiled once (fastpath.compiled): every one-case decision runs them

@@ -10,14 +10,14 @@ from django.utils.translation import gettext as _
 
 from audit.services import record_event
 from cases import services as case_services
-from cases.models import Case, CaseState
+from cases import transitions as T
+from cases.models import Case
 from registry.models import UnitLevel
 
 from ..conf import knob
 from ..models import ReviewSession, SessionComment, SessionEntry
 from ..permissions import can_close_session, can_prepare_session
-from ..signals import cases_advanced
-from ._common import BatchRefused, audit_batch, deny, move_all, refuse_if
+from ._common import BatchRefused, OnMoved, audit_batch, deny, move_all, refuse_if
 
 
 def _open_sessions_holding(case_ids) -> dict[int, int]:
@@ -61,7 +61,7 @@ def open_session(
             )
         elif case.title_type_id != title_type.pk or case.year != year:
             problems.append(_("Case %(ref)s is for another title or year.") % {"ref": case.reference})
-        elif case.state != CaseState.SCORED:
+        elif not _reviewable(case):
             problems.append(
                 _("Case %(ref)s is not scored (state “%(state)s”).")
                 % {"ref": case.reference, "state": case.get_state_display()}
@@ -153,19 +153,24 @@ def record_comment(entry: SessionEntry, *, author: str, text: str, actor) -> Ses
     return comment
 
 
+def _reviewable(case: Case) -> bool:
+    """Its state allows the village review (the FSM transitions say; the criteria guard comes later)."""
+    return T.NOT_PROPOSE.allowed(case, check_conditions=False)
+
+
 def close_problems(session: ReviewSession, entries: list[SessionEntry]) -> list[str]:
     problems = []
     for entry in entries:
         case = entry.case
         ref = {"ref": case.reference}
-        if case.state != CaseState.SCORED:
+        if not _reviewable(case):
             problems.append(
                 _("Case %(ref)s cannot be reviewed: it is in state “%(state)s”, not scored.")
                 % {**ref, "state": case.get_state_display()}
             )
         elif entry.proposed is None:
             problems.append(_("Case %(ref)s has no result yet.") % ref)
-        elif entry.proposed and not case.meets_criteria:
+        elif entry.proposed and T.PROPOSE.failed_guard(case) is not None:
             problems.append(_("Case %(ref)s does not meet the criteria and cannot be proposed.") % ref)
         elif entry.proposed is False and not entry.reason:
             problems.append(_("Case %(ref)s is not proposed but has no reason.") % ref)
@@ -173,8 +178,11 @@ def close_problems(session: ReviewSession, entries: list[SessionEntry]) -> list[
 
 
 @transaction.atomic
-def close_session(session: ReviewSession, *, actor) -> ReviewSession:
-    """Close the meeting: every listed case is reviewed (proposed or not) in one transaction, or none is."""
+def close_session(session: ReviewSession, *, actor, on_moved: OnMoved | None = None) -> ReviewSession:
+    """Close the meeting: every listed case is reviewed (proposed or not) in one transaction, or none is.
+
+    `on_moved(cases)` runs in the same transaction once they moved: the workflow completes their steps
+    (workflows.collective.close_session, which pages, tasks and commands call)."""
     session = _lock_open(session)
     if not can_close_session(actor, session):
         deny(_("Only the village head closes the review meeting."))
@@ -204,7 +212,8 @@ def close_session(session: ReviewSession, *, actor) -> ReviewSession:
             "not_proposed": {e.case.reference: e.reason for e in entries if not e.proposed},
         },
     )
-    cases_advanced.send(sender=ReviewSession, step="review", cases=moved, actor=actor)
+    if on_moved is not None:
+        on_moved(moved)
     transaction.on_commit(lambda: _queue_minutes(session.pk))
     return session
 

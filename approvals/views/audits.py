@@ -13,7 +13,7 @@ from .. import selectors, services
 from ..forms import FindingForm
 from ..permissions import can_audit_decision
 from ..risks import explain
-from ._common import acting_post, attachment, attempt, report
+from ._common import acting_post, attachment, report
 
 
 def _render(request, audit, *, bound=None):
@@ -71,17 +71,6 @@ def audit_finding(request, pk: int, sample_pk: int):
             )
             return redirect("approvals:audit", pk=audit.pk)
     return _render(request, audit, bound=(sample.pk, form))
-
-
-@acting_post
-def audit_close(request, pk: int):
-    audit = selectors.get_audit_for(request.user, pk)
-    attempt(
-        request,
-        lambda: services.close_audit(audit, actor=request.user),
-        _("The audit was closed and the commune was notified."),
-    )
-    return redirect("approvals:audit", pk=audit.pk)
 
 
 @login_required

@@ -111,28 +111,6 @@ def decision_outcomes(request, pk: int):
 
 
 @acting_post
-def decision_sign(request, pk: int):
-    decision = selectors.get_decision_for(request.user, pk)
-    form = SignForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Enter the signer's full name."))
-        return redirect("approvals:decision", pk=decision.pk)
-    try:
-        decision = services.sign_decision(
-            decision, actor=request.user, signer_name=form.cleaned_data["signer_name"]
-        )
-    except CaseActionError as exc:
-        report(request, exc)
-    else:
-        messages.success(
-            request,
-            _("Decision %(ref)s was signed; its documents are being generated.")
-            % {"ref": decision.reference},
-        )
-    return redirect("approvals:decision", pk=decision.pk)
-
-
-@acting_post
 def decision_discard(request, pk: int):
     decision = selectors.get_decision_for(request.user, pk)
     try:

@@ -5,7 +5,7 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -116,17 +116,6 @@ def session_comment(request, pk: int):
             messages.success(request, _("The comment was recorded."))
             return back_to_page(request, "approvals:session", session.pk)
     return _detail(request, session, comment_form=form, page=request.POST.get("page"))
-
-
-@acting_post
-def session_close(request, pk: int):
-    session = selectors.get_session_for(request.user, pk)
-    attempt(
-        request,
-        lambda: services.close_session(session, actor=request.user),
-        _("The meeting was closed; every case on its list was reviewed."),
-    )
-    return redirect("approvals:session", pk=session.pk)
 
 
 @login_required

@@ -1,7 +1,8 @@
 """Every write to a case goes through these functions."""
 
-from ._common import atomic_service, failing_as_one, holding, lock_case, record_personal_data_access
-from .batch import CaseRefused, decide_many_in_commune, review_many_in_village, settle_audited
+from ._common import lock_case, record_personal_data_access
+from .batch import decide_many_in_commune, review_many_in_village, settle_audited
+from .engine import CaseRefused, Move, move_case, move_cases
 from .intake import add_evidence, nominate_case, remove_evidence, sha256_of, validate_upload
 from .lifecycle import (
     audit_in_district,
@@ -17,16 +18,16 @@ from .lifecycle import (
 
 __all__ = [
     "CaseRefused",
+    "Move",
     "add_evidence",
-    "atomic_service",
     "audit_in_district",
     "complete_evidence_collection",
     "decide_in_commune",
     "decide_many_in_commune",
-    "failing_as_one",
-    "holding",
     "lock_case",
     "missing_evidence",
+    "move_case",
+    "move_cases",
     "nominate_case",
     "record_personal_data_access",
     "remove_evidence",

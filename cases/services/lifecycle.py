@@ -1,4 +1,7 @@
-"""One service per transition of the case lifecycle."""
+"""One service per transition of the case lifecycle, each a move through the engine (cases.services.engine).
+
+The moves are built by the functions below, which the collective services (batch.py) share: what a
+review, a decision or an audit does to a case is written once."""
 
 import datetime
 from collections.abc import Mapping
@@ -12,11 +15,12 @@ from criteria.scoring import clean_values, criteria_set, evaluate, items_of
 from fastpath.compiled import CompiledQuery
 from registry.models import Subject
 
+from .. import transitions as T
 from ..models import Case, EvidenceFile, Score
-from ._common import apply_transition, require_reason
+from .engine import Move, move_case
 
 
-def complete_evidence_collection(case: Case, *, actor, note: str = "") -> Case:
+def complete_evidence_collection(case: Case, *, actor, note: str = "", held: Case | None = None) -> Case:
     """The officer declares the evidence complete; every required evidence requirement must have a file."""
 
     def prepare(locked: Case, data: dict) -> list[str]:
@@ -27,16 +31,7 @@ def complete_evidence_collection(case: Case, *, actor, note: str = "") -> Case:
             )
         return []
 
-    return apply_transition(
-        case,
-        actor=actor,
-        action="collect_evidence",
-        method="collect_evidence",
-        label=_("Complete evidence collection"),
-        event_type="case.evidence_collected",
-        reason=note,
-        prepare=prepare,
-    )
+    return move_case(Move(case.pk, T.COLLECT, reason=note, prepare=prepare), actor=actor, held=held)
 
 
 def missing_evidence(case: Case) -> list[str]:
@@ -71,6 +66,7 @@ def score_case(
     actor,
     comments: Mapping[int, str] | None = None,
     note: str = "",
+    held: Case | None = None,
 ) -> Case:
     """Record the assessor's score sheet against the pinned criteria set; the case moves to SCORED."""
     comments = comments or {}
@@ -111,16 +107,7 @@ def score_case(
         }
         return ["total_score", "level", "meets_criteria"]
 
-    return apply_transition(
-        case,
-        actor=actor,
-        action="score",
-        method="record_score",
-        label=_("Score"),
-        event_type="case.scored",
-        reason=note,
-        prepare=prepare,
-    )
+    return move_case(Move(case.pk, T.SCORE, reason=note, prepare=prepare), actor=actor, held=held)
 
 
 # compiled once (fastpath.compiled): every score sheet saved reads them
@@ -136,39 +123,16 @@ def _score_value(score: Score):
     return str(score.points) if score.points is not None else score.passed
 
 
-def review_in_village(case: Case, *, proposed: bool, actor, reason: str = "") -> Case:
+def review_in_village(
+    case: Case, *, proposed: bool, actor, reason: str = "", held: Case | None = None
+) -> Case:
     """The village meeting's result for one case: proposed for recognition, or not (with a reason)."""
-    if not proposed:
-        reason = require_reason(reason)
-        return apply_transition(
-            case,
-            actor=actor,
-            action="review_in_village",
-            method="reject_in_village",
-            label=_("Village review"),
-            event_type="case.not_proposed",
-            reason=reason,
-            prepare=lambda c, d: _set_reason(c, reason),
-        )
+    return move_case(review_move(case, proposed, reason), actor=actor, held=held)
 
-    def prepare(locked: Case, data: dict) -> list[str]:
-        if not locked.meets_criteria:
-            raise ValidationError(
-                _("Case %(ref)s does not meet the criteria, so it cannot be proposed for recognition.")
-                % {"ref": locked.reference}
-            )
-        return []
 
-    return apply_transition(
-        case,
-        actor=actor,
-        action="review_in_village",
-        method="propose_in_village",
-        label=_("Village review"),
-        event_type="case.proposed",
-        reason=reason,
-        prepare=prepare,
-    )
+def review_move(case: Case, proposed: bool, reason: str) -> Move:
+    """Proposed (the case must meet the criteria: the transition's guard), or not proposed with a reason."""
+    return Move(case.pk, T.PROPOSE if proposed else T.NOT_PROPOSE, reason=reason)
 
 
 def decide_in_commune(
@@ -179,95 +143,50 @@ def decide_in_commune(
     decision_reference: str = "",
     decision_date: datetime.date | None = None,
     reason: str = "",
+    held: Case | None = None,
 ) -> Case:
     """The commune chairman's decision on one case: recognised under a decision, or refused with a reason."""
+    decision = decision_of(decision_reference, decision_date)
+    return move_case(decision_move(case, recognised, reason, decision), actor=actor, held=held)
+
+
+def decision_of(decision_reference: str, decision_date: datetime.date | None) -> dict:
+    """The decision's number and date, both required, as the decided cases record them."""
     decision_reference = (decision_reference or "").strip()
     if not decision_reference:
         raise ValidationError({"decision_reference": _("A decision number is required.")})
     if decision_date is None:
         raise ValidationError({"decision_date": _("A decision date is required.")})
-    if not recognised:
-        reason = require_reason(reason)
+    return {"decision_reference": decision_reference, "decision_date": decision_date}
 
-    def prepare(locked: Case, data: dict) -> list[str]:
-        locked.decision_reference = decision_reference
-        locked.decision_date = decision_date
-        changed = ["decision_reference", "decision_date"]
-        if not recognised:
-            changed += _set_reason(locked, reason)
-        return changed
 
-    return apply_transition(
-        case,
-        actor=actor,
-        action="decide",
-        method="recognise" if recognised else "refuse",
-        label=_("Commune decision"),
-        event_type="case.recognised" if recognised else "case.refused",
-        reason=reason,
-        prepare=prepare,
-        data={"decision_reference": decision_reference, "decision_date": decision_date},
+def decision_move(case: Case, recognised: bool, reason: str, decision: dict) -> Move:
+    """Recognised, or refused with a reason, under the decision (decision_of())."""
+    return Move(
+        case.pk, T.RECOGNISE if recognised else T.REFUSE, reason=reason, fields=decision, data=decision
     )
 
 
-def audit_in_district(case: Case, *, actor, note: str = "") -> Case:
+def audit_in_district(case: Case, *, actor, note: str = "", held: Case | None = None) -> Case:
     """The audit above the commune confirms the recognition of one case."""
-    return apply_transition(
-        case,
-        actor=actor,
-        action="audit",
-        method="confirm_audit",
-        label=_("Post-decision audit"),
-        event_type="case.audit_confirmed",
-        reason=note,
-    )
+    return move_case(audit_move(case, revoked=False, reason=note), actor=actor, held=held)
 
 
-def revoke_case(case: Case, *, actor, reason: str) -> Case:
+def revoke_case(case: Case, *, actor, reason: str, held: Case | None = None) -> Case:
     """An audit finding revokes a recognition; the decision itself stays as issued."""
-    reason = require_reason(reason)
-    return apply_transition(
-        case,
-        actor=actor,
-        action="revoke",
-        method="revoke",
-        label=_("Revoke recognition"),
-        event_type="case.revoked",
-        reason=reason,
-        prepare=lambda c, d: _set_reason(c, reason),
-    )
+    return move_case(audit_move(case, revoked=True, reason=reason), actor=actor, held=held)
 
 
-def return_for_rework(case: Case, *, actor, reason: str) -> Case:
+def audit_move(case: Case, *, revoked: bool, reason: str) -> Move:
+    """The audit's outcome for one case: confirmed (with a note), or revoked with the finding as reason."""
+    return Move(case.pk, T.REVOKE if revoked else T.CONFIRM_AUDIT, reason=reason)
+
+
+def return_for_rework(case: Case, *, actor, reason: str, held: Case | None = None) -> Case:
     """Send a case back to evidence collection, saying what must be fixed."""
-    reason = require_reason(reason)
-    return apply_transition(
-        case,
-        actor=actor,
-        action="return_for_rework",
-        method="return_for_rework",
-        label=_("Return for rework"),
-        event_type="case.returned",
-        reason=reason,
-        prepare=lambda c, d: _set_reason(c, reason),
-    )
+    return move_case(Move(case.pk, T.RETURN, reason=reason), actor=actor, held=held)
 
 
-def withdraw_case(case: Case, *, actor, reason: str) -> Case:
+def withdraw_case(case: Case, *, actor, reason: str, held: Case | None = None) -> Case:
     """Withdraw an open case at the subject's or the nominating body's request."""
-    reason = require_reason(reason)
-    return apply_transition(
-        case,
-        actor=actor,
-        action="withdraw",
-        method="withdraw",
-        label=_("Withdraw case"),
-        event_type="case.withdrawn",
-        reason=reason,
-        prepare=lambda c, d: _set_reason(c, reason),
-    )
-
-
-def _set_reason(case: Case, reason: str) -> list[str]:
-    case.outcome_reason = reason
-    return ["outcome_reason"]
+    return move_case(Move(case.pk, T.WITHDRAW, reason=reason), actor=actor, held=held)

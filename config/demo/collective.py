@@ -6,6 +6,7 @@ from collections import defaultdict
 from approvals import services
 from cases.models import Case
 from registry.models import Role as R
+from workflows import services as workflow
 
 
 def _signer(user) -> str:
@@ -34,7 +35,7 @@ def sign_commune_decisions(entries, *, refusal_reason) -> None:
             actor=local.users[R.COMMUNE_OFFICER],
         )
         chair = local.users[R.COMMUNE_CHAIR]
-        services.sign_decision(decision, actor=chair, signer_name=_signer(chair))
+        workflow.sign_decision(decision, actor=chair, signer_name=_signer(chair))
         decided = Case.objects.in_bulk([row[2].pk for row in rows])
         for row in rows:
             row[2] = decided[row[2].pk]

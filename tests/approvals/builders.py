@@ -5,6 +5,7 @@ import datetime
 from approvals import services
 from cases.models import Case, CaseState
 from tests.builders import advance, gdht, make_household, nominate
+from workflows import services as workflow
 
 NAMES = [
     "Hộ Nguyễn Văn Đức",
@@ -41,7 +42,7 @@ def session_for(world, cases, *, posting_days=0, village=None):
 
 def proposed_cases(world, n: int):
     cases = scored_cases(world, n)
-    services.close_session(session_for(world, cases), actor=world.user("head_a1"))
+    workflow.close_session(session_for(world, cases), actor=world.user("head_a1"))
     return list(Case.objects.filter(pk__in=[c.pk for c in cases]).order_by("pk"))
 
 
@@ -57,4 +58,4 @@ def signed_decision(world, cases, *, refused=()):
             },
             actor=world.user("commune_officer_a"),
         )
-    return services.sign_decision(decision, actor=world.user("chair_a"), signer_name="Trần Văn Chủ")
+    return workflow.sign_decision(decision, actor=world.user("chair_a"), signer_name="Trần Văn Chủ")

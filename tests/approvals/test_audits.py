@@ -11,6 +11,7 @@ from audit.models import AuditEvent
 from cases.models import Case, CaseState
 from tests.approvals.builders import proposed_cases, session_for, signed_decision
 from tests.workflows.walk import open_case, walk
+from workflows import services as workflow
 from workflows.models import CaseTask
 
 
@@ -57,7 +58,7 @@ def test_closing_confirms_all_but_the_problem_which_is_revoked_with_the_finding(
     world, django_capture_on_commit_callbacks
 ):
     cases = [walk(world, open_case(world), through="score") for _ in range(3)]
-    services.close_session(session_for(world, cases), actor=world.user("head_a1"))
+    workflow.close_session(session_for(world, cases), actor=world.user("head_a1"))
     decision = signed_decision(world, cases)
     auditor = world.user("auditor")
     audit = services.open_audit(decision, actor=auditor, share=Decimal("1"), minimum=0, seed=3)
@@ -72,13 +73,13 @@ def test_closing_confirms_all_but_the_problem_which_is_revoked_with_the_finding(
         actor=auditor,
     )
     with pytest.raises(services.BatchRefused) as refused:
-        services.close_audit(audit, actor=auditor)
+        workflow.close_audit(audit, actor=auditor)
     assert cases[1].reference in " ".join(refused.value.problems)
     for case in cases[1:]:
         services.record_finding(samples[case.pk], finding="confirmed", actor=auditor)
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.close_audit(audit, actor=auditor)
+        workflow.close_audit(audit, actor=auditor)
 
     revoked = Case.objects.get(pk=cases[0].pk)
     assert revoked.state == CaseState.REVOKED

@@ -11,6 +11,7 @@ from cases.models import Case
 from tests.builders import gdht
 from tests.workflows.walk import open_case, walk
 from workflows import services as flow
+from workflows import services as workflow
 
 
 def _decision_rows(decision: Decision, case: Case):
@@ -64,7 +65,7 @@ def _signed_as_a_batch(world, case, recognised, reason=""):
     if not recognised:
         entry = decision.entries.get()
         services.record_outcomes(decision, outcomes={entry.pk: (False, reason)}, actor=chair)
-    return services.sign_decision(decision, actor=chair, signer_name="Trần Văn Chủ")
+    return workflow.sign_decision(decision, actor=chair, signer_name="Trần Văn Chủ")
 
 
 def _decided_from_the_step(world, case, recognised, reason=""):

@@ -9,6 +9,7 @@ from approvals import services
 from approvals.models import Decision
 from tests.approvals.builders import proposed_cases
 from tests.builders import gdht
+from workflows import services as workflow
 
 
 @pytest.mark.django_db(transaction=True)
@@ -21,7 +22,7 @@ def test_concurrent_signings_get_unique_gapless_numbers(world, requires_postgres
         for case in cases
     ]
     # one signing fails inside its transaction after taking a number: the number must not be lost
-    import cases.services.batch as batch
+    import cases.services.engine as batch
 
     real = batch.record_events
     failing_stream = cases[3].stream
@@ -38,7 +39,7 @@ def test_concurrent_signings_get_unique_gapless_numbers(world, requires_postgres
     def sign(i, draft):
         try:
             barrier.wait()
-            outcomes[i] = services.sign_decision(draft, actor=world.user("chair_a"))
+            outcomes[i] = workflow.sign_decision(draft, actor=world.user("chair_a"))
         except Exception as exc:  # noqa: BLE001 - inspected below
             outcomes[i] = exc
         finally:

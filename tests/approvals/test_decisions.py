@@ -12,6 +12,7 @@ from tests.approvals.builders import proposed_cases, session_for, signed_decisio
 from tests.approvals.pdfcheck import renders, text_of
 from tests.builders import gdht
 from tests.workflows.walk import open_case, walk
+from workflows import services as workflow
 from workflows.models import CaseTask
 
 
@@ -53,7 +54,7 @@ def test_one_case_that_cannot_be_decided_stops_the_signing_and_uses_no_number(wo
     case_services.withdraw_case(cases[2], actor=world.user("officer_a1"), reason="Hộ chuyển đi nơi khác")
 
     with pytest.raises(services.BatchRefused) as refused:
-        services.sign_decision(decision, actor=world.user("chair_a"))
+        workflow.sign_decision(decision, actor=world.user("chair_a"))
 
     assert cases[2].reference in refused.value.problems[0]
     decision.refresh_from_db()
@@ -72,7 +73,7 @@ def test_only_the_chair_of_the_commune_signs_and_only_commune_staff_draft(world)
     decision = _draft(world, cases)
     for who in ("commune_officer_a", "supervisor_a", "auditor"):
         with pytest.raises(PermissionDenied):
-            services.sign_decision(decision, actor=world.user(who))
+            workflow.sign_decision(decision, actor=world.user(who))
     assert Decision.objects.get(pk=decision.pk).number is None
 
 
@@ -101,7 +102,7 @@ def test_a_signed_decision_never_changes(world):
             decision, outcomes={entry.pk: (False, "x")}, actor=world.user("commune_officer_a")
         )
     with pytest.raises(services.BatchRefused):
-        services.sign_decision(decision, actor=world.user("chair_a"))
+        workflow.sign_decision(decision, actor=world.user("chair_a"))
     with pytest.raises(services.BatchRefused):
         services.discard_decision(decision, actor=world.user("commune_officer_a"))
     assert Decision.objects.get(pk=decision.pk).signer_name == "Trần Văn Chủ"
@@ -128,14 +129,14 @@ def test_a_correction_is_a_new_decision_that_amends_the_signed_one(world):
         amends=first,
         note="Bổ sung hộ bị sót trong danh sách",
     )
-    amending = services.sign_decision(amending, actor=world.user("chair_a"))
+    amending = workflow.sign_decision(amending, actor=world.user("chair_a"))
     assert amending.amends == first and amending.number == 2
     assert first.amended_by.get() == amending
 
 
 def test_signing_completes_the_decide_steps_and_opens_the_audit(world):
     cases = [walk(world, open_case(world), through="score") for _ in range(2)]
-    services.close_session(session_for(world, cases), actor=world.user("head_a1"))
+    workflow.close_session(session_for(world, cases), actor=world.user("head_a1"))
     signed_decision(world, cases, refused=[cases[1]])
     assert CaseTask.objects.get(case=cases[0], status="NEW").flow_task.name == "audit"
     assert not CaseTask.objects.filter(case=cases[1], status__in=["NEW", "ASSIGNED"]).exists()
@@ -218,7 +219,7 @@ def test_signing_fifty_cases_costs_the_statements_of_ten(world):
         )
         chair = get_user_model().objects.get(username="chair_a")  # grants not cached yet, in both counts
         with CaptureQueriesContext(connection) as ctx:
-            services.sign_decision(decision, actor=chair)
+            workflow.sign_decision(decision, actor=chair)
         assert CaseTask.objects.filter(case__in=cases, step="audit", queued=True).count() == n - 1
         decided = Case.objects.filter(pk__in=[c.pk for c in cases], state=CaseState.COMMUNE_DECIDED)
         assert decided.count() == n - 1

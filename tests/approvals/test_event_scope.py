@@ -5,6 +5,7 @@ from django.urls import reverse
 from approvals import services
 from audit.models import AuditEvent
 from tests.approvals.builders import scored_cases, session_for, signed_decision
+from workflows import services as workflow
 
 
 def test_events_of_meetings_decisions_audits_and_their_cases_carry_their_unit(
@@ -15,12 +16,12 @@ def test_events_of_meetings_decisions_audits_and_their_cases_carry_their_unit(
     with django_capture_on_commit_callbacks(execute=True):
         session = session_for(world, cases, posting_days=0)
         services.record_comment(session.entries.first(), author="Bà Lan", text="Đồng ý", actor=head)
-        services.close_session(session, actor=head)
+        workflow.close_session(session, actor=head)
         decision = signed_decision(world, cases)
     audit = services.open_audit(decision, actor=auditor, share=1, minimum=0, seed=3)
     for sample in audit.samples.all():
         services.record_finding(sample, finding="confirmed", actor=auditor)
-    services.close_audit(audit, actor=auditor)
+    workflow.close_audit(audit, actor=auditor)
     client.force_login(world.user("chair_a"))
     assert client.get(reverse("approvals:decision_document", args=[decision.pk])).status_code == 200
     client.force_login(head)

@@ -13,6 +13,7 @@ from audit.models import AuditEvent
 from cases.models import Case, CaseState
 from tests.approvals.builders import proposed_cases, signed_decision
 from tests.builders import jpeg_upload, make_user, pdf_bytes, pdf_upload
+from workflows import services as workflow
 
 
 @pytest.fixture
@@ -155,7 +156,7 @@ def test_the_revocation_names_the_files_of_the_finding(world, audit, django_capt
     )
     services.record_finding(second, finding="confirmed", actor=auditor)
     with django_capture_on_commit_callbacks(execute=True):
-        services.close_audit(audit, actor=auditor)
+        workflow.close_audit(audit, actor=auditor)
     revoked = Case.objects.get(pk=first.case_id)
     assert revoked.state == CaseState.REVOKED
     assert "Xác nhận của công an xã" in revoked.outcome_reason and "xac-nhan.pdf" in revoked.outcome_reason

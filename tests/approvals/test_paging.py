@@ -7,10 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from approvals import selectors, services
+from approvals import selectors
 from approvals.models import SessionEntry
 from cases.models import Case
 from tests.approvals.builders import proposed_cases, scored_cases, session_for, signed_decision
+from workflows import services as workflow
 
 
 @pytest.fixture
@@ -119,7 +120,7 @@ def test_a_page_costs_the_same_queries_whatever_the_list_length(
 
     with django_capture_on_commit_callbacks(execute=True):
         for s in sessions:
-            services.close_session(s, actor=world.user("head_a1"))
+            workflow.close_session(s, actor=world.user("head_a1"))
         decisions = [
             signed_decision(world, list(Case.objects.filter(pk__in=[c.pk for c in group])))
             for group in (short, long)

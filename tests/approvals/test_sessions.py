@@ -15,6 +15,7 @@ from tests.approvals.builders import scored_cases, session_for
 from tests.approvals.pdfcheck import renders, text_of
 from tests.builders import full_marks, nominate, pdf_upload, required_evidence_items
 from tests.workflows.walk import open_case, walk
+from workflows import services as workflow
 from workflows.models import CaseTask
 
 
@@ -36,7 +37,7 @@ def test_a_200_case_meeting_closes_in_one_transaction_or_not_at_all(world):
     before = _events(cases)
 
     with pytest.raises(services.BatchRefused) as refused:
-        services.close_session(session, actor=head)
+        workflow.close_session(session, actor=head)
 
     assert len(refused.value.problems) == 1
     assert odd.reference in refused.value.problems[0]
@@ -52,7 +53,7 @@ def test_a_200_case_meeting_closes_in_one_transaction_or_not_at_all(world):
     case_services.score_case(odd, values=full_marks(odd), actor=world.user("assessor_a1"))
     before = _events(cases)
 
-    services.close_session(session, actor=head)
+    workflow.close_session(session, actor=head)
 
     states = dict(Case.objects.filter(pk__in=[c.pk for c in cases]).values_list("pk", "state"))
     assert states.pop(cases[3].pk) == CaseState.NOT_RECOGNIZED
@@ -71,7 +72,7 @@ def test_a_failure_while_moving_the_cases_rolls_everything_back(world, monkeypat
     cases = scored_cases(world, 3)
     session = session_for(world, cases)
     before = _events(cases)
-    import cases.services.batch as batch
+    import cases.services.engine as batch
 
     def failing(events, **kwargs):
         # the cases' rows are already updated when their audit events are written
@@ -80,7 +81,7 @@ def test_a_failure_while_moving_the_cases_rolls_everything_back(world, monkeypat
 
     monkeypatch.setattr(batch, "record_events", failing)
     with pytest.raises(RuntimeError, match="disk full"):
-        services.close_session(session, actor=world.user("head_a1"))
+        workflow.close_session(session, actor=world.user("head_a1"))
     assert set(Case.objects.filter(pk__in=[c.pk for c in cases]).values_list("state", flat=True)) == {
         CaseState.SCORED
     }
@@ -91,7 +92,7 @@ def test_a_failure_while_moving_the_cases_rolls_everything_back(world, monkeypat
 def test_closing_completes_the_review_steps_and_opens_the_commune_decision(world):
     cases = [walk(world, open_case(world), through="score") for _ in range(3)]
     session = session_for(world, cases)
-    services.close_session(session, actor=world.user("head_a1"))
+    workflow.close_session(session, actor=world.user("head_a1"))
     for case in cases:
         review = CaseTask.objects.get(
             case=case, flow_task_type="HUMAN", status="DONE", owner=world.user("head_a1")
@@ -106,7 +107,7 @@ def test_the_posting_period_must_end_before_the_meeting_closes(world):
     session = session_for(world, cases, posting_days=10)
     assert session.posting_ends == timezone.localdate() + datetime.timedelta(days=10)
     with pytest.raises(services.BatchRefused) as refused:
-        services.close_session(session, actor=world.user("head_a1"))
+        workflow.close_session(session, actor=world.user("head_a1"))
     assert session.posting_ends.strftime("%d/%m/%Y") in refused.value.message
     assert Case.objects.get(pk=cases[0].pk).state == CaseState.SCORED
 
@@ -139,9 +140,9 @@ def test_only_scored_cases_of_the_village_can_be_listed_and_only_its_head_closes
     with pytest.raises(services.BatchRefused):
         session_for(world, scored)  # already on an open meeting's list
     with pytest.raises(PermissionDenied):
-        services.close_session(session, actor=world.user("officer_a1"))
+        workflow.close_session(session, actor=world.user("officer_a1"))
     with pytest.raises(PermissionDenied):
-        services.close_session(session, actor=world.user("chair_a"))
+        workflow.close_session(session, actor=world.user("chair_a"))
 
 
 def test_the_minutes_are_generated_after_the_close_and_read_correctly(
@@ -153,7 +154,7 @@ def test_the_minutes_are_generated_after_the_close_and_read_correctly(
     entry = session.entries.get(case=cases[2])
     services.record_results(session, results={entry.pk: (False, "Chưa có học bạ của cháu")}, actor=head)
     with django_capture_on_commit_callbacks(execute=True):
-        services.close_session(session, actor=head)
+        workflow.close_session(session, actor=head)
     session.refresh_from_db()
     data = session.minutes.read()
     assert renders(data, tmp_path, "minutes")

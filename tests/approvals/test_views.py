@@ -10,6 +10,7 @@ from cases.models import Case, CaseState
 from tests.approvals.builders import proposed_cases, scored_cases, session_for, signed_decision
 from tests.workflows.walk import open_case, walk
 from workflows import services as flow_services
+from workflows import services as workflow
 
 
 def _messages(response) -> str:
@@ -64,7 +65,7 @@ def test_the_batch_refuses_steps_of_another_kind(world, client):
 
 def test_the_chair_drafts_from_the_queue_and_signs(world, client, django_capture_on_commit_callbacks):
     cases = [walk(world, open_case(world), through="score") for _ in range(2)]
-    services.close_session(session_for(world, cases), actor=world.user("head_a1"))
+    workflow.close_session(session_for(world, cases), actor=world.user("head_a1"))
     chair = world.user("chair_a")
     client.force_login(chair)
     tasks = [flow_services.open_task(c, "decide").pk for c in cases]
@@ -127,7 +128,7 @@ def test_users_of_another_commune_see_nothing(world, client, outsider, django_ca
     cases = scored_cases(world, 2)
     session = session_for(world, cases[:1])
     with django_capture_on_commit_callbacks(execute=True):
-        services.close_session(session, actor=world.user("head_a1"))
+        workflow.close_session(session, actor=world.user("head_a1"))
         decision = signed_decision(world, [Case.objects.get(pk=cases[0].pk)])
     audit = services.open_audit(decision, actor=world.user("auditor"), minimum=1)
     entry = decision.entries.get()
@@ -207,7 +208,7 @@ def test_meeting_and_decision_pages_cost_the_same_queries_whatever_the_list_leng
     assert counts[0] == counts[1], counts
     with django_capture_on_commit_callbacks(execute=True):
         for s in sessions:
-            services.close_session(s, actor=world.user("head_a1"))
+            workflow.close_session(s, actor=world.user("head_a1"))
         decisions = [
             signed_decision(world, list(Case.objects.filter(pk__in=[c.pk for c in group])))
             for group in (small, large)

@@ -15,15 +15,15 @@ from tests.builders import advance, full_marks, nominate
 
 def _race(calls, monkeypatch):
     """Run the calls in threads that start together; slow down the audit write so the transactions overlap."""
-    import cases.services._common as common
+    import cases.services.engine as engine
 
-    original = common.record_event
+    original = engine.record_events
 
     def slow_record(*args, **kwargs):
         time.sleep(0.3)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(common, "record_event", slow_record)
+    monkeypatch.setattr(engine, "record_events", slow_record)
     barrier = threading.Barrier(len(calls))
     outcomes = [None] * len(calls)
 

@@ -7,7 +7,7 @@ import pytest
 from django import forms
 
 from config.templatetags.shell import control
-from workflows.forms import TaskFilterForm
+from workflows.officer.forms import TaskFilterForm
 
 
 def _normalised(markup: str) -> tuple[str, list[tuple[str, str]]]:

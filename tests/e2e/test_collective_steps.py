@@ -38,7 +38,7 @@ def vi(msgid: str) -> str:
 
 def proposed(world, n: int) -> list[Case]:
     cases = [walk(world, open_case(world), through="score") for _ in range(n)]
-    approvals.close_session(session_for(world, cases), actor=world.user("head_a1"))
+    services.close_session(session_for(world, cases), actor=world.user("head_a1"))
     return [Case.objects.get(pk=c.pk) for c in cases]
 
 
@@ -99,7 +99,7 @@ def test_the_auditor_samples_and_closes_an_audit_with_one_problem(page, live_ser
     decision = approvals.draft_decision(
         world.commune_a, title_type=gdht(), year=2026, cases=cases, actor=world.user("commune_officer_a")
     )
-    decision = approvals.sign_decision(decision, actor=world.user("chair_a"), signer_name="Trần Văn Chủ")
+    decision = services.sign_decision(decision, actor=world.user("chair_a"), signer_name="Trần Văn Chủ")
 
     login(page, live_server, "auditor", next_path=f"/xet-duyet/quyet-dinh/{decision.pk}/")
     page.get_by_label(vi("Sample share")).fill("1")

@@ -11,7 +11,7 @@ from fastpath.bulk import compiled_insert
 from fastpath.compiled import CompiledQuery
 from registry.models import AdministrativeUnit, RoleAssignment
 from registry.selectors import Grant, forget_grants, grants_for
-from workflows import completion
+from workflows.engine import completion
 from workflows.models import CaseTask
 
 from ..workflows.walk import open_case

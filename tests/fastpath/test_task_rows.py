@@ -47,6 +47,7 @@ def test_one_statement_insert_writes_what_save_and_add_write(world, requires_pos
     """fastpath.task_rows.insert_linked (PostgreSQL) against viewflow's task.save() + task.previous.add()."""
     from django.utils import timezone
 
+    from workflows.engine.activations import save_linked
     from workflows.flows import RecognitionFlow
     from workflows.models import CaseProcess
 
@@ -63,8 +64,7 @@ def test_one_statement_insert_writes_what_save_and_add_write(world, requires_pos
         return task
 
     fused = build()
-    fused._insert_linked_to = first
-    fused.save()
+    save_linked(fused, first)
     plain = build()
     plain.save()
     plain.previous.add(first)

@@ -1,5 +1,6 @@
 """Step completion writes the rows viewflow's activation writes, one case at a time or many at once."""
 
+import dataclasses
 import threading
 import time
 
@@ -17,6 +18,7 @@ from tests.builders import full_marks, gdht
 from workflows import services
 from workflows.flows import RecognitionFlow
 from workflows.models import CaseProcess, CaseTask
+from workflows.steps.table import STEPS
 
 from .walk import open_case, walk
 
@@ -51,8 +53,8 @@ def _rows(case):
 
 
 def _through_viewflow(case, step, service, *, actor, **kwargs):
-    """What perform_step did before workflows.completion: viewflow's activation started, the case service,
-    then the activation executed (finish, route, next task)."""
+    """What perform_step did before workflows.engine.completion: viewflow's activation started, the case
+    service, then the activation executed (finish, route, next task)."""
     with transaction.atomic():
         task = services.open_task(case, step)
         with RecognitionFlow.lock(task.process_id):
@@ -79,7 +81,7 @@ def _both(world, through, step, outcome, actor, **kwargs):
     if kwargs.get("values") == "full marks":
         kwargs["values"] = full_marks(reference)
     user = world.user(actor)
-    _through_viewflow(reference, step, services.STEP_OUTCOMES[step][outcome], actor=user, **kwargs)
+    _through_viewflow(reference, step, STEPS[step].outcomes[outcome].service, actor=user, **kwargs)
     services.perform_step(ours, step=step, outcome=outcome, actor=user, **kwargs)
     return reference, ours
 
@@ -114,13 +116,13 @@ def test_a_step_writes_the_rows_of_viewflows_activation(world, through, step, ou
 def test_the_same_step_submitted_twice_at_once_is_done_once(world, requires_postgres, monkeypatch):
     """Two requests complete the same step at the same moment (two tabs, a double click on a slow line):
     the second waits for the first's lock, then reads the step as done and is refused; one next step."""
-    review = services.STEP_OUTCOMES["review"]["review"]
+    review = STEPS["review"].outcomes["review"]
 
     def slow_review(*args, **kwargs):  # holds the lock long enough for the other request to wait on it
         time.sleep(0.3)
-        return review(*args, **kwargs)
+        return review.service(*args, **kwargs)
 
-    monkeypatch.setitem(services.STEP_OUTCOMES["review"], "review", slow_review)
+    monkeypatch.setitem(STEPS["review"].outcomes, "review", dataclasses.replace(review, service=slow_review))
     case = walk(world, open_case(world), through="score")
     task = services.open_task(case, "review")
     head = world.user("head_a1")
@@ -169,7 +171,7 @@ def test_a_meeting_writes_the_rows_of_review_steps_done_one_by_one(world):
     approvals.record_results(
         session, results={entry.pk: (False, "Con chưa đi học đủ")}, actor=world.user("head_a1")
     )
-    approvals.close_session(session, actor=world.user("head_a1"))
+    services.close_session(session, actor=world.user("head_a1"))
 
     # proposed: the decide step waits in the commune's queue; not proposed: the process has ended
     assert _rows(together[0]) == _rows(alone[0])
@@ -185,11 +187,11 @@ def test_an_audit_close_writes_the_rows_of_audit_steps_done_one_by_one(world):
     decision = approvals.draft_decision(
         world.commune_a, title_type=gdht(), year=2026, cases=together, actor=world.user("commune_officer_a")
     )
-    decision = approvals.sign_decision(decision, actor=world.user("chair_a"))
+    decision = services.sign_decision(decision, actor=world.user("chair_a"))
     audit = approvals.open_audit(decision, actor=world.user("auditor"), share=1, minimum=0, seed=1)
     for sample in audit.samples.all():
         approvals.record_finding(sample, finding="confirmed", actor=world.user("auditor"))
-    approvals.close_audit(audit, actor=world.user("auditor"))
+    services.close_audit(audit, actor=world.user("auditor"))
 
     assert _rows(together[0]) == _rows(alone)
     assert _rows(together[0])[1] == "DONE"
@@ -200,7 +202,7 @@ def test_a_step_no_longer_open_stops_the_batch(world):
     task = services.open_task(cases[1], "review")
     CaseTask.objects.filter(pk=task.pk).update(status="CANCELED")
     with pytest.raises(InvalidTransition) as refused:
-        approvals.close_session(session_for(world, cases), actor=world.user("head_a1"))
+        services.close_session(session_for(world, cases), actor=world.user("head_a1"))
     assert cases[1].reference in refused.value.message
     assert services.open_task(cases[0], "review") is not None
 
@@ -210,7 +212,7 @@ def test_completing_fifty_steps_costs_the_statements_of_ten(world):
         cases = [walk(world, open_case(world), through="score") for _ in range(n)]
         session = session_for(world, cases)
         with CaptureQueriesContext(connection) as ctx:
-            approvals.close_session(session, actor=world.user("head_a1"))
+            services.close_session(session, actor=world.user("head_a1"))
         assert CaseTask.objects.filter(case__in=cases, step="decide", queued=True).count() == n
         return len(ctx.captured_queries)
 

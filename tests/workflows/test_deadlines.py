@@ -12,8 +12,8 @@ from audit.models import AuditEvent
 from tests.builders import gdht
 from workflows import deadlines, services
 from workflows.deadlines import AT_RISK, BREACHED, ON_TRACK, PAUSED, deadline_state
+from workflows.deadlines.workdays import WorkCalendar
 from workflows.models import CalendarDay, StepDeadline
-from workflows.workdays import WorkCalendar
 
 from .walk import open_case
 

@@ -2,7 +2,6 @@ import datetime
 
 from django.utils import timezone
 
-from approvals import services as approvals
 from tests.approvals.builders import session_for
 from tests.builders import full_marks, gdht, make_household, make_user
 from tests.workflows.walk import collect, open_case, walk
@@ -38,7 +37,7 @@ def test_every_step_carries_its_cases_unit_whichever_path_created_it(world):
         make_household(world.village_a2), title_type=gdht(), year=2026, actor=world.user("officer_a2")
     )
     scored = walk(world, open_case(world), through="score")
-    approvals.close_session(session_for(world, [scored]), actor=world.user("head_a1"))
+    services.close_session(session_for(world, [scored]), actor=world.user("head_a1"))
     walk(world, scored, through="decide")
     steps = CaseTask.objects.select_related("case")
     assert {t.step for t in steps} - {""} == {

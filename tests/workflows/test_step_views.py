@@ -15,8 +15,9 @@ from cases.models import Case, CaseState, EvidenceFile, Score
 from criteria.models import CriterionItem
 from tests.builders import jpeg_upload, pdf_upload, required_evidence_items
 from workflows import services
+from workflows.flows import RecognitionFlow
 from workflows.models import CaseTask
-from workflows.step_outcomes import OUTCOMES
+from workflows.steps.table import STEPS
 
 from .test_flow import collect, open_case
 
@@ -72,9 +73,11 @@ def scored_case(world):
 
 
 def test_every_step_of_the_flow_has_its_page_outcomes():
-    assert {step: set(o) for step, o in OUTCOMES.items()} == {
-        step: set(o) for step, o in services.STEP_OUTCOMES.items()
-    }
+    """One table: each step is a node of the flow, each of its outcomes has a service and a form."""
+    assert [s.key for s in STEPS] == ["collect", "score", "review", "decide", "audit"]
+    for step in STEPS:
+        assert getattr(RecognitionFlow, step.key).step is step
+        assert all(callable(o.service) and callable(o.form) for o in step.outcomes.values())
 
 
 def test_whole_walk_through_http(client, world):

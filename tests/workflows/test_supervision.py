@@ -10,7 +10,8 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from registry.models import Role
 from tests.builders import gdht, make_household, make_user
-from workflows import selectors, services, supervision
+from workflows import selectors, services
+from workflows.supervision import selectors as supervision
 
 from .walk import collect, open_case
 

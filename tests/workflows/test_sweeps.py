@@ -11,7 +11,8 @@ from django.db import connection
 
 from audit.models import AuditEvent
 from notifications.models import Notification
-from workflows import deadlines, services, sweeps
+from workflows import deadlines, services
+from workflows.deadlines import sweeps
 from workflows.models import StepEffect
 
 from .walk import open_case

@@ -21,7 +21,8 @@ from cases.models import Case, CaseState
 from registry.models import AdministrativeUnit, Role
 from registry.selectors import scope_paths
 
-from .models import CaseTask
+from ..models import CaseTask
+from ..steps.table import STEPS
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
@@ -160,7 +161,8 @@ def unclaimed(root: AdministrativeUnit, now: datetime.datetime | None = None) ->
 
 # --- the campaign calendar ------------------------------------------------------------------------------
 
-STEP_ORDER = ("collect", "score", "review", "decide", "audit")
+# the order a case goes through the steps (the step table's general path)
+STEP_ORDER = tuple(s.key for s in STEPS if s.titles is None)
 
 
 @dataclass
@@ -194,8 +196,8 @@ def campaign(root: AdministrativeUnit, year: int, today: datetime.date | None = 
     step deadlines set: a case's open step finishes on its due day (or today, when overdue), each later step
     takes its working days, and the case misses the milestone when its milestone step ends after the date.
     One grouped query (by step, title and due day), projected in Python."""
-    from .deadlines import policy
-    from .workdays import calendar
+    from ..deadlines import policy
+    from ..deadlines.workdays import calendar
 
     today = today or timezone.localdate()
     work = calendar()

@@ -1,4 +1,5 @@
-"""The case file's work panel: where the case stands in the six steps, its open step, what the user may do.
+"""The case file's work panel: where the case stands on its path (the step table), its open step, what the
+user may do.
 
 Buttons are offered only when the case's state machine, the open step and the user's permission all agree,
 so no button can lead to an error page.
@@ -8,41 +9,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.status import STATUS
 
-from cases.models import Case, CaseState
+from cases.models import Case
 from cases.permissions import can
 
-from .models import CaseTask
-from .selectors import STEP_ACTIONS
-
-# The six milestones of a case, as users name them; the first is reached by nominating.
-MILESTONES = (
-    ("nominated", _("Nominated")),
-    ("collect", _("Evidence collected")),
-    ("score", _("Scored")),
-    ("review", _("Village review")),
-    ("decide", _("Commune decision")),
-    ("audit", _("Audit")),
-)
-STEP_INDEX = {key: i for i, (key, _label) in enumerate(MILESTONES)}
-
-# The milestone a case in each ordinary state has reached.
-REACHED = {
-    CaseState.NOMINATED: 0,
-    CaseState.EVIDENCE_COLLECTED: 1,
-    CaseState.SCORED: 2,
-    CaseState.VILLAGE_REVIEWED: 3,
-    CaseState.COMMUNE_DECIDED: 4,
-    CaseState.DISTRICT_AUDITED: 5,
-}
-
-# The case transitions that end each step: the step is actionable only if one of them is available now.
-STEP_TRANSITIONS = {
-    "collect": frozenset({"collect_evidence"}),
-    "score": frozenset({"record_score", "return_for_rework"}),
-    "review": frozenset({"propose_in_village", "reject_in_village", "return_for_rework"}),
-    "decide": frozenset({"recognise", "refuse"}),
-    "audit": frozenset({"confirm_audit", "revoke"}),
-}
+from ..models import CaseTask
+from .base import Step, title_code
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
@@ -61,9 +32,11 @@ def work_panel(request: HttpRequest, case: Case) -> dict | None:
     open_task = next((t for t in reversed(tasks) if t.status in OPEN), None)
     if open_task is not None:
         open_task.case = case  # the flow's permission checks read task.case: no second fetch
+    path = tasks[-1].flow_task.flow_class.steps.path(case.title_type_id, title_code)
+    reached = _reached(path)
     return {
-        "steps": _steps(case, tasks, open_task),
-        "outcome": None if case.state in REACHED else case.get_state_display(),
+        "steps": _steps(case, tasks, open_task, path, reached),
+        "outcome": None if case.state in reached else case.get_state_display(),
         "task": open_task,
         "step_title": open_task.flow_task.task_title if open_task else "",
         "holder": open_task.owner if open_task and open_task.status != STATUS.NEW else None,
@@ -72,19 +45,39 @@ def work_panel(request: HttpRequest, case: Case) -> dict | None:
     }
 
 
-def _steps(case: Case, tasks: list[CaseTask], open_task: CaseTask | None) -> list[dict]:
-    if case.state in REACHED:
-        reached, stopped = REACHED[case.state], None
+def _reached(path: list[Step]) -> dict[str, int]:
+    """The milestone (index in [nominated, *path]) a case in each ordinary state has reached: a case waiting
+    for a step has done the ones before it; one past the last step has done them all."""
+    reached = {step.opens_on: i for i, step in enumerate(path)}
+    last = path[-1]
+    for outcome in last.outcomes.values():
+        if outcome.own_work and not outcome.side:
+            for transition in outcome.transitions:
+                reached.setdefault(_target(transition), len(path))
+    return reached
+
+
+def _target(transition) -> str:
+    """The state a case transition leads to (the FSM decorator on Case says)."""
+    meta = getattr(Case, transition.method)._django_fsm
+    return next(iter(meta.transitions.values())).target
+
+
+def _steps(case: Case, tasks: list[CaseTask], open_task: CaseTask | None, path, reached) -> list[dict]:
+    milestones = [("nominated", _("Nominated")), *((s.key, s.milestone) for s in path)]
+    index = {key: i for i, (key, _label) in enumerate(milestones)}
+    if case.state in reached:
+        done, stopped = reached[case.state], None
     else:
         # A refusal, revocation or withdrawal ends the step that was open; the steps before it were done.
         last = open_task or next((t for t in reversed(tasks) if t.status == STATUS.DONE), None)
-        stopped = STEP_INDEX.get(last.flow_task.name, 1) if last else 1
-        reached = stopped - 1
+        stopped = index.get(last.flow_task.name, 1) if last else 1
+        done = stopped - 1
     steps = []
-    for i, (key, label) in enumerate(MILESTONES):
-        if i <= reached:
+    for i, (key, label) in enumerate(milestones):
+        if i <= done:
             status = "done"
-        elif stopped is None and i == reached + 1:
+        elif stopped is None and i == done + 1:
             status = "current"
         elif i == stopped:
             status = "stopped"
@@ -104,15 +97,15 @@ def _actions(user, case: Case, task: CaseTask | None) -> dict:
     }
     if task is None or not getattr(user, "is_authenticated", False):
         return none
-    step = task.flow_task.name
+    step: Step | None = getattr(task.flow_task, "step", None)
     available = {t.name for t in case.get_available_state_transitions()}
-    if step not in STEP_ACTIONS or not (available & STEP_TRANSITIONS.get(step, frozenset())):
+    if step is None or not (available & step.transitions):
         return none  # the process and the case disagree (e.g. old data): show the status only
     holds = task.status == STATUS.ASSIGNED and task.owner_id == user.pk
     may_take = task.status == STATUS.NEW and task.flow_task.can_assign(user, task)
     return {
         "can_claim": may_take,
-        "can_open": may_take or (holds and can(user, STEP_ACTIONS[step], case)),
+        "can_open": may_take or (holds and can(user, step.action, case)),
         "can_release": holds,
         "can_withdraw": "withdraw" in available and can(user, "withdraw", case),
         "can_hold": task.due_at is not None and (holds or can(user, "supervise", case)),

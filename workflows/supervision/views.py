@@ -18,10 +18,11 @@ from cases.permissions import ACTION_ROLES
 from cases.selectors import get_case_for
 from registry.models import RoleAssignment
 
-from . import deadlines, supervision
-from .models import CaseTask
+from .. import deadlines
+from ..models import CaseTask
+from ..steps.base import step_actions
+from . import selectors as supervision
 from .reassign import reassign_tasks
-from .selectors import STEP_ACTIONS
 
 PAGE_SIZE = 25
 
@@ -110,7 +111,7 @@ def campaign(request):
 
 def _candidates(root):
     """Users who hold a step role on this unit, above it or below it: whom steps may be given to."""
-    step_roles = {role for action in STEP_ACTIONS.values() for role in ACTION_ROLES[action]}
+    step_roles = {role for action in step_actions().values() for role in ACTION_ROLES[action]}
     codes = root.path.strip("/").split("/")
     return (
         get_user_model()

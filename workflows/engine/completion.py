@@ -7,16 +7,13 @@ finished task), and where the route reaches End, a task that finishes the proces
 here without the generic machinery. For one step, its finishing, its queue flag and the next task with its
 row and link are one statement. For a batch, every process is locked in one query (in primary-key order),
 the finished tasks are updated together and the next tasks created in bulk. The routing stays declared
-once, on RecognitionFlow.route. tests/workflows/test_completion.py compares the rows with viewflow's own
-activation.
+once, on the flow's route (built from the step table). tests/workflows/test_completion.py compares the rows
+with viewflow's own activation.
 
 The recognition flow has no split, join or boundary node: nothing listens to viewflow's task_started,
 task_finished or flow_finished signals, which this path therefore does not send.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from types import SimpleNamespace
 
 from django.db import connection, transaction
@@ -31,21 +28,17 @@ from cases.models import Case
 from fastpath.compiled import CompiledQuery
 from fastpath.task_rows import insert_linked
 
-from . import deadlines
-from .flows import RecognitionFlow
-from .models import CaseTask
+from ..models import CaseTask
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED)
-
-_HELD: ContextVar[CaseTask | None] = ContextVar("workflows_held_step", default=None)
 
 
 def lock_step(task_pk: int) -> CaseTask:
     """The flow lock of one step, and the step read with its case and the case's unit, in one statement.
 
-    The process row (the flow's lock, as RecognitionFlow.lock takes it), then the task's and the case's rows
-    are locked, in that order. Locked rows come back as last committed: a step completed by a request this
-    one waited for reads as done, not as the statement's snapshot had it.
+    The process row (the flow's lock, as the flow's ProcessRowLock takes it), then the task's and the case's
+    rows are locked, in that order. Locked rows come back as last committed: a step completed by a request
+    this one waited for reads as done, not as the statement's snapshot had it.
     """
     task = _LOCK_STEP.first(task_pk)
     if task is None:
@@ -64,28 +57,12 @@ _LOCK_STEP = CompiledQuery(
 )
 
 
-@contextmanager
-def holding(task: CaseTask) -> Iterator[None]:
-    """The caller holds `task` locked (lock_step): a collective service called inside that completes this
-    very step (a one-case decision) finishes it without locking and reading it again."""
-    token = _HELD.set(task)
-    try:
-        yield
-    finally:
-        _HELD.reset(token)
-
-
 def complete_steps(cases: list[Case], *, step: str, actor, closed) -> int:
     """Complete the open `step` task of cases a collective step has already moved (their case service ran).
 
     Called inside the batch's transaction: a case whose step is not open raises `closed(case, step)` and
     rolls the batch back. Cases without a recognition process (created outside the flow) have no task.
     """
-    node = getattr(RecognitionFlow, step)
-    held = _HELD.get()
-    if held is not None and [c.pk for c in cases] == [held.case_id] and held.flow_task == node:
-        finish([held], {held.case_id: cases[0]}, actor=actor)
-        return 1
     by_id = {c.pk: c for c in cases}
     with transaction.atomic(savepoint=False):
         # the flow's lock (ProcessRowLock) for every process at once, in primary-key order, found by case
@@ -103,8 +80,8 @@ def complete_steps(cases: list[Case], *, step: str, actor, closed) -> int:
                 process_id__in=list(process_of.values()),
                 status__in=OPEN,
                 flow_task_type="HUMAN",
-                flow_task=node,
-            ).only("pk", "case_id", "process_id", "token", "queued")
+                step=step,
+            ).only("pk", "case_id", "process_id", "token", "queued", "flow_task")
         }
         for case_id in process_of:
             if case_id not in tasks:
@@ -119,10 +96,11 @@ def finish(done: list[CaseTask], cases: dict[int, Case], *, actor) -> None:
     their new state)."""
     now = timezone.now()
     created, ended = _next_tasks(done, cases, now)
-    if len(done) == 1 and connection.vendor == "postgresql":
-        # one step: its finishing, its queue flag, and the next task with its row and link, in one statement
+    if len(done) == 1:
+        # one step: its finishing, its queue flag, and the next task with its row and link (on PostgreSQL in
+        # one statement)
         insert_linked(created[0], done[0], finishing=(actor.pk, now))
-        created[0]._saved_queued = created[0].queued
+        created[0].mark_saved()
     else:
         Task.objects.filter(pk__in=[t.pk for t in done]).update(
             status=STATUS.DONE, owner=actor, started=now, finished=now
@@ -165,7 +143,7 @@ def _next_tasks(done: list[CaseTask], cases: dict[int, Case], now) -> tuple[list
         case = cases[prev.case_id]
         # what the route's conditions and the permission objects read of the process
         process = SimpleNamespace(pk=prev.process_id, case=case)
-        target = RecognitionFlow.route.target(SimpleNamespace(process=process))
+        target = prev.flow_task.flow_class.route.target(SimpleNamespace(process=process))
         task = CaseTask(
             process_id=process.pk,
             flow_task=target,
@@ -187,7 +165,7 @@ def _next_tasks(done: list[CaseTask], cases: dict[int, Case], now) -> tuple[list
             task.step, task.queued = target.name, True
             key = (target.name, case.title_type_id)
             if key not in schedules:
-                schedules[key] = deadlines.schedule(target.name, case.title_type_id, now)
+                schedules[key] = target.schedule(case.title_type_id, now)
             task.due_at, task.remind_at, task.escalate_at = schedules[key]
         else:
             raise NotImplementedError(f"step completion cannot open {target!r}")
@@ -222,5 +200,4 @@ def _insert_tasks(tasks: list[CaseTask]) -> None:
     for start in range(0, len(tasks), size):
         CaseTask._base_manager._insert(tasks[start : start + size], fields=fields)
     for task in tasks:
-        task._state.adding = False
-        task._saved_queued = task.queued
+        task.mark_saved()

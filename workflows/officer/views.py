@@ -20,10 +20,11 @@ from cases.links import link_maker
 from cases.pagination import CappedPaginator
 from cases.selectors import get_case_for
 
-from . import selectors, services
-from .flows import RecognitionFlow
+from ..engine import steps as services
+from ..models import CaseTask
+from ..steps.base import step_choices, step_named
+from . import selectors
 from .forms import TaskFilterForm
-from .models import STEP_CHOICES, CaseTask
 
 PAGE_SIZE = 25
 MAX_BULK = 100
@@ -79,7 +80,7 @@ class TaskRow:
 def task_rows(tasks) -> list[TaskRow]:
     """The rows of a page of steps; the three links of a row are made from one reverse() each per page."""
     case_url, step_url, release_url = map(link_maker, ("cases:detail", "workflows:step", "workflows:release"))
-    titles = {step: str(title) for step, title in STEP_CHOICES}
+    titles = {step: str(title) for step, title in step_choices()}
     select = _("Select %(ref)s")
     rows = []
     for task in tasks:
@@ -184,15 +185,12 @@ def batch(request):
     if step is None or not ids:
         messages.warning(request, _("Select at least one step."))
         return _back(request, "workflows:inbox")
-    node = getattr(RecognitionFlow, step)
     cases = set()
     for selector in (selectors.inbox_for, selectors.queue_for):
-        cases |= set(
-            selector(request.user).filter(pk__in=ids, flow_task=node).values_list("case_id", flat=True)
-        )
+        cases |= set(selector(request.user).filter(pk__in=ids, step=step).values_list("case_id", flat=True))
     if len(cases) != len(set(ids)):
         messages.warning(
-            request, _("Select only “%(step)s” steps of your own units.") % {"step": node.task_title}
+            request, _("Select only “%(step)s” steps of your own units.") % {"step": step_named(step).label}
         )
         return _back(request, "workflows:inbox")
     return redirect(f"{reverse(target)}?{urlencode([('case', pk) for pk in sorted(cases)])}")

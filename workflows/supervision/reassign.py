@@ -8,10 +8,10 @@ from viewflow.workflow.status import STATUS
 from audit.services import record_event
 from cases.permissions import can
 
-from .flows import RecognitionFlow
-from .models import CaseTask
-from .selectors import STEP_ACTIONS
-from .services import _locked_task, step_closed
+from ..engine.nodes import flow_lock
+from ..engine.steps import locked_task, step_closed
+from ..models import CaseTask
+from ..steps.base import step_actions
 
 MAX_TASKS = 200
 
@@ -36,14 +36,14 @@ def reassign_tasks(task_ids: list[int], *, to_user, actor, reason: str) -> list[
         raise ValidationError(_("Some of the selected steps do not exist."))
     moved = []
     for pk in sorted(ids, key=lambda k: (process_of[k], k)):  # one lock order for every reassignment
-        with RecognitionFlow.lock(process_of[pk]):
-            task = _locked_task(pk)
+        with flow_lock(process_of[pk]):
+            task = locked_task(pk)
             case = task.case
             if not can(actor, "supervise", case):
                 raise PermissionDenied(_("You do not supervise case %(ref)s.") % {"ref": case.reference})
             if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
                 raise step_closed(case, task.step)
-            if not can(to_user, STEP_ACTIONS[task.step], case):
+            if not can(to_user, step_actions()[task.step], case):
                 raise ValidationError(
                     _("%(user)s may not do the step “%(step)s” of case %(ref)s.")
                     % {

@@ -1,10 +1,11 @@
 """viewflow's activations of the recognition flow, whose new tasks are written in one statement on PostgreSQL
 (fastpath.task_rows.insert_linked; elsewhere, and for every other write, as viewflow does)."""
 
-from django.db import connection
 from viewflow.workflow.nodes.end import EndActivation
 from viewflow.workflow.nodes.view import ViewActivation
 from viewflow.workflow.status import STATUS
+
+from fastpath.task_rows import insert_linked
 
 
 class CaseStepActivation(ViewActivation):
@@ -27,7 +28,7 @@ class CaseStepActivation(ViewActivation):
         if owner:
             task.owner = owner
             task.status = STATUS.ASSIGNED
-        _save_linked(task, prev_activation.task)
+        save_linked(task, prev_activation.task)
         if flow_task._on_create is not None:
             flow_task._on_create(activation)
         return activation
@@ -43,14 +44,13 @@ class CaseEndActivation(EndActivation):
         task = task_class(process=prev_activation.process, flow_task=flow_task, token=token)
         task.data = data if data is not None else {}
         task.seed = seed
-        _save_linked(task, prev_activation.task)
+        save_linked(task, prev_activation.task)
         return cls(task)
 
 
-def _save_linked(task, previous) -> None:
-    if connection.vendor == "postgresql":
-        task._insert_linked_to = previous  # CaseTask.save() calls insert_linked()
-        task.save()
-    else:
-        task.save()
-        task.previous.add(previous)
+def save_linked(task, previous) -> None:
+    """Save a new CaseTask and link it to the task before (task.previous): the rows save() and
+    previous.add() write, on PostgreSQL in one statement (fastpath.task_rows.insert_linked)."""
+    task.fill_new_row()
+    insert_linked(task, previous)
+    task.mark_saved()

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import CaseState
 from criteria.models import TitleType
 
-from .models import STEP_CHOICES
+from ..steps.base import step_choices
 from .selectors import TaskFilters
 
 
@@ -15,7 +15,9 @@ class TaskFilterForm(forms.Form):
         max_length=100,
         widget=forms.TextInput(attrs={"placeholder": _("Subject name or case reference"), "type": "search"}),
     )
-    step = forms.ChoiceField(label=_("Step"), required=False, choices=[("", _("All steps")), *STEP_CHOICES])
+    step = forms.ChoiceField(
+        label=_("Step"), required=False, choices=lambda: [("", _("All steps")), *step_choices()]
+    )
     title = forms.ChoiceField(label=_("Title"), required=False)
     state = forms.ChoiceField(
         label=_("State"), required=False, choices=[("", _("All states")), *CaseState.choices]

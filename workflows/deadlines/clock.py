@@ -1,9 +1,9 @@
 """When a step is due, in working days, and where it stands against that: the SLA policy of the flow.
 
 Each step of each title type has a deadline in working days (StepDeadline, editable by the administrator;
-DEFAULT_WORKING_DAYS where none is set) and a warning window. A step is due at the end of its last working
-day (local time). Its clock can be paused with a reason (waiting for the household) and resumed: the due
-date then moves by the working days the pause lasted.
+the step table's `working_days` where none is set) and a warning window. A step is due at the end of its
+last working day (local time). Its clock can be paused with a reason (waiting for the household) and
+resumed: the due date then moves by the working days the pause lasted.
 """
 
 import datetime
@@ -12,25 +12,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from viewflow.workflow.status import STATUS
 
 from audit.services import record_event
 from cases.conf import setting
 from cases.permissions import can
 
+from ..models import AT_RISK, BREACHED, ON_TRACK, PAUSED, STATE_LABELS, CaseTask
+from ..steps.base import step_named
 from . import workdays
 
-DEFAULT_WORKING_DAYS = {"collect": 10, "score": 5, "review": 10, "decide": 10, "audit": 20}
-DEFAULT_WARNING_DAYS = 2
+__all__ = ["AT_RISK", "BREACHED", "ON_TRACK", "PAUSED", "STATE_LABELS"]  # re-exported from models
 
-ON_TRACK, AT_RISK, BREACHED, PAUSED = "on_track", "at_risk", "breached", "paused"
-STATE_LABELS = {
-    ON_TRACK: gettext_lazy("On track"),
-    AT_RISK: gettext_lazy("At risk"),
-    BREACHED: gettext_lazy("Overdue"),
-    PAUSED: gettext_lazy("Paused"),
-}
+DEFAULT_WARNING_DAYS = 2
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
 
@@ -39,8 +33,9 @@ def policy(step: str, title_type_id: int | None) -> tuple[int, int] | None:
     configured = workdays.step_deadlines().get((title_type_id, step))
     if configured is not None:
         return configured
-    if step in DEFAULT_WORKING_DAYS:
-        return DEFAULT_WORKING_DAYS[step], DEFAULT_WARNING_DAYS
+    declared = step_named(step)
+    if declared is not None:
+        return declared.working_days, DEFAULT_WARNING_DAYS
     return None
 
 
@@ -105,8 +100,6 @@ def _may_hold(actor, task) -> bool:
 
 
 def _locked(task):
-    from .models import CaseTask
-
     return CaseTask.objects.select_for_update(of=("self",)).select_related("case__unit").get(pk=task.pk)
 
 

@@ -14,7 +14,7 @@ from cases.models import Case, CaseState
 from cases.selectors import visible_cases
 from registry.models import SubjectKind
 
-from . import services
+from .. import flows as services
 from .nominate_forms import (
     ExistingSubjectForm,
     MemberFormSet,

@@ -82,7 +82,7 @@ class WorkCalendar:
 
 def calendar() -> WorkCalendar:
     def load():
-        from .models import CalendarDay
+        from ..models import CalendarDay
 
         days_off, working = set(), set()
         for day, is_working in CalendarDay.objects.values_list("date", "is_working_day"):
@@ -96,7 +96,7 @@ def step_deadlines() -> dict[tuple[int, str], tuple[int, int]]:
     """(title type id, step) -> (working days, warning days), as the administrator set them."""
 
     def load():
-        from .models import StepDeadline
+        from ..models import StepDeadline
 
         return {
             (title_type_id, step): (days, warning)

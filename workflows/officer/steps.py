@@ -4,8 +4,6 @@ Evidence uploads and removals on the collect page are not step completions: they
 services directly (one call per file) and leave the step open.
 """
 
-from collections import defaultdict
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,29 +22,30 @@ from cases.exceptions import CaseActionError
 from cases.models import Case, EvidenceFile
 from cases.views import serve_evidence
 
-from . import services
-from .models import CaseTask
-from .selectors import STEP_ACTIONS
-from .step_forms import EvidenceUploadForm, RemoveEvidenceForm
-from .step_outcomes import OUTCOMES, criteria_items
+from ..engine import steps as services
+from ..models import CaseTask
+from ..steps.base import Step
+from ..steps.forms import EvidenceUploadForm, RemoveEvidenceForm
+from ..steps.pages import collect_evidence, criteria_items
 
 # --- loading and access ---------------------------------------------------------------------------------
 
 
-def _load(user, task_pk: int) -> tuple[CaseTask, Case, str]:
-    """The step and its case, or 404 when the case is outside the user's scope."""
+def _load(user, task_pk: int) -> tuple[CaseTask, Case, Step]:
+    """The step (its declaration in its flow's step table) and its case, or 404 when the case is outside the
+    user's scope."""
     task = CaseTask.objects.filter(pk=task_pk, flow_task_type="HUMAN").select_related("owner").first()
     if task is None:
         raise Http404
     case = case_selectors.get_case_for(user, task.case_id)
-    step = task.flow_task.name
-    if step not in OUTCOMES:
+    step = getattr(task.flow_task, "step", None)
+    if step is None:
         raise Http404
     return task, case, step
 
 
-def _ensure_may_act(user, task: CaseTask, case: Case, step: str) -> None:
-    if task.owner_id != user.pk and not perms.can(user, STEP_ACTIONS[step], case):
+def _ensure_may_act(user, task: CaseTask, case: Case, step: Step) -> None:
+    if task.owner_id != user.pk and not perms.can(user, step.action, case):
         raise PermissionDenied(_("You cannot take this step."))
 
 
@@ -73,20 +72,20 @@ def step_view(request, task_pk: int):
     _ensure_may_act(request.user, task, case, step)
     if request.method == "GET":
         if not _is_open(task):
-            messages.warning(request, services.step_closed(case, step).message)
+            messages.warning(request, services.step_closed(case, step.key).message)
             return _case_file(case)
         return _render_step(request, task, case, step)
 
     outcome_name = request.POST.get("outcome", "")
-    outcome = OUTCOMES[step].get(outcome_name)
+    outcome = step.outcomes.get(outcome_name)
     if outcome is None:
         return HttpResponseBadRequest(_("Unknown outcome."))
-    form = outcome.build(case, request.POST, outcome_name)
+    form = outcome.form(case, request.POST, outcome_name)
     if not form.is_valid():
         return _render_step(request, task, case, step, bound=(outcome_name, form))
     try:
         updated = services.perform_step(
-            case, step=step, outcome=outcome_name, actor=request.user, task=task, **form.outcome_kwargs()
+            case, step=step.key, outcome=outcome_name, actor=request.user, task=task, **form.outcome_kwargs()
         )
     except CaseActionError as exc:
         messages.warning(request, exc.message)
@@ -102,11 +101,11 @@ def _render_step(request, task, case, step, *, bound=None, context: dict | None 
     user = request.user
     may_work = task.owner_id in (None, user.pk)
     forms, side = {}, []
-    for name, outcome in OUTCOMES[step].items():
+    for name, outcome in step.outcomes.items():
         if bound and bound[0] == name:
             form = bound[1]
-        elif outcome.allowed(user, case) and (may_work or name in services.SIDE_OUTCOMES):
-            form = outcome.build(case, None, name)
+        elif outcome.allowed(user, case) and (may_work or not outcome.own_work):
+            form = outcome.form(case, None, name)
         else:
             continue
         forms[name] = form
@@ -115,97 +114,28 @@ def _render_step(request, task, case, step, *, bound=None, context: dict | None 
     ctx = {
         "task": task,
         "case": case,
-        "step": step,
+        "step": step.key,
         "step_title": task.flow_task.task_title,
         "forms": forms,
-        "buttons": {name: o.button for name, o in OUTCOMES[step].items()},
+        "buttons": {name: o.button for name, o in step.outcomes.items()},
         "side_forms": side,
         "may_work": may_work,
-        **(context if context is not None else STEP_CONTEXT[step](request, task, case)),
+        **(context if context is not None else step.page(request, task, case)),
     }
     if "score" in forms:
         ctx["sheet"] = forms["score"].sheet()
-    return render(request, f"workflows/step_{step}.html", ctx)
-
-
-# --- per-step context -----------------------------------------------------------------------------------
-
-
-def _active_evidence(case):
-    return [ev for ev in case_selectors.evidence_for(case) if ev.is_active]
-
-
-def _score_summary(case: Case) -> dict:
-    blocks = []
-    for block in case_selectors.score_sheet(case):
-        points = [r["score"].points for r in block["items"] if r["score"] and r["score"].points is not None]
-        block["total"] = sum(points) if points else None
-        block["max"] = sum((r["item"].max_points or 0) for r in block["items"]) or None
-        blocks.append(block)
-    return {
-        "summary": blocks,
-        "threshold": case.criteria_set.threshold_for(case.subject.area_class),
-        "evidence_count": case.evidence.filter(removed_at__isnull=True).count(),
-    }
-
-
-def _collect_context(request, task, case, *, remove=None) -> dict:
-    items = list(criteria_items(case).prefetch_related("evidence_requirements"))
-    upload_form = EvidenceUploadForm(items=items)
-    files = defaultdict(list)
-    for ev in case_selectors.evidence_for(case):
-        form = None
-        if ev.is_active:
-            form = (
-                remove[1] if remove and remove[0] == ev.pk else RemoveEvidenceForm(auto_id=f"id_rm{ev.pk}_%s")
-            )
-        files[ev.item_id].append({"evidence": ev, "remove_form": form})
-    groups: list[dict] = []
-    for item in items:
-        if not groups or groups[-1]["criterion"].pk != item.criterion_id:
-            groups.append({"criterion": item.criterion, "rows": []})
-        groups[-1]["rows"].append(
-            {
-                "item": item,
-                "requirements": list(item.evidence_requirements.all()),
-                "files": files.get(item.pk, []),
-                "upload": upload_form[f"files_{item.pk}"],
-            }
-        )
-    return {
-        "groups": groups,
-        "upload_form": upload_form,
-        "missing": case_services.missing_evidence(case),
-        "may_collect": perms.can_collect_evidence(request.user, case),
-    }
-
-
-def _score_context(request, task, case) -> dict:
-    return {"evidence": _active_evidence(case)}
-
-
-def _summary_context(request, task, case) -> dict:
-    return _score_summary(case)
-
-
-STEP_CONTEXT = {
-    "collect": _collect_context,
-    "score": _score_context,
-    "review": _summary_context,
-    "decide": _summary_context,
-    "audit": _summary_context,
-}
+    return render(request, step.template_name, ctx)
 
 
 # --- evidence on the collect step -----------------------------------------------------------------------
 
 
-def _load_collect(request, task_pk: int) -> tuple[CaseTask, Case]:
+def _load_collect(request, task_pk: int) -> tuple[CaseTask, Case, Step]:
     task, case, step = _load(request.user, task_pk)
-    if step != "collect":
+    if step.page is not collect_evidence:
         raise Http404
     _ensure_may_act(request.user, task, case, step)
-    return task, case
+    return task, case, step
 
 
 @login_required
@@ -213,7 +143,7 @@ def _load_collect(request, task_pk: int) -> tuple[CaseTask, Case]:
 @require_POST
 def evidence_upload(request, task_pk: int):
     """Attach the chosen files, each through its own add_evidence call; report each refusal by file name."""
-    task, case = _load_collect(request, task_pk)
+    task, case, step = _load_collect(request, task_pk)
     form = EvidenceUploadForm(request.POST, request.FILES, items=criteria_items(case))
     if not form.is_valid():
         for error in form.non_field_errors():
@@ -250,7 +180,7 @@ def evidence_upload(request, task_pk: int):
 @require_POST
 def evidence_remove(request, task_pk: int, evidence_pk: int):
     """Withdraw one file from the case with a reason; the file stays on record."""
-    task, case = _load_collect(request, task_pk)
+    task, case, step = _load_collect(request, task_pk)
     evidence = get_object_or_404(EvidenceFile, pk=evidence_pk, case=case)
     form = RemoveEvidenceForm(request.POST, auto_id=f"id_rm{evidence.pk}_%s")
     if form.is_valid():
@@ -267,8 +197,8 @@ def evidence_remove(request, task_pk: int, evidence_pk: int):
             )
             return _step_page(task)
     messages.error(request, _("Evidence file %(name)s was not removed.") % {"name": evidence.original_name})
-    context = _collect_context(request, task, case, remove=(evidence.pk, form))
-    return _render_step(request, task, case, "collect", context=context)
+    context = collect_evidence(request, task, case, remove=(evidence.pk, form))
+    return _render_step(request, task, case, step, context=context)
 
 
 @login_required

@@ -24,9 +24,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.db.models.expressions import RawSQL
 from django.utils import timezone, translation
 from viewflow.workflow.status import STATUS
 
@@ -35,11 +34,12 @@ from cases.conf import setting
 from cases.links import link_maker
 from cases.models import Case
 from cases.permissions import roles_for
+from fastpath.claims import claim
 from notifications.services import Message, notify_many
 from registry.models import Role, RoleAssignment
 
-from .models import STEP_CHOICES, CaseTask, StepEffect
-from .selectors import STEP_ACTIONS
+from ..models import CaseTask, StepEffect
+from ..steps.base import step_actions, step_choices
 
 BATCH = 2000
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
@@ -109,34 +109,16 @@ def _claim(kind: str, due_q: Q, ids: list[int]) -> list[DueStep]:
     planner then reads the steps, their cases and subjects by primary key, where a separate read of 2,000
     ids hashed every case of the province.
     """
-    # still due (the claims' unique constraint skips those claimed meanwhile)
-    pending_sql, params = _due(due_q).filter(pk__in=ids).order_by().values_list("pk").query.sql_with_params()
-    field = StepEffect._meta.get_field
-    table, quote = StepEffect._meta.db_table, connection.ops.quote_name
-    columns = ", ".join(quote(field(name).column) for name in ("task", "kind", "created_at", "sweep"))
-    values = [
-        kind,
-        field("created_at").get_db_prep_value(timezone.now(), connection),
-        field("sweep").get_db_prep_value(uuid.uuid4(), connection),
-    ]
-    claim = (
-        # WHERE true: SQLite's parser needs it before ON CONFLICT in an INSERT .. SELECT
-        f"INSERT INTO {quote(table)} ({columns}) SELECT pending.*, %s, %s, %s"  # noqa: S608 (quoted names)
-        f" FROM ({pending_sql}) AS pending WHERE true"
-        f" ON CONFLICT ({quote(field('task').column)}, {quote(field('kind').column)}) DO NOTHING"
-        f" RETURNING {quote(field('task').column)}"
+    rows = claim(
+        StepEffect,
+        # still due (the claims' unique constraint skips those claimed meanwhile)
+        select=_due(due_q).filter(pk__in=ids).order_by().values_list("pk"),
+        into="task",
+        values={"kind": kind, "created_at": timezone.now(), "sweep": uuid.uuid4()},
+        unique=("task", "kind"),
+        then=_steps,
     )
-    claim_params = [*values, *params]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            task_column = quote(field("task").column)
-            claimed_ids = RawSQL(f"SELECT {task_column} FROM claimed", [])  # noqa: S608, S611 (a quoted name)
-            read_sql, read_params = _steps(claimed_ids).query.sql_with_params()
-            cursor.execute(f"WITH claimed AS ({claim}) {read_sql}", [*claim_params, *read_params])
-            return [DueStep(*row) for row in cursor.fetchall()]
-        cursor.execute(claim, claim_params)
-        claimed = [row[0] for row in cursor.fetchall()]
-    return [DueStep(*row) for row in _steps(claimed)] if claimed else []
+    return [DueStep(*row) for row in rows]
 
 
 def _steps(ids):
@@ -153,7 +135,7 @@ def _announce(kind: str, steps: list[DueStep]) -> None:
     recipients = _recipients(kind, steps)
     case_url = link_maker("cases:detail")
     with translation.override(settings.LANGUAGE_CODE):  # the language notifications are written in
-        titles = {step: str(title) for step, title in STEP_CHOICES}
+        titles = {step: str(title) for step, title in step_choices()}
     messages, events = [], []
     for step in steps:
         users = recipients.get(step.pk, [])
@@ -217,7 +199,7 @@ def _recipients(kind: str, steps: list[DueStep]) -> dict[int, list]:
         key = (step.unit_path, step.unit_level, step.step)
         if key not in nearest:
             if kind == Kind.REMINDER:
-                roles = roles_for(STEP_ACTIONS[step.step], step.unit_level)
+                roles = roles_for(step_actions()[step.step], step.unit_level)
             else:
                 roles = {Role.SUPERVISOR}
             nearest[key] = _nearest(step.unit_path, holders, roles)

@@ -1,0 +1,47 @@
+"""Closing a village meeting, signing a decision, closing an audit: the approvals service moves the cases,
+then their open steps are completed (workflows.engine.completion), all in one transaction.
+
+Pages, Celery tasks and commands call these; approvals' own functions move cases without knowing the flow.
+"""
+
+from django.db import transaction
+
+from approvals import services as approvals
+from approvals.models import Audit, Decision, ReviewSession
+from cases.models import CaseState
+
+from ..engine.steps import complete_steps
+from ..steps.table import STEPS
+
+
+def _step_on(state: CaseState) -> str:
+    """The step whose cases a collective step moves: the general step that opens on their state."""
+    return next(s.key for s in STEPS if s.opens_on == state and s.titles is None)
+
+
+def _completing(state: CaseState, actor):
+    step = _step_on(state)
+    return lambda moved: complete_steps(list(moved), step=step, actor=actor)
+
+
+@transaction.atomic
+def close_session(session: ReviewSession, *, actor) -> ReviewSession:
+    """Close the village meeting: its cases reviewed, their review steps done, the commune's next."""
+    return approvals.close_session(session, actor=actor, on_moved=_completing(CaseState.SCORED, actor))
+
+
+@transaction.atomic
+def sign_decision(decision: Decision, *, actor, signer_name: str = "") -> Decision:
+    """Sign the decision: its cases decided, their decision steps done, the audits' next."""
+    return approvals.sign_decision(
+        decision,
+        actor=actor,
+        signer_name=signer_name,
+        on_moved=_completing(CaseState.VILLAGE_REVIEWED, actor),
+    )
+
+
+@transaction.atomic
+def close_audit(audit: Audit, *, actor) -> Audit:
+    """Close the audit: its cases confirmed or revoked, their audit steps done, their processes ended."""
+    return approvals.close_audit(audit, actor=actor, on_moved=_completing(CaseState.COMMUNE_DECIDED, actor))

@@ -1,0 +1,1 @@
+"""The supervisor's workspace: where a subtree's cases stand (selectors), bulk reassignment, its pages."""
