@@ -6,7 +6,7 @@ from django.urls import reverse
 from notifications.services import notify
 from registry.models import Role, RoleAssignment
 
-from . import services
+from . import jobs
 from .models import Audit, Decision, ReviewSession
 
 
@@ -14,7 +14,7 @@ from .models import Audit, Decision, ReviewSession
 def generate_minutes(session_id: int) -> bool:
     """Render and store the minutes of a closed meeting, with their SHA-256 in the meeting's log."""
     session = ReviewSession.objects.select_related("village__parent").get(pk=session_id)
-    return services.store_minutes(session)
+    return jobs.store_minutes(session)
 
 
 @shared_task(ignore_result=True)
@@ -24,7 +24,7 @@ def generate_decision_documents(decision_id: int) -> int:
     Resumable: a certificate already stored is not rendered again, so a retry after a crash continues.
     """
     decision = Decision.objects.select_related("commune__parent").get(pk=decision_id)
-    return services.store_decision_documents(decision)
+    return jobs.store_decision_documents(decision)
 
 
 @shared_task(ignore_result=True)

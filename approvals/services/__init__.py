@@ -1,10 +1,8 @@
-"""The collective steps: each validates every case first, then moves them all in one transaction or none;
-and the documents they produce."""
+"""The collective steps: each validates every case first, then moves them all in one transaction or none."""
 
 from ._common import BatchRefused
 from .audits import close_audit, open_audit, random_sample, record_finding, risk_signals
 from .decisions import decide_one, discard_decision, draft_decision, record_outcomes, sign_decision
-from .documents import issue_certificate, store_decision_documents, store_minutes
 from .sessions import close_session, open_session, record_comment, record_results
 
 __all__ = [
@@ -14,7 +12,6 @@ __all__ = [
     "decide_one",
     "discard_decision",
     "draft_decision",
-    "issue_certificate",
     "open_audit",
     "open_session",
     "random_sample",
@@ -24,6 +21,4 @@ __all__ = [
     "record_results",
     "risk_signals",
     "sign_decision",
-    "store_decision_documents",
-    "store_minutes",
 ]

@@ -3,7 +3,7 @@
 import pytest
 
 from approvals import documents as rendering
-from approvals import services, tasks
+from approvals import jobs, services, tasks
 from approvals.models import Certificate, Decision
 from audit.models import AuditEvent
 from tests.approvals.builders import proposed_cases, scored_cases, session_for, signed_decision
@@ -34,7 +34,7 @@ def _events(event_type):
 def test_the_minutes_are_stored_once_and_not_while_the_meeting_is_open(world, fake_pdfs):
     cases = scored_cases(world, 2)
     session = session_for(world, cases)
-    assert services.store_minutes(session) is False  # still open
+    assert jobs.store_minutes(session) is False  # still open
 
     services.close_session(session, actor=world.user("head_a1"))
     assert tasks.generate_minutes(session.pk) is True
@@ -106,5 +106,5 @@ def test_an_unsigned_decision_gets_no_documents(world, fake_pdfs):
         cases=proposed_cases(world, 1),
         actor=world.user("commune_officer_a"),
     )
-    assert services.store_decision_documents(decision) == 0
+    assert jobs.store_decision_documents(decision) == 0
     assert fake_pdfs == []

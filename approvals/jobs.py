@@ -1,5 +1,7 @@
-"""The official documents of the collective steps, stored once each: the file, its SHA-256 on the row that
-owns it and the event on the owner's stream, in one transaction."""
+"""What the Celery tasks of the collective steps run: the official documents, stored once each (the file, its
+SHA-256 on the row that owns it and the event on the owner's stream, in one transaction).
+
+Apart from the services, which queue the tasks (tasks -> jobs, services -> tasks: no cycle)."""
 
 from dataclasses import dataclass
 
@@ -7,8 +9,8 @@ from django.db import transaction
 
 from audit.services import record_event
 
-from .. import documents as rendering
-from ..models import Certificate, Decision, DecisionEntry, ReviewSession
+from . import documents as rendering
+from .models import Certificate, Decision, DecisionEntry, ReviewSession
 
 
 @dataclass(frozen=True)
