@@ -12,7 +12,7 @@ from registry.models import AdministrativeUnit, HouseholdMember
 from registry.selectors import path_q, scope_paths
 from registry.text import fold
 
-from .models import RECOGNISED_FILTER, RECOGNISED_STATES, Case, EvidenceFile
+from .models import RECOGNISED_FILTER, RECOGNISED_STATES, Case, CaseState, EvidenceFile
 
 
 def visible_cases(user) -> QuerySet[Case]:
@@ -79,15 +79,35 @@ def household_members(case: Case) -> list[HouseholdMember]:
     return list(case.subject.household.members.all())
 
 
-def evidence_file(case: Case, pk: int) -> EvidenceFile:
-    """One evidence file of a case the caller already may see, or 404."""
+def get_evidence_of(case: Case, pk: int) -> EvidenceFile:
+    """One evidence file of the case (withdrawn ones too), or 404."""
     return get_object_or_404(EvidenceFile, pk=pk, case=case)
+
+
+def active_evidence_count(case: Case) -> int:
+    """How many of the case's evidence files have not been withdrawn."""
+    return case.evidence.filter(removed_at__isnull=True).count()
+
+
+def live_case_for(user, *, subject, title_type, year: int) -> Case | None:
+    """The case the user can see for this subject, title and year that was not withdrawn, if any."""
+    return (
+        visible_cases(user)
+        .filter(subject=subject, title_type=title_type, year=year)
+        .exclude(state=CaseState.WITHDRAWN)
+        .first()
+    )
 
 
 def evidence_for(case: Case):
     return case.evidence.select_related("item__criterion", "uploaded_by", "removed_by").order_by(
         "item__criterion__order", "item__order", "uploaded_at"
     )
+
+
+def scores_by_item(case: Case) -> dict:
+    """The case's scores keyed by criterion item id."""
+    return {s.item_id: s for s in case.scores.all()}
 
 
 def score_sheet(case: Case) -> list[dict]:

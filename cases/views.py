@@ -124,5 +124,5 @@ def serve_evidence(request, case, evidence, *, inline: bool, what: str):
 def download_evidence(request, pk: int, evidence_pk: int):
     """Serve an evidence file as a download to users who may see its case."""
     case = selectors.get_case_for(request.user, pk)
-    evidence = selectors.evidence_file(case, evidence_pk)
+    evidence = selectors.get_evidence_of(case, evidence_pk)
     return serve_evidence(request, case, evidence, inline=False, what="evidence")

@@ -294,15 +294,13 @@ def decide_one(
     reason: str = "",
     signer_name: str = "",
     held: Case | None = None,
-    on_moved: OnMoved | None = None,
 ) -> tuple[Decision, Case]:
     """The commune decision on one case from its step page: draft_decision, record_outcomes and
     sign_decision at once, by the chair, with the same checks, rows and events.
 
     Everything is one transaction: a refusal anywhere writes nothing, the number included. `held`: the
     case's row, locked by the caller inside its own atomic block (a workflow step), worked on without a
-    savepoint; `on_moved([case])` runs once it moved (the step page completes the step). Returns the decision
-    and the decided case.
+    savepoint (the step page then completes the step). Returns the decision and the decided case.
     """
     with transaction.atomic(savepoint=held is None):
         case = held if held is not None else case_services.lock_case(case)
@@ -335,7 +333,6 @@ def decide_one(
             signer_name=signer_name,
             opening=opening,
             held=held,
-            on_moved=on_moved,
         )
     return decision, moved[0]
 

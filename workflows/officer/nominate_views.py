@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from cases.models import Case, CaseState
-from cases.selectors import visible_cases
+from cases.models import Case
+from cases.selectors import live_case_for
 from registry.models import SubjectKind
 
 from .. import flows as services
@@ -23,6 +23,7 @@ from .nominate_forms import (
     nominate_paths,
     search_subjects,
 )
+from .selectors import default_title
 
 MEMBERS_PREFIX = "members"
 HOUSEHOLD_ID = "household_%s"  # both forms have title and year fields: keep their ids apart
@@ -57,11 +58,7 @@ class NominateView(LoginRequiredMixin, TemplateView):
             cleaned = search.cleaned_data
         # households are the usual case, so their title is the default
         titles = search.fields["title"].queryset
-        title = (
-            cleaned.get("title")
-            or titles.filter(subject_kind=SubjectKind.HOUSEHOLD).first()
-            or titles.first()
-        )
+        title = cleaned.get("title") or default_title(titles)
         year = cleaned.get("year") or timezone.localdate().year
         q = cleaned.get("q") or ""
         if not search.is_bound and title:
@@ -112,11 +109,8 @@ class NominateView(LoginRequiredMixin, TemplateView):
             )
         except ValidationError as exc:
             _add_errors(form, exc)
-            duplicate = (
-                visible_cases(user)
-                .filter(subject=data["subject"], title_type=data["title"], year=data["year"])
-                .exclude(state=CaseState.WITHDRAWN)
-                .first()
+            duplicate = live_case_for(
+                user, subject=data["subject"], title_type=data["title"], year=data["year"]
             )
             return self.render_to_response(self.get_context_data(existing_form=form, duplicate=duplicate))
         except PermissionDenied as exc:

@@ -4,11 +4,16 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import F, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
+from cases.models import Case
 from cases.permissions import roles_for
-from registry.models import UnitLevel
+from cases.selectors import get_case_for
+from criteria.models import TitleType
+from registry.models import SubjectKind, UnitLevel
 from registry.selectors import covering_paths, grants_for, path_q, scope_paths
 from registry.text import fold
 
@@ -110,6 +115,11 @@ def queue_for(user, filters: TaskFilters = TaskFilters()) -> QuerySet[CaseTask]:
     return _filtered(queued.filter(queue_q(user)), filters)
 
 
+def queued_tasks_among(user, pks) -> QuerySet[CaseTask]:
+    """Those of the given steps that the user could take from their queue (the others are not theirs)."""
+    return CaseTask.objects.filter(pk__in=pks).filter(queue_q(user))
+
+
 def archive_for(user, filters: TaskFilters = TaskFilters()) -> QuerySet[CaseTask]:
     """Steps the user completed."""
     qs = _filtered(_own_tasks(user).filter(status=STATUS.DONE), filters)
@@ -124,3 +134,27 @@ def open_step_for(case) -> CaseTask | None:
         .select_related("owner")
         .first()
     )
+
+
+def task_of_case(case: Case, task_pk: int) -> CaseTask | None:
+    """The case's step with this primary key, if the case has it."""
+    return CaseTask.objects.filter(pk=task_pk, case=case).first()
+
+
+def human_task_and_case_for(user, task_pk: int) -> tuple[CaseTask, Case]:
+    """A human step (with its assignee) and its case, or 404 when missing or outside the user's scope."""
+    task = CaseTask.objects.filter(pk=task_pk, flow_task_type="HUMAN").select_related("owner").first()
+    if task is None:
+        raise Http404
+    return task, get_case_for(user, task.case_id)
+
+
+def case_of_task_for(user, task_pk: int) -> Case:
+    """The case of any step, or 404 when the step is missing or its case lies outside the user's scope."""
+    task = get_object_or_404(CaseTask, pk=task_pk)
+    return get_case_for(user, task.case_id)
+
+
+def default_title(titles: QuerySet[TitleType]) -> TitleType | None:
+    """The title a nomination search starts on: the first household title among `titles`, else the first."""
+    return titles.filter(subject_kind=SubjectKind.HOUSEHOLD).first() or titles.first()

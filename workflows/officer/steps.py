@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -19,14 +19,16 @@ from cases import selectors as case_selectors
 from cases import services as case_services
 from cases.decorators import acting_role_required
 from cases.exceptions import CaseActionError
-from cases.models import Case, EvidenceFile
+from cases.models import Case
 from cases.views import serve_evidence
 
 from ..engine import steps as services
 from ..models import CaseTask
 from ..steps.base import Step
 from ..steps.forms import EvidenceUploadForm, RemoveEvidenceForm
-from ..steps.pages import collect_evidence, criteria_items
+from ..steps.pages import collect_evidence
+from ..steps.selectors import criteria_items
+from . import selectors
 
 # --- loading and access ---------------------------------------------------------------------------------
 
@@ -34,10 +36,7 @@ from ..steps.pages import collect_evidence, criteria_items
 def _load(user, task_pk: int) -> tuple[CaseTask, Case, Step]:
     """The step (its declaration in its flow's step table) and its case, or 404 when the case is outside the
     user's scope."""
-    task = CaseTask.objects.filter(pk=task_pk, flow_task_type="HUMAN").select_related("owner").first()
-    if task is None:
-        raise Http404
-    case = case_selectors.get_case_for(user, task.case_id)
+    task, case = selectors.human_task_and_case_for(user, task_pk)
     step = getattr(task.flow_task, "step", None)
     if step is None:
         raise Http404
@@ -181,7 +180,7 @@ def evidence_upload(request, task_pk: int):
 def evidence_remove(request, task_pk: int, evidence_pk: int):
     """Withdraw one file from the case with a reason; the file stays on record."""
     task, case, step = _load_collect(request, task_pk)
-    evidence = get_object_or_404(EvidenceFile, pk=evidence_pk, case=case)
+    evidence = case_selectors.get_evidence_of(case, evidence_pk)
     form = RemoveEvidenceForm(request.POST, auto_id=f"id_rm{evidence.pk}_%s")
     if form.is_valid():
         try:
@@ -205,9 +204,8 @@ def evidence_remove(request, task_pk: int, evidence_pk: int):
 @require_GET
 def evidence_preview(request, task_pk: int, evidence_pk: int):
     """Show an evidence file inline (image thumbnail, PDF) in a sandbox: it can never script our origin."""
-    task = get_object_or_404(CaseTask, pk=task_pk)
-    case = case_selectors.get_case_for(request.user, task.case_id)
-    evidence = get_object_or_404(EvidenceFile, pk=evidence_pk, case=case)
+    case = selectors.case_of_task_for(request.user, task_pk)
+    evidence = case_selectors.get_evidence_of(case, evidence_pk)
     return serve_evidence(request, case, evidence, inline=True, what="evidence_preview")
 
 

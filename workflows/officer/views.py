@@ -21,7 +21,6 @@ from cases.pagination import CappedPaginator
 from cases.selectors import get_case_for
 
 from ..engine import steps as services
-from ..models import CaseTask
 from ..steps.base import step_choices, step_named
 from . import selectors
 from .forms import TaskFilterForm
@@ -141,7 +140,7 @@ def claim(request):
         messages.warning(request, _("Select at least one step."))
         return _back(request, "workflows:queue")
     # only steps the user could see in their queue are considered; others are reported as unavailable
-    tasks = {t.pk: t for t in CaseTask.objects.filter(pk__in=ids).filter(selectors.queue_q(request.user))}
+    tasks = {t.pk: t for t in selectors.queued_tasks_among(request.user, ids)}
     claimed, refused = 0, []
     for pk in ids:
         task = tasks.get(pk)
@@ -203,7 +202,7 @@ def withdraw(request, case_pk: int):
     """Withdraw a case at whichever step is open (the household or the nominating body asked for it)."""
     case = get_case_for(request.user, case_pk)
     task_pk = request.POST.get("open_task", "")
-    task = CaseTask.objects.filter(pk=int(task_pk), case=case).first() if task_pk.isdigit() else None
+    task = selectors.task_of_case(case, int(task_pk)) if task_pk.isdigit() else None
     if task is None:
         messages.warning(request, _("This case has no open step to withdraw from."))
         return redirect("cases:detail", pk=case.pk)

@@ -6,18 +6,9 @@ from cases import permissions as perms
 from cases import selectors as case_selectors
 from cases import services as case_services
 from cases.models import Case
-from criteria.models import CriterionItem
 
 from .forms import EvidenceUploadForm, RemoveEvidenceForm, ScoreSheetForm
-
-
-def criteria_items(case: Case):
-    """The items of the case's pinned criteria set, in sheet order."""
-    return (
-        CriterionItem.objects.filter(criterion__criteria_set_id=case.criteria_set_id)
-        .select_related("criterion")
-        .order_by("criterion__order", "criterion__pk", "order", "pk")
-    )
+from .selectors import criteria_items
 
 
 def score_sheet_form(case: Case, data=None, prefix="score") -> ScoreSheetForm:
@@ -26,7 +17,7 @@ def score_sheet_form(case: Case, data=None, prefix="score") -> ScoreSheetForm:
         prefix="score",
         criteria_set=case.criteria_set,
         items=criteria_items(case),
-        scores={s.item_id: s for s in case.scores.all()},
+        scores=case_selectors.scores_by_item(case),
         area_class=case.subject.area_class,
     )
 
@@ -46,7 +37,7 @@ def score_summary(request, task, case: Case) -> dict:
     return {
         "summary": blocks,
         "threshold": case.criteria_set.threshold_for(case.subject.area_class),
-        "evidence_count": case.evidence.filter(removed_at__isnull=True).count(),
+        "evidence_count": case_selectors.active_evidence_count(case),
     }
 
 

@@ -14,6 +14,7 @@ from cases.permissions import can
 
 from ..models import CaseTask
 from .base import Step, title_code
+from .selectors import human_tasks_of
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
@@ -24,9 +25,7 @@ def work_panel(request: HttpRequest, case: Case) -> dict | None:
     Every process opens a human step when it starts (workflows.services.open_case), so a case without human
     steps has no process: asking for the process row as well would cost a query on every case file.
     """
-    tasks = list(
-        CaseTask.objects.filter(case=case, flow_task_type="HUMAN").select_related("owner").order_by("pk")
-    )
+    tasks = human_tasks_of(case)
     if not tasks:
         return None
     open_task = next((t for t in reversed(tasks) if t.status in OPEN), None)

@@ -10,18 +10,23 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
 from cases.conf import setting
 from cases.models import Case, CaseState
-from registry.models import AdministrativeUnit, Role
+from cases.permissions import ACTION_ROLES
+from cases.selectors import get_case_for
+from registry.models import AdministrativeUnit, Role, RoleAssignment
 from registry.selectors import scope_paths
 
 from ..models import CaseTask
+from ..steps.base import step_actions
 from ..steps.table import STEPS
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
@@ -157,6 +162,57 @@ def workload(root: AdministrativeUnit, now: datetime.datetime | None = None) -> 
 def unclaimed(root: AdministrativeUnit, now: datetime.datetime | None = None) -> dict:
     now = now or timezone.now()
     return open_tasks_under(root).filter(owner__isnull=True).aggregate(n=Count("pk"), **late_q(now))
+
+
+# --- an officer's steps and their reassignment ---------------------------------------------------------
+
+OFFICER_STEPS_LIMIT = 200
+
+
+def get_officer(user_pk: int):
+    """The user whose steps the page shows, or 404."""
+    return get_object_or_404(get_user_model(), pk=user_pk)
+
+
+def officer_open_tasks(root: AdministrativeUnit, officer) -> list[CaseTask]:
+    """The officer's open steps on cases under root (case, subject and unit joined), soonest due first."""
+    return list(
+        open_tasks_under(root)
+        .filter(owner=officer)
+        .select_related("case__subject", "case__unit")
+        .order_by("due_at", "pk")[:OFFICER_STEPS_LIMIT]
+    )
+
+
+def reassignment_candidates(root: AdministrativeUnit, officer) -> QuerySet:
+    """Users other than the officer who hold a step role on root, above it or below it: whom steps may be
+    given to."""
+    step_roles = {role for action in step_actions().values() for role in ACTION_ROLES[action]}
+    codes = root.path.strip("/").split("/")
+    return (
+        get_user_model()
+        .objects.filter(
+            pk__in=RoleAssignment.objects.active()
+            .filter(role__in=step_roles)
+            .filter(unit__path__startswith=root.path)
+            .values("user")
+            .union(
+                RoleAssignment.objects.active()
+                .filter(role__in=step_roles, unit__code__in=codes)
+                .values("user")
+            )
+        )
+        .order_by("username")
+        .exclude(pk=officer.pk)
+    )
+
+
+def clock_task_for(user, task_pk: int) -> CaseTask:
+    """A human step (with its case) whose deadline clock may be paused or resumed, or 404 when the step is
+    missing or its case lies outside the user's scope."""
+    task = get_object_or_404(CaseTask.objects.select_related("case"), pk=task_pk, flow_task_type="HUMAN")
+    get_case_for(user, task.case_id)  # 404 outside the user's units
+    return task
 
 
 # --- the campaign calendar ------------------------------------------------------------------------------

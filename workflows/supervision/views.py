@@ -1,10 +1,9 @@
 """The supervisor workspace: the subtree at a glance, stalled steps, workload per officer, reassignment."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,13 +13,8 @@ from django.views.decorators.http import require_GET, require_POST
 from cases.exceptions import CaseActionError
 from cases.models import CaseState
 from cases.pagination import CappedPaginator
-from cases.permissions import ACTION_ROLES
-from cases.selectors import get_case_for
-from registry.models import RoleAssignment
 
 from .. import deadlines
-from ..models import CaseTask
-from ..steps.base import step_actions
 from . import selectors as supervision
 from .reassign import reassign_tasks
 
@@ -109,38 +103,12 @@ def campaign(request):
     return render(request, "workflows/supervise_campaign.html", {"root": root, "year": year, "rows": rows})
 
 
-def _candidates(root):
-    """Users who hold a step role on this unit, above it or below it: whom steps may be given to."""
-    step_roles = {role for action in step_actions().values() for role in ACTION_ROLES[action]}
-    codes = root.path.strip("/").split("/")
-    return (
-        get_user_model()
-        .objects.filter(
-            pk__in=RoleAssignment.objects.active()
-            .filter(role__in=step_roles)
-            .filter(unit__path__startswith=root.path)
-            .values("user")
-            .union(
-                RoleAssignment.objects.active()
-                .filter(role__in=step_roles, unit__code__in=codes)
-                .values("user")
-            )
-        )
-        .order_by("username")
-    )
-
-
 @login_required
 def officer_steps(request, user_pk: int):
     root = _root(request)
-    officer = get_object_or_404(get_user_model(), pk=user_pk)
-    tasks = list(
-        supervision.open_tasks_under(root)
-        .filter(owner=officer)
-        .select_related("case__subject", "case__unit")
-        .order_by("due_at", "pk")[:200]
-    )
-    candidates = list(_candidates(root).exclude(pk=officer.pk))
+    officer = supervision.get_officer(user_pk)
+    tasks = supervision.officer_open_tasks(root, officer)
+    candidates = list(supervision.reassignment_candidates(root, officer))
     errors, selected = [], []
     if request.method == "POST":
         selected = [int(v) for v in request.POST.getlist("task") if v.isdigit()]
@@ -184,8 +152,7 @@ def officer_steps(request, user_pk: int):
 @login_required
 @require_POST
 def pause_clock(request, task_pk: int):
-    task = get_object_or_404(CaseTask.objects.select_related("case"), pk=task_pk, flow_task_type="HUMAN")
-    get_case_for(request.user, task.case_id)  # 404 outside the user's units
+    task = supervision.clock_task_for(request.user, task_pk)
     try:
         deadlines.pause_clock(task, actor=request.user, reason=request.POST.get("reason", ""))
     except ValidationError as exc:
@@ -198,8 +165,7 @@ def pause_clock(request, task_pk: int):
 @login_required
 @require_POST
 def resume_clock(request, task_pk: int):
-    task = get_object_or_404(CaseTask.objects.select_related("case"), pk=task_pk, flow_task_type="HUMAN")
-    get_case_for(request.user, task.case_id)
+    task = supervision.clock_task_for(request.user, task_pk)
     try:
         task = deadlines.resume_clock(task, actor=request.user)
     except ValidationError as exc:
