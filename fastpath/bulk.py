@@ -212,3 +212,27 @@ def save_with_rows(obj: Model, rows: Sequence[tuple[Model, str]]) -> None:
         setattr(row, row._meta.get_field(name).attname, obj.pk)
         if connection.vendor != "postgresql":
             type(row)._base_manager.bulk_create([row])
+
+
+def bulk_create_children(objs: Sequence[Model], *, batch_size: int = 2000) -> None:
+    """bulk_create() for a multi-table child model, which Django refuses: the parent rows by bulk_create (for
+    their ids and their pre_save values, copied back), then the child rows with those ids as primary keys, one
+    INSERT per batch, as save() would write them. Sets each object's primary key and marks it saved."""
+    if not objs:
+        return
+    model = type(objs[0])
+    link = model._meta.pk  # the child's one-to-one to its parent (subject_ptr, task_ptr)
+    parent = link.remote_field.model
+    parent_fields = [f for f in parent._meta.concrete_fields if not f.primary_key]
+    parents = [parent(**{f.attname: getattr(obj, f.attname) for f in parent_fields}) for obj in objs]
+    parent.objects.bulk_create(parents, batch_size=batch_size)
+    for obj, row in zip(objs, parents, strict=True):
+        for f in (parent._meta.pk, *parent_fields):
+            setattr(obj, f.attname, getattr(row, f.attname))
+        setattr(obj, link.attname, row.pk)
+    fields = model._meta.local_concrete_fields
+    size = min(batch_size, connection.ops.bulk_batch_size(fields, objs) or batch_size)
+    for start in range(0, len(objs), size):
+        model._base_manager._insert(objs[start : start + size], fields=fields)
+    for obj in objs:
+        obj._state.adding, obj._state.db = False, connection.alias

@@ -3,9 +3,8 @@ of many subjects of one kind at once."""
 
 from collections.abc import Callable, Sequence
 
-from django.db import connection
-
 from audit.services import EventSpec
+from fastpath.bulk import bulk_create_children
 
 from .models import Subject
 
@@ -36,35 +35,17 @@ def insert_subjects(subjects: Sequence[Subject], *, progress: Callable[[int], No
     """Insert new subjects of one kind (Household, Clan, Organisation: a multi-table child of Subject), with
     the fields Subject.save derives, in batches; sets their primary keys. The caller holds the transaction.
 
-    bulk_create refuses multi-table children, so the parent rows are bulk-created and the child rows inserted
-    with one executemany per batch.
+    bulk_create refuses multi-table children: fastpath.bulk.bulk_create_children writes the parent rows, then
+    the child rows, per batch.
     """
     if not subjects:
         return
-    model = type(subjects[0])
-    parent_fields = [f for f in Subject._meta.concrete_fields if not f.primary_key]
-    child_fields = [f for f in model._meta.local_concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in [model._meta.pk, *child_fields])
-    marks = ", ".join(["%s"] * (len(child_fields) + 1))
-    insert = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608 (quoted)
     done = 0
     for start in range(0, len(subjects), BATCH):
         batch = subjects[start : start + BATCH]
         for subject in batch:
             subject.fill_derived()
-        parents = [Subject(**{f.attname: getattr(s, f.attname) for f in parent_fields}) for s in batch]
-        Subject.objects.bulk_create(parents)
-        rows = [
-            (parent.pk, *(f.get_db_prep_save(getattr(subject, f.attname), connection) for f in child_fields))
-            for subject, parent in zip(batch, parents, strict=True)
-        ]
-        with connection.cursor() as cursor:
-            cursor.executemany(insert, rows)
-        for subject, parent in zip(batch, parents, strict=True):
-            subject.id = subject.pk = parent.pk
-            subject.created_at = parent.created_at
-            subject._state.adding, subject._state.db = False, parent._state.db
+        bulk_create_children(batch, batch_size=BATCH)
         done += len(batch)
         if progress is not None:
             progress(done)

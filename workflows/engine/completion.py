@@ -16,7 +16,7 @@ task_finished or flow_finished signals, which this path therefore does not send.
 
 from types import SimpleNamespace
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from viewflow.workflow.models import Process, Task
@@ -25,6 +25,7 @@ from viewflow.workflow.status import PROCESS, STATUS
 
 from audit.services import BATCH_SIZE
 from cases.models import Case
+from fastpath.bulk import bulk_create_children
 from fastpath.compiled import CompiledQuery
 from fastpath.task_rows import insert_linked
 
@@ -186,18 +187,8 @@ def _plain(node: View) -> bool:
 
 
 def _insert_tasks(tasks: list[CaseTask]) -> None:
-    """bulk_create for the multi-table CaseTask (which Django's bulk_create refuses): viewflow's task rows
-    first, for their ids, then ours with those ids as their primary keys."""
-    parents = [
-        Task(**{f.attname: getattr(t, f.attname) for f in Task._meta.concrete_fields if not f.primary_key})
-        for t in tasks
-    ]
-    Task.objects.bulk_create(parents, batch_size=BATCH_SIZE)
-    for task, parent in zip(tasks, parents, strict=True):
-        task.id = task.task_ptr_id = parent.pk
-    fields = CaseTask._meta.local_concrete_fields
-    size = min(BATCH_SIZE, connection.ops.bulk_batch_size(fields, tasks) or BATCH_SIZE)
-    for start in range(0, len(tasks), size):
-        CaseTask._base_manager._insert(tasks[start : start + size], fields=fields)
+    """The new tasks: viewflow's task rows first, for their ids, then ours (bulk_create refuses the
+    multi-table CaseTask)."""
+    bulk_create_children(tasks, batch_size=BATCH_SIZE)
     for task in tasks:
         task.mark_saved()
