@@ -2,15 +2,11 @@
 province; an importer only writes into units inside those. Nominations also need the right to nominate
 there (commune officers)."""
 
-from registry.models import Role
-
-IMPORT_ROLES = frozenset({Role.COMMUNE_OFFICER, Role.ADMINISTRATOR})
+from .imports.kinds import KINDS
 
 
 def can_import(user, kind: str | None = None) -> bool:
     """May the user import files of `kind` (any kind when None)?"""
-    from .imports.kinds import KINDS
-
     if kind is not None:
         return KINDS[kind].allows(user)
     return any(k.allows(user) for k in KINDS.values())

@@ -12,11 +12,15 @@ from dataclasses import dataclass, field
 from django.utils.formats import number_format
 from django.utils.functional import Promise
 
+from registry.models import Role
 from registry.selectors import scope_paths
 from registry.text import fold
 
 from .messages import KIND_TEXTS
 from .parsing import Sheet
+
+# Who imports registry files: commune officers in their commune, administrators in their province.
+IMPORT_ROLES = frozenset({Role.COMMUNE_OFFICER, Role.ADMINISTRATOR})
 
 # How many natural keys go into one lookup query.
 LOOKUP_CHUNK = 2000

@@ -8,8 +8,7 @@ from registry.bulk import NewSubject
 from registry.models import AdministrativeUnit, Subject, UnitLevel
 from registry.text import fold
 
-from ..permissions import IMPORT_ROLES
-from .base import Column, Report, check_cells, chunks
+from .base import IMPORT_ROLES, Column, Report, check_cells, chunks
 from .parsing import Sheet
 from .subjects import SubjectImport, subjects_by_code, units_in_scope
 

@@ -11,8 +11,7 @@ from registry.households import birth_years
 from registry.models import HouseholdMember, SubjectKind, UnitLevel
 from registry.text import fold
 
-from ..permissions import IMPORT_ROLES
-from .base import Column, Report, as_int, check_cells
+from .base import IMPORT_ROLES, Column, Report, as_int, check_cells
 from .parsing import Sheet
 from .subjects import SubjectImport, subjects_by_code, units_in_scope
 

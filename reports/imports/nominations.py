@@ -20,8 +20,7 @@ from registry.models import AdministrativeUnit, Subject
 from registry.selectors import path_q
 from registry.text import fold
 
-from ..permissions import IMPORT_ROLES
-from .base import Column, ImportKind, Progress, Report, RowRejected, as_int, check_cells, chunks
+from .base import IMPORT_ROLES, Column, ImportKind, Progress, Report, RowRejected, as_int, check_cells, chunks
 from .parsing import Sheet
 
 MIN_YEAR = 2000
