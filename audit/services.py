@@ -12,7 +12,7 @@ from fastpath.compiled import CompiledQuery
 
 from .context import current_request_meta
 from .hashing import HASHED_FIELDS, chain_hash, normalise
-from .models import AuditEvent, StreamHead
+from .models import GENESIS_HASH, AuditEvent, StreamHead
 
 
 def record_event(
@@ -43,6 +43,27 @@ def start_stream(specs: Iterable["EventSpec"]) -> list[AuditEvent]:
     if len({spec.stream for spec in specs}) != 1:
         raise ValueError("start_stream() appends the events of one stream")
     return _append_to_one_stream(specs, current_request_meta(), timezone.now(), new=True)
+
+
+def start_streams(specs: Iterable["EventSpec"]) -> None:
+    """The first event of each of many streams whose owners the caller has just created in its transaction
+    (subjects registered in bulk): each head is written with its event, none looked for or locked; two COPYs
+    on PostgreSQL however many. A stream that already has a head makes it fail (IntegrityError)."""
+    specs = list(specs)
+    if not specs:
+        return
+    if len({spec.stream for spec in specs}) != len(specs):
+        raise ValueError("start_streams() appends one first event per stream")
+    meta, now = current_request_meta(), timezone.now()
+    events, heads = [], []
+    for spec in specs:
+        values = _values(spec, 1, meta, now)
+        digest = chain_hash(GENESIS_HASH, values)
+        events.append((*values.values(), GENESIS_HASH, digest, spec.scope))
+        heads.append((spec.stream, 1, digest))
+    with transaction.atomic(savepoint=False):
+        insert_rows(StreamHead, ("stream", "seq", "hash"), heads)
+        insert_rows(AuditEvent, _COLUMNS, events)
 
 
 def _append_to_one_stream(specs: list["EventSpec"], meta, now, *, new: bool = False) -> list[AuditEvent]:

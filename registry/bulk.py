@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
 
-from audit.services import record_events
+from audit.services import start_streams
 
 from .households import household_data
 from .models import AdministrativeUnit, Clan, Organisation, Subject
@@ -32,12 +32,18 @@ class NewHousehold:
     address: str = ""
     members: Sequence[Mapping] = ()  # full_name, birth_year, relation
 
+    def check(self) -> None:
+        self._data()
+
     def prepare(self) -> Prepared:
-        data = household_data(
-            self.village, head_name=self.head_name, address=self.address, members=self.members
-        )
+        data = self._data()
         household = data.household(code=self.code)
         return household, data.member_rows(household), {"members": len(data.members)}
+
+    def _data(self):
+        return household_data(
+            self.village, head_name=self.head_name, address=self.address, members=self.members
+        )
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,9 @@ class NewClan:
         links = [Clan.households.through(clan=clan, household_id=pk) for pk in dict.fromkeys(self.households)]
         return clan, links, {"households": len(links)}
 
+    def check(self) -> None:
+        self.prepare()
+
 
 @dataclass(frozen=True)
 class NewOrganisation:
@@ -83,6 +92,9 @@ class NewOrganisation:
         )
         return _checked(organisation), [], {}
 
+    def check(self) -> None:
+        self.prepare()
+
 
 NewSubject = NewHousehold | NewClan | NewOrganisation
 
@@ -97,12 +109,15 @@ class SubjectsRefused(ValidationError):
 
 
 def check_subjects(rows: Sequence[NewSubject]) -> dict[int, ValidationError]:
-    """What the registry would object to, by the position of each row it would refuse; writes nothing."""
-    try:
-        _prepared(rows)
-    except SubjectsRefused as refused:
-        return refused.problems
-    return {}
+    """What the registry would object to, by the position of each row it would refuse; writes nothing (and,
+    for households, builds no rows: their data's checks are all there is)."""
+    problems = {}
+    for at, row in enumerate(rows):
+        try:
+            row.check()
+        except ValidationError as exc:
+            problems[at] = exc
+    return problems
 
 
 @transaction.atomic
@@ -128,7 +143,8 @@ def create_subjects(
         related = [row for _subject, rows, _facts in batch for row in rows]
         if related:
             type(related[0]).objects.bulk_create(related, batch_size=BATCH)
-        record_events(created_event(s, actor=actor, source=source, **facts) for s, _rows, facts in batch)
+        # the subjects are new: their streams start here, heads written with the events (audit.start_streams)
+        start_streams(created_event(s, actor=actor, source=source, **facts) for s, _rows, facts in batch)
         if progress is not None:
             progress(start + len(batch))
     return subjects

@@ -52,7 +52,8 @@ def household_data(
     head_name = " ".join((head_name or "").split())
     if not head_name:
         raise ValidationError({"head_name": _("Enter the name of the head of household.")})
-    rows = tuple(_member(m) for m in members)
+    years = birth_years()
+    rows = tuple(_member(m, years) for m in members)
     return HouseholdData(village, head_name, " ".join((address or "").split()), rows)
 
 
@@ -85,13 +86,17 @@ def birth_years() -> tuple[int, int]:
     return MIN_BIRTH_YEAR, timezone.localdate().year
 
 
-def _member(data: Mapping) -> dict:
+# the relations a member may have (Choices.values builds a new list on every read)
+_RELATIONS = frozenset(HouseholdMember.Relation.values)
+
+
+def _member(data: Mapping, years: tuple[int, int]) -> dict:
     full_name = " ".join(str(data.get("full_name") or "").split())
     birth_year = data.get("birth_year")
     relation = data.get("relation")
     if not full_name:
         raise ValidationError({"members": _("Every household member needs a full name.")})
-    first, last = birth_years()
+    first, last = years
     if not isinstance(birth_year, int) or not (first <= birth_year <= last):
         raise ValidationError(
             {
@@ -99,7 +104,7 @@ def _member(data: Mapping) -> dict:
                 % {"name": full_name, "min": first, "max": last}
             }
         )
-    if relation not in HouseholdMember.Relation.values:
+    if relation not in _RELATIONS:
         raise ValidationError(
             {
                 "members": _("Choose the relationship of %(name)s to the head of household.")
