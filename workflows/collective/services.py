@@ -2,9 +2,9 @@
 then their open steps are completed (workflows.engine.completion), all in one transaction.
 
 Pages, Celery tasks and commands call these; approvals' own functions move cases without knowing the flow.
+The completion runs inside the approvals service's transaction (its `on_moved`), so these open none of their
+own (a nested one would cost a savepoint).
 """
-
-from django.db import transaction
 
 from approvals import services as approvals
 from approvals.models import Audit, Decision, ReviewSession
@@ -24,13 +24,11 @@ def _completing(state: CaseState, actor):
     return lambda moved: complete_steps(list(moved), step=step, actor=actor)
 
 
-@transaction.atomic
 def close_session(session: ReviewSession, *, actor) -> ReviewSession:
     """Close the village meeting: its cases reviewed, their review steps done, the commune's next."""
     return approvals.close_session(session, actor=actor, on_moved=_completing(CaseState.SCORED, actor))
 
 
-@transaction.atomic
 def sign_decision(decision: Decision, *, actor, signer_name: str = "") -> Decision:
     """Sign the decision: its cases decided, their decision steps done, the audits' next."""
     return approvals.sign_decision(
@@ -41,7 +39,6 @@ def sign_decision(decision: Decision, *, actor, signer_name: str = "") -> Decisi
     )
 
 
-@transaction.atomic
 def close_audit(audit: Audit, *, actor) -> Audit:
     """Close the audit: its cases confirmed or revoked, their audit steps done, their processes ended."""
     return approvals.close_audit(audit, actor=actor, on_moved=_completing(CaseState.COMMUNE_DECIDED, actor))
