@@ -24,10 +24,7 @@ def test_new_streams_start_as_record_events_starts_them(world):
     for i in range(3):
         fast = AuditEvent.objects.values(*HASHED, "prev_hash").get(stream=f"fast:{i}")
         plain = AuditEvent.objects.values(*HASHED, "prev_hash").get(stream=f"plain:{i}")
-        assert {**fast, "data": {**fast["data"], "code": ""}} == {
-            **plain,
-            "data": {**plain["data"], "code": ""},
-        }
+        assert fast == plain
         event = AuditEvent.objects.get(stream=f"fast:{i}")
         assert event.prev_hash == GENESIS_HASH and event.seq == 1
         head = StreamHead.objects.get(stream=f"fast:{i}")
