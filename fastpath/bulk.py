@@ -110,7 +110,8 @@ def _staged(cursor, table: str, columns: str, rows: list[tuple]) -> str:
 
 def _copy(cursor, sql: str, rows: list[tuple]) -> None:
     def run(sql, params, many, context):
-        with cursor.cursor.copy(sql) as copy:
+        # as Django's own execute does: psycopg's errors become django.db's (IntegrityError, ...)
+        with cursor.db.wrap_database_errors, cursor.cursor.copy(sql) as copy:
             for row in params:
                 copy.write_row(row)
 
