@@ -31,6 +31,7 @@ from registry.models import Role, UnitLevel
 from registry.selectors import grants_for
 from reports import urls as report_urls
 from reports.permissions import can_import
+from workflows import flows  # noqa: F401  (builds the flow: its step table is registered before STEP_ROLES)
 from workflows import urls as workflow_urls
 from workflows.collective import views as collective_views
 from workflows.steps.base import step_actions
