@@ -18,11 +18,9 @@ from audit.services import record_event
 from cases.conf import setting
 from cases.permissions import can
 
-from ..models import AT_RISK, BREACHED, ON_TRACK, PAUSED, STATE_LABELS, CaseTask
+from ..models import AT_RISK, BREACHED, ON_TRACK, PAUSED, CaseTask
 from ..steps.base import step_named
 from . import workdays
-
-__all__ = ["AT_RISK", "BREACHED", "ON_TRACK", "PAUSED", "STATE_LABELS"]  # re-exported from models
 
 DEFAULT_WARNING_DAYS = 2
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)

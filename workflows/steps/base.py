@@ -69,10 +69,6 @@ class Step:
         """The FSM methods that end the step's own work: the step is actionable while one is available."""
         return frozenset(t.method for o in self.outcomes.values() if o.own_work for t in o.transitions)
 
-    @property
-    def side_outcomes(self) -> frozenset[str]:
-        return frozenset(name for name, o in self.outcomes.items() if not o.own_work)
-
     def takes(self, case: Case, title_code: Callable[[int], str]) -> bool:
         """Whether the route opens this step for the case (its state; its title, when the step has titles)."""
         return case.state == self.opens_on and (
