@@ -17,122 +17,44 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
-from viewflow.workflow.fields import get_flow_ref, get_task_ref
-from viewflow.workflow.models import Process, Task
-from viewflow.workflow.status import PROCESS, STATUS
 
 from audit.hashing import chain_hash, normalise
 from audit.models import GENESIS_HASH, AuditEvent, StreamHead
-from cases.models import Case, CaseState, ReferenceCounter
+from cases.models import Case, ReferenceCounter
 from criteria.models import CriteriaSet, TitleType
 from registry.models import AdministrativeUnit, Household, Role, Subject, SubjectKind, UnitLevel
 from registry.services import assign_role, create_unit
 from registry.text import fold
-from workflows.deadlines import due_for
-from workflows.flows import RecognitionFlow
-from workflows.models import CaseProcess, CaseTask
+from workflows.models import CaseProcess
 
-PROVINCE_CODE = "90"
-TITLE_CODE = "GDHT"
-ROLE_VALID_FROM = datetime.date(2024, 1, 1)
-VILLAGE_ROLES = (Role.VILLAGE_OFFICER, Role.ASSESSOR, Role.VILLAGE_HEAD)
-COMMUNE_ROLES = (Role.COMMUNE_OFFICER, Role.COMMUNE_CHAIR, Role.SUPERVISOR)
-PROVINCE_ROLES = (Role.AUDITOR, Role.SUPERVISOR)
-
-S = CaseState
-# A mid-year snapshot: this year's cases are still moving, earlier years' cases are mostly closed.
-STATE_WEIGHTS = {
-    S.NOMINATED: 12,
-    S.EVIDENCE_COLLECTED: 10,
-    S.SCORED: 8,
-    S.VILLAGE_REVIEWED: 8,
-    S.COMMUNE_DECIDED: 10,
-    S.DISTRICT_AUDITED: 35,
-    S.NOT_RECOGNIZED: 8,
-    S.REVOKED: 2,
-    S.WITHDRAWN: 7,
-}
-CURRENT_YEAR_STATES = {S.NOMINATED, S.EVIDENCE_COLLECTED, S.SCORED, S.VILLAGE_REVIEWED, S.COMMUNE_DECIDED}
-SCORED_STATES = {
-    S.SCORED,
-    S.VILLAGE_REVIEWED,
-    S.COMMUNE_DECIDED,
-    S.DISTRICT_AUDITED,
-    S.NOT_RECOGNIZED,
-    S.REVOKED,
-}
-DECIDED_STATES = {S.COMMUNE_DECIDED, S.DISTRICT_AUDITED, S.REVOKED}
-
-# Household heads: family, middle and given names (split on spaces).
-FAMILY = "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý".split()
-MIDDLE = "Văn Thị Hữu Đức Minh Ngọc Quang Thanh Xuân Công".split()
-GIVEN = (
-    "An Bình Cường Dũng Đức Giang Hà Hải Hạnh Hòa Hùng Hương Khánh Lan Linh Long Mai Minh Nam Nga Phúc "
-    "Phương Quân Sơn Tâm Thảo Thắng Trang Tuấn Vân Yến"
-).split()
-
-# The recognition flow's human steps, in order; the step a case in each open state waits for; who does it.
-STEPS = ("collect", "score", "review", "decide", "audit")
-STEP_OF_STATE = {
-    S.NOMINATED: "collect",
-    S.EVIDENCE_COLLECTED: "score",
-    S.SCORED: "review",
-    S.VILLAGE_REVIEWED: "decide",
-    S.COMMUNE_DECIDED: "audit",
-}
-STEP_ROLES = {
-    "collect": Role.VILLAGE_OFFICER,  # on the village
-    "score": Role.ASSESSOR,  # on the village
-    "review": Role.VILLAGE_HEAD,  # on the village
-    "decide": Role.COMMUNE_CHAIR,  # on the commune
-    "audit": Role.AUDITOR,  # on the province (the village's audit unit: no district level here)
-}
-ASSIGNED_SHARE = 0.3  # open steps already claimed by the unit's role user
-ALL_UNITS_EVERY = 10  # of the claimed collect steps, every 10th is claimed by the all-units user instead
-HISTORY_SHARE = 0.1  # cases that also carry DONE tasks for the steps already behind them
-DUE_SPREAD_DAYS = 30  # open steps are due within +-30 days of now (some overdue, some this week)
-# A user holding a supervisor and a village-officer grant on every village of the province: the broadest
-# queue (every collect step of the province) and the longest grant list a user can have here.
-ALL_UNITS_USERNAME = "all-units.90"
-ALL_UNITS_ROLES = (Role.SUPERVISOR, Role.VILLAGE_OFFICER)
-
-BATCH = 2000
-
-
-def username_for(role: str, unit: AdministrativeUnit) -> str:
-    return f"{role}.{unit.code}"
-
-
-@dataclass
-class BenchWorld:
-    """The generated province, found again by its codes."""
-
-    province: AdministrativeUnit
-    communes: list[AdministrativeUnit]
-    villages: dict[int, list[AdministrativeUnit]]  # commune pk -> its villages, by code
-    title_type: TitleType
-    criteria_set: CriteriaSet
-
-    def user(self, role: str, unit: AdministrativeUnit):
-        return get_user_model().objects.get(username=username_for(role, unit))
-
-    def all_villages(self) -> list[AdministrativeUnit]:
-        return [v for c in self.communes for v in self.villages[c.pk]]
-
-    def all_units_user(self):
-        """The user with a supervisor and a village-officer grant on every village."""
-        return get_user_model().objects.get(username=ALL_UNITS_USERNAME)
-
-    def commune_of(self, village: AdministrativeUnit) -> AdministrativeUnit:
-        return next(c for c in self.communes if c.pk == village.parent_id)
+from .flow_rows import FlowRows
+from .province import (
+    ALL_UNITS_ROLES,
+    ALL_UNITS_USERNAME,
+    BATCH,
+    COMMUNE_ROLES,
+    CURRENT_YEAR_STATES,
+    DECIDED_STATES,
+    FAMILY,
+    GIVEN,
+    MIDDLE,
+    PROVINCE_CODE,
+    PROVINCE_ROLES,
+    ROLE_VALID_FROM,
+    SCORED_STATES,
+    STATE_WEIGHTS,
+    TITLE_CODE,
+    VILLAGE_ROLES,
+    BenchWorld,
+    S,
+    username_for,
+)
 
 
 def gdht_criteria_set() -> tuple[TitleType, CriteriaSet]:
@@ -193,7 +115,7 @@ def generate(
     users = {
         u.username: u for u in get_user_model().objects.filter(role_assignments__isnull=False).distinct()
     }
-    flow = _FlowRows(world, users)
+    flow = FlowRows(world, users)
     done = 0
     index = 0
     for commune in world.communes:
@@ -473,152 +395,3 @@ def _history_values(case: Case, village: AdministrativeUnit, officer, n: int) ->
         "request_id": "",
         "ip": None,
     }
-
-
-# --- recognition processes and their steps ------------------------------------------------------------------
-
-
-def steps_behind(case: Case, rng: random.Random) -> list[str]:
-    """The human steps a case in its state has completed (a withdrawn case: up to the step it left at)."""
-    if case.state in STEP_OF_STATE:
-        return list(STEPS[: STEPS.index(STEP_OF_STATE[case.state])])
-    if case.state in (S.DISTRICT_AUDITED, S.REVOKED):
-        return list(STEPS)
-    if case.state == S.NOT_RECOGNIZED:  # refused by the village meeting, or by the commune
-        return list(STEPS[:4] if case.meets_criteria else STEPS[:3])
-    return list(STEPS[: rng.randint(1, 4)])  # withdrawn: the open step ends with the withdrawal
-
-
-class _FlowRows:
-    """The viewflow rows RecognitionFlow would have left for bulk-made cases, inserted per village.
-
-    One process per case (viewflow_process + workflows_caseprocess; NEW while the case is open, DONE with
-    `finished` once it is closed), the open human step of every open case (NEW, or ASSIGNED to the unit's
-    role user), and for HISTORY_SHARE of the cases DONE steps for the steps behind them. Values as the flow
-    writes them: flow_class / flow_task as viewflow's string references, flow_task_type HUMAN, the step's
-    owner_permission on the case's unit (the audit step: on the audit unit), the case as process artifact.
-    The flow's START/SWITCH/END tasks and the `previous` links are left out: nothing reads them, and
-    perform_step only needs the open human task and its process.
-    """
-
-    def __init__(self, world: BenchWorld, users: dict):
-        self.world = world
-        self.users = users
-        self.all_units_user = users[ALL_UNITS_USERNAME]
-        self.flow_ref = get_flow_ref(RecognitionFlow)
-        self.task_ref = {step: get_task_ref(getattr(RecognitionFlow, step)) for step in STEPS}
-        self.permission = {step: getattr(RecognitionFlow, step)._owner_permission for step in STEPS}
-        self.case_type = ContentType.objects.get_for_model(Case)
-        self.unit_type = ContentType.objects.get_for_model(AdministrativeUnit, for_concrete_model=False)
-        self.processes = self.open_tasks = self.assigned = self.done_tasks = self.claimed_collect = 0
-
-    def _actor_unit(self, village: AdministrativeUnit, step: str) -> AdministrativeUnit:
-        if step == "decide":
-            return self.world.commune_of(village)
-        if step == "audit":
-            return self.world.province
-        return village
-
-    def _owner(self, village: AdministrativeUnit, step: str):
-        return self.users[username_for(STEP_ROLES[step], self._actor_unit(village, step))]
-
-    def add(self, village: AdministrativeUnit, cases: list[Case], *, rng: random.Random, now) -> None:
-        audit_unit = village.audit_unit() or self.world.province
-        permission_obj = {step: str(village.pk) for step in STEPS}
-        permission_obj["audit"] = str(audit_unit.pk)
-        owners = {step: self._owner(village, step) for step in STEPS}
-
-        processes = []
-        for case in cases:
-            closed = case.state not in STEP_OF_STATE
-            processes.append(
-                Process(
-                    flow_class=self.flow_ref,
-                    status=PROCESS.DONE if closed else PROCESS.NEW,
-                    created=case.created_at,
-                    finished=case.updated_at if closed else None,
-                    artifact_content_type=self.case_type,
-                    artifact_object_id=case.pk,
-                )
-            )
-        Process.objects.bulk_create(processes, batch_size=BATCH)
-        _insert_children(
-            CaseProcess,
-            ["process_ptr", "case"],
-            [(p.pk, c.pk) for p, c in zip(processes, cases, strict=True)],
-        )
-        self.processes += len(processes)
-
-        tasks: list[tuple[Task, Case, datetime.datetime | None]] = []  # (task, its case, due_at)
-        for case, process in zip(cases, processes, strict=True):
-            behind = steps_behind(case, rng) if rng.random() < HISTORY_SHARE else []
-            moments = sorted(
-                case.created_at + (case.updated_at - case.created_at) * rng.random()
-                for _ in range(2 * len(behind))
-            )
-            for n, step in enumerate(behind):
-                created, finished = moments[2 * n], moments[2 * n + 1]
-                withdrawn = case.state == S.WITHDRAWN and n == len(behind) - 1
-                task = self._task(process, step, permission_obj, status=STATUS.DONE, created=created)
-                task.owner = owners["collect"] if withdrawn else owners[step]
-                task.started = finished
-                task.finished = finished
-                tasks.append((task, case, due_for(step, start=created)))
-                self.done_tasks += 1
-            step = STEP_OF_STATE.get(case.state)
-            if step is None:
-                continue
-            task = self._task(process, step, permission_obj, status=STATUS.NEW, created=case.updated_at)
-            if rng.random() < ASSIGNED_SHARE:
-                task.status = STATUS.ASSIGNED
-                task.owner = owners[step]
-                if step == "collect":  # every ALL_UNITS_EVERY-th claimed collect step, the first included
-                    if self.claimed_collect % ALL_UNITS_EVERY == 0:
-                        task.owner = self.all_units_user
-                    self.claimed_collect += 1
-                self.assigned += 1
-            due = now + datetime.timedelta(seconds=rng.uniform(-1, 1) * DUE_SPREAD_DAYS * 86400)
-            tasks.append((task, case, due))
-            self.open_tasks += 1
-        Task.objects.bulk_create([t for t, _case, _due in tasks], batch_size=BATCH)
-        adapt = connection.ops.adapt_datetimefield_value
-        _insert_children(
-            CaseTask,
-            ["task_ptr", "due_at", "case", "unit", "step", "queued", "pause_reason"],
-            [
-                (
-                    t.pk,
-                    adapt(due),
-                    c.pk,
-                    c.unit_id,
-                    t.flow_task.rsplit(".", 1)[-1],
-                    t.status == STATUS.NEW,
-                    "",
-                )
-                for t, c, due in tasks
-            ],
-        )
-
-    def _task(self, process: Process, step: str, permission_obj: dict, *, status: str, created) -> Task:
-        return Task(
-            process=process,
-            flow_task=self.task_ref[step],
-            flow_task_type="HUMAN",
-            status=status,
-            created=created,
-            owner_permission=self.permission[step],
-            owner_permission_content_type=self.unit_type,
-            owner_permission_obj_pk=permission_obj[step],
-        )
-
-
-def _insert_children(model, field_names: list[str], rows: list[tuple]) -> None:
-    """Insert the child rows of multi-table-inherited models (bulk_create refuses them) by executemany."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(f).column) for f in field_names)
-    marks = ", ".join(["%s"] * len(field_names))
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH):
-            cursor.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows[start : start + BATCH]
-            )

@@ -28,7 +28,8 @@ from workflows import services as wf_services
 from workflows.flows import RecognitionFlow
 from workflows.models import CaseTask
 
-from .generate import STEP_ROLES, STEPS, BenchWorld, create_households, username_for
+from .generate import BenchWorld, create_households, username_for
+from .province import STEP_ROLES, STEPS
 
 Scenario = Callable[..., dict]
 SCENARIOS: dict[str, Scenario] = {}

@@ -11,7 +11,7 @@ from viewflow.workflow.status import PROCESS, STATUS
 from audit.hashing import HASHED_FIELDS, chain_hash
 from audit.models import GENESIS_HASH, AuditEvent, StreamHead
 from audit.verify import verify_log
-from bench import generate, run, scenarios
+from bench import generate, province, run, scenarios
 from cases.models import Case, CaseState, ReferenceCounter
 from cases.selectors import cases_for
 from registry.models import Household, Role
@@ -120,7 +120,7 @@ def test_bulk_audit_events_verify(bench_world):
 
 
 def test_every_case_has_its_process_and_every_open_case_its_open_step(bench_world):
-    open_states = set(generate.STEP_OF_STATE)
+    open_states = set(province.STEP_OF_STATE)
     processes = dict(CaseProcess.objects.values_list("case_id", "status"))
     cases = dict(Case.objects.values_list("pk", "state"))
     assert processes.keys() == cases.keys()
@@ -134,13 +134,13 @@ def test_every_case_has_its_process_and_every_open_case_its_open_step(bench_worl
     assert set(open_tasks.values_list("case__state", flat=True)) == open_states
     assert open_tasks.count() == sum(state in open_states for state in cases.values())
     for task in open_tasks.select_related("case__unit", "process", "owner"):
-        step = generate.STEP_OF_STATE[task.case.state]
+        step = province.STEP_OF_STATE[task.case.state]
         assert task.flow_task == getattr(RecognitionFlow, step) and task.flow_task_type == "HUMAN"
         assert task.process.pk == task.case.process.pk
         assert task.owner_permission == getattr(RecognitionFlow, step)._owner_permission
         unit = task.case.unit.audit_unit() if step == "audit" else task.case.unit
         assert task.owner_permission_obj == unit
-        assert abs(task.due_at - timezone.now()).days <= generate.DUE_SPREAD_DAYS
+        assert abs(task.due_at - timezone.now()).days <= province.DUE_SPREAD_DAYS
         assert (task.owner is None) == (task.status == STATUS.NEW)
         if task.owner:  # claimed by one who may do it
             assert task.flow_task.can_execute(task.owner, task)
