@@ -202,6 +202,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "registry.tasks.sync_role_groups",
         "schedule": crontab(hour=0, minute=15),
     },
+    # steps claimed under a role that ended by date go back to the queue (workflows.engine.roles)
+    "workflows-return-steps-of-ended-roles": {
+        "task": "workflows.tasks.return_steps_of_ended_roles",
+        "schedule": crontab(hour=0, minute=20),
+    },
     "audit-nightly-verification": {
         "task": "audit.tasks.verify_audit_log",
         "schedule": crontab(hour=2, minute=30),
