@@ -34,6 +34,7 @@ from reports.permissions import can_import
 from workflows import flows  # noqa: F401  (builds the flow: its step table is registered before STEP_ROLES)
 from workflows import urls as workflow_urls
 from workflows.collective import views as collective_views
+from workflows.people.selectors import manages_people
 from workflows.steps.base import step_actions
 
 Predicate = Callable[[object], bool]
@@ -146,6 +147,7 @@ APPLICATIONS: list[Area] = [
             MenuEntry("workflows:archive", _("Done"), "history", takes_steps),
             MenuEntry("workflows:nominate", _("New case"), "note_add", nominates),
             MenuEntry("workflows:supervise", _("Supervision"), "monitoring", supervises),
+            MenuEntry("workflows:people", _("People and roles"), "badge", manages_people),
         ),
     ),
     Area(
