@@ -47,7 +47,14 @@ EXPECTED_MENU = {
     "head_a1": [*WORK, "cases:list", *COLLECTIVE, COVERAGE, "notifications:list"],
     "chair_a": [*WORK, "cases:list", *COLLECTIVE, COVERAGE, "notifications:list"],
     "auditor": [*WORK, "cases:list", *COLLECTIVE, COVERAGE, "notifications:list"],
-    "supervisor_a": ["workflows:supervise", "workflows:people", "cases:list", *COLLECTIVE, COVERAGE, "notifications:list"],
+    "supervisor_a": [
+        "workflows:supervise",
+        "workflows:people",
+        "cases:list",
+        *COLLECTIVE,
+        COVERAGE,
+        "notifications:list",
+    ],
     "inspector": ["cases:list", *COLLECTIVE, COVERAGE, *INSPECTION, "notifications:list"],
 }
 # English texts viewflow's templates would show, and our own English msgids of the menu.
