@@ -139,8 +139,9 @@ def activate_account(user, token: str, *, password: str):
 
 @transaction.atomic
 def reset_access(user, *, actor, unit, role: str, reason: str):
-    """Close an account's current password and every link issued before; a new activation link (returned)
-    lets its holder set a new one. The actor must manage `role` on `unit`, a role the user holds there."""
+    """Close an account's current password and every link issued before; a new activation link (made for
+    the account returned, as it now is) lets its holder set a new one. The actor must manage `role` on `unit`,
+    a role the user holds there."""
     if not can_manage_role(actor, role, unit):
         raise PermissionDenied(_("You cannot manage this role."))
     if not (reason or "").strip():
@@ -157,7 +158,7 @@ def reset_access(user, *, actor, unit, role: str, reason: str):
         scope=unit.path,
         data={"role": role, "unit": unit.code},
     )
-    return activation_url(user)
+    return user
 
 
 def send_activation_emails(user_ids) -> int:

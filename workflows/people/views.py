@@ -142,7 +142,11 @@ def hand_over(request, pk: int):
                 return render(
                     request,
                     "workflows/people_link.html",
-                    {"person": new.user, "assignment": new, "link": accounts.activation_url(new.user)},
+                    {
+                        "person": new.user,
+                        "assignment": new,
+                        "link": request.build_absolute_uri(accounts.activation_path(new.user)),
+                    },
                 )
             return redirect("workflows:people")
     return render(
@@ -160,7 +164,7 @@ def reset(request, pk: int):
     form = ResetAccessForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            link = accounts.reset_access(
+            person = accounts.reset_access(
                 assignment.user,
                 actor=request.user,
                 unit=assignment.unit,
@@ -170,11 +174,12 @@ def reset(request, pk: int):
         except ValidationError as exc:
             _refuse(form, exc)
         else:
-            accounts.record_links_issued([assignment.user], actor=request.user, how="reset")
+            accounts.record_links_issued([person], actor=request.user, how="reset")
+            link = request.build_absolute_uri(accounts.activation_path(person))
             return render(
                 request,
                 "workflows/people_link.html",
-                {"person": assignment.user, "assignment": assignment, "link": link},
+                {"person": person, "assignment": assignment, "link": link},
             )
     return render(
         request, "workflows/people_action.html", {"assignment": assignment, "form": form, "action": "reset"}
@@ -190,7 +195,7 @@ def activation_sheet(request):
     unit = _unit(request, form.cleaned_data.get("unit", "") if form.is_valid() else "")
     groups = selectors.awaiting_activation(request.user, unit=unit)
     people = {a.user.pk: a.user for _c, rows in groups for a in rows}
-    links = {pk: accounts.activation_url(user) for pk, user in people.items()}
+    links = {pk: request.build_absolute_uri(accounts.activation_path(user)) for pk, user in people.items()}
     accounts.record_links_issued(list(people.values()), actor=request.user, how="sheet")
     for _commune, rows in groups:
         for a in rows:
