@@ -30,6 +30,7 @@ from notifications import urls as notification_urls
 from registry.models import Role, UnitLevel
 from registry.selectors import grants_for
 from reports import urls as report_urls
+from reports.golive import may_see_checklist
 from reports.permissions import can_import
 from workflows import flows  # noqa: F401  (builds the flow: its step table is registered before STEP_ROLES)
 from workflows import urls as workflow_urls
@@ -179,6 +180,7 @@ APPLICATIONS: list[Area] = [
         entries=(
             MenuEntry("reports:coverage_index", _("Coverage against targets"), "insights", sees_cases),
             MenuEntry("reports:imports", _("Import registries"), "upload_file", can_import),
+            MenuEntry("reports:golive", _("Go-live checklist"), "checklist", may_see_checklist),
         ),
     ),
     Area(
