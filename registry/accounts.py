@@ -191,3 +191,31 @@ def send_activation_emails(user_ids) -> int:
             )
     record_links_issued(users, actor=None, how="email")
     return len(users)
+
+
+@transaction.atomic
+def create_accounts(people: list[tuple[str, str, str]], *, actor, source: str = "") -> list:
+    """create_account() for many: (username, full name, e-mail) each; one `account.created` event each."""
+    model = get_user_model()
+    users = []
+    for username, full_name, email in people:
+        user = model(username=username, first_name=full_name[:150], email=email)
+        user.set_unusable_password()
+        users.append(user)
+    model.objects.bulk_create(users, batch_size=1000)
+    if users and users[0].pk is None:  # back ends that return no keys from a bulk insert
+        by_name = dict(
+            model.objects.filter(username__in=[u.username for u in users]).values_list("username", "pk")
+        )
+        for user in users:
+            user.pk = by_name[user.username]
+    record_events(
+        EventSpec(
+            f"user:{u.pk}",
+            "account.created",
+            actor=actor,
+            data={"username": u.username, "email": u.email, "source": source},
+        )
+        for u in users
+    )
+    return users
