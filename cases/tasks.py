@@ -6,6 +6,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from notifications.services import notify
 from registry.models import Role, RoleAssignment
+from registry.selectors import users_covering
 
 from .events import NOTIFIED_EVENTS
 from .models import Case
@@ -24,7 +25,11 @@ def notify_case_event(event_id: int) -> int:
         .select_related("user")
         .filter(unit_id=case.unit_id, role=Role.VILLAGE_OFFICER)
     }
-    recipients = {u for u in officers | {case.nominated_by} if u is not None and u.pk != event.actor_id}
+    # whoever nominated the case hears of it while they still hold a role there (not after it ended)
+    nominator = case.nominated_by
+    if nominator is not None and not users_covering({nominator.pk}, case.unit_path):
+        nominator = None
+    recipients = {u for u in officers | {nominator} if u is not None and u.pk != event.actor_id}
     context = {
         "case": case,
         "event_label": NOTIFIED_EVENTS[event.event_type],

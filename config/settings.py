@@ -177,6 +177,8 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="hoctap@localhost")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")  # links in e-mails
+# staff activation links (registry.accounts): single-use, valid this many days
+ACTIVATION_LINK_DAYS = env.int("ACTIVATION_LINK_DAYS", default=14)
 
 # --- celery -----------------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
@@ -201,6 +203,11 @@ CELERY_BEAT_SCHEDULE = {
     "registry-derive-unit-permissions": {
         "task": "registry.tasks.sync_role_groups",
         "schedule": crontab(hour=0, minute=15),
+    },
+    # steps claimed under a role that ended by date go back to the queue (workflows.engine.roles)
+    "workflows-return-steps-of-ended-roles": {
+        "task": "workflows.tasks.return_steps_of_ended_roles",
+        "schedule": crontab(hour=0, minute=20),
     },
     "audit-nightly-verification": {
         "task": "audit.tasks.verify_audit_log",

@@ -30,10 +30,12 @@ from notifications import urls as notification_urls
 from registry.models import Role, UnitLevel
 from registry.selectors import grants_for
 from reports import urls as report_urls
+from reports.golive import may_see_checklist
 from reports.permissions import can_import
 from workflows import flows  # noqa: F401  (builds the flow: its step table is registered before STEP_ROLES)
 from workflows import urls as workflow_urls
 from workflows.collective import views as collective_views
+from workflows.people.selectors import manages_people
 from workflows.steps.base import step_actions
 
 Predicate = Callable[[object], bool]
@@ -146,6 +148,7 @@ APPLICATIONS: list[Area] = [
             MenuEntry("workflows:archive", _("Done"), "history", takes_steps),
             MenuEntry("workflows:nominate", _("New case"), "note_add", nominates),
             MenuEntry("workflows:supervise", _("Supervision"), "monitoring", supervises),
+            MenuEntry("workflows:people", _("People and roles"), "badge", manages_people),
         ),
     ),
     Area(
@@ -177,6 +180,7 @@ APPLICATIONS: list[Area] = [
         entries=(
             MenuEntry("reports:coverage_index", _("Coverage against targets"), "insights", sees_cases),
             MenuEntry("reports:imports", _("Import registries"), "upload_file", can_import),
+            MenuEntry("reports:golive", _("Go-live checklist"), "checklist", may_see_checklist),
         ),
     ),
     Area(

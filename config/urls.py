@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from workflows.people.views import activate
+
 from . import views
 from .site import site
 
@@ -14,6 +16,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("kich-hoat/<str:uidb64>/<str:token>/", activate, name="activate"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
     # the product's areas (/cong-viec/, /ho-so/, ...): see config/site.py

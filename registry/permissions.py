@@ -9,8 +9,8 @@ viewflow to check. That a grant on a commune covers the cases of its villages is
 
 from django.db.models import Model
 
-from .models import ROLE_PERMISSIONS, AdministrativeUnit
-from .selectors import grants_for
+from .models import ROLE_PERMISSIONS, AdministrativeUnit, Role, UnitLevel
+from .selectors import covering_paths, grants_for
 
 # Every unit permission (the codenames of AdministrativeUnit.Meta.permissions), in declaration order.
 UNIT_PERMISSIONS: tuple[str, ...] = tuple(
@@ -28,3 +28,48 @@ def holds_unit_permission(user, codename: str, unit: Model) -> bool:
     what guardian answers to user.has_perm("registry.<codename>", unit) once today's derivation has run."""
     roles = permission_roles(codename)
     return any(g.unit_id == unit.pk and g.role in roles for g in grants_for(user))
+
+
+# Who manages whose roles (people management, staff imports): administrators every role in their province,
+# supervisors the working roles in their area, commune officers the village roles of their commune.
+MANAGED_BY_SUPERVISOR = frozenset(
+    {
+        Role.VILLAGE_OFFICER,
+        Role.ASSESSOR,
+        Role.VILLAGE_HEAD,
+        Role.COMMUNE_OFFICER,
+        Role.COMMUNE_CHAIR,
+        Role.AUDITOR,
+    }
+)
+MANAGED_BY_COMMUNE_OFFICER = frozenset({Role.VILLAGE_OFFICER, Role.ASSESSOR, Role.VILLAGE_HEAD})
+PEOPLE_ROLES = frozenset({Role.ADMINISTRATOR, Role.SUPERVISOR, Role.COMMUNE_OFFICER})
+
+
+def can_manage_role(user, role: str, unit: AdministrativeUnit) -> bool:
+    """Whether the user may assign, end or hand over `role` on `unit` (and reset its holder's access)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    for grant in grants_for(user):
+        if not unit.path.startswith(grant.unit_path):
+            continue
+        if grant.role == Role.ADMINISTRATOR:
+            return True
+        if grant.role == Role.SUPERVISOR and role in MANAGED_BY_SUPERVISOR:
+            return True
+        if (
+            grant.role == Role.COMMUNE_OFFICER
+            and role in MANAGED_BY_COMMUNE_OFFICER
+            and unit.level == UnitLevel.VILLAGE
+        ):
+            return True
+    return False
+
+
+def managed_paths(user) -> list[str] | None:
+    """The unit subtrees whose people the user manages (some of their roles); None means everywhere."""
+    if user.is_superuser:
+        return None
+    return covering_paths({g.unit_path for g in grants_for(user) if g.role in PEOPLE_ROLES})

@@ -155,3 +155,18 @@ def unit_permission_holders(unit: AdministrativeUnit) -> list[UnitPermissionHold
             user_assignments[0].user, frozenset(), tuple(user_assignments)
         )
     return sorted(holders.values(), key=lambda h: h.user.get_username())
+
+
+def users_covering(user_ids, unit_path: str, *, on: datetime.date | None = None) -> set[int]:
+    """Those of the users who hold, on the day (today), some role on the unit at `unit_path` or above it:
+    the people still concerned by what happens there (a former holder is not)."""
+    ids = {pk for pk in user_ids if pk is not None}
+    if not ids:
+        return set()
+    codes = unit_path.strip("/").split("/")
+    paths = ["/" + "/".join(codes[:depth]) + "/" for depth in range(1, len(codes) + 1)]
+    return set(
+        RoleAssignment.objects.active(on=on or timezone.localdate())
+        .filter(user_id__in=ids, unit__path__in=paths)
+        .values_list("user_id", flat=True)
+    )

@@ -349,3 +349,76 @@ def _apply(drift, memberships, wanted_memberships, grants, units, unit_type) -> 
             *(grant_event("unit_permission.revoked", key) for key in drift.extra_grants),
         ]
     )
+
+
+@dataclass(frozen=True)
+class NewRole:
+    """One role to assign with assign_roles(): what assign_role's arguments mean."""
+
+    user: object
+    role: str
+    unit: AdministrativeUnit
+    valid_from: datetime.date
+    valid_to: datetime.date | None = None
+
+
+@transaction.atomic
+def assign_roles(roles: list[NewRole], *, actor, source: str = "") -> list[RoleAssignment]:
+    """assign_role() for many (the staff import): the same checks, the same group memberships and one
+    `role.assigned` event each, in a few statements per batch. An assignment already recorded (same user,
+    role, unit and first day) is left as it is and not returned."""
+    today = timezone.localdate()
+    for new in roles:
+        if new.role not in Role.values:
+            raise ValidationError(_("Invalid role."))
+        if new.unit.level not in ROLE_LEVELS[new.role]:
+            raise ValidationError(
+                _("The role %(role)s cannot be assigned at level %(level)s.")
+                % {"role": Role(new.role).label, "level": new.unit.get_level_display()}
+            )
+    created: list[RoleAssignment] = []
+    for start in range(0, len(roles), 1000):
+        batch = roles[start : start + 1000]
+        existing = set(
+            RoleAssignment.objects.filter(user__in={r.user.pk for r in batch}).values_list(
+                "user_id", "role", "unit_id", "valid_from"
+            )
+        )
+        rows = [
+            RoleAssignment(
+                user=r.user, role=r.role, unit=r.unit, valid_from=r.valid_from, valid_to=r.valid_to
+            )
+            for r in batch
+            if (r.user.pk, r.role, r.unit.pk, r.valid_from) not in existing
+        ]
+        RoleAssignment.objects.bulk_create(rows)
+        created.extend(rows)
+    groups = {}
+    for role, unit in {(a.role, a.unit.pk): (a.role, a.unit) for a in created}.values():
+        groups[(role, unit.pk)] = ensure_role_group(role, unit)
+    membership = get_user_model().groups.through
+    membership.objects.bulk_create(
+        [
+            membership(user_id=a.user.pk, group_id=groups[(a.role, a.unit.pk)].pk)
+            for a in created
+            if a.valid_from <= today
+        ],
+        ignore_conflicts=True,
+    )
+    record_events(
+        EventSpec(
+            f"user:{a.user.pk}",
+            "role.assigned",
+            actor=actor,
+            scope=a.unit.path,
+            data={
+                "role": a.role,
+                "unit": a.unit.code,
+                "valid_from": a.valid_from,
+                "valid_to": a.valid_to,
+                **({"source": source} if source else {}),
+            },
+        )
+        for a in created
+    )
+    return created

@@ -22,6 +22,8 @@ class ImportJob(models.Model):
         CLANS = "clans", _("Clans")
         ORGANISATIONS = "organisations", _("Organisations and units")
         NOMINATIONS = "nominations", _("Nominations for a title")
+        VILLAGES = "villages", _("Villages and residential groups")
+        STAFF = "staff", _("Staff and their roles")
 
     class Status(models.TextChoices):
         VALIDATING = "validating", _("Checking")

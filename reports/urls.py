@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import golive
 
 app_name = "reports"
 
@@ -10,6 +11,8 @@ urlpatterns = [
     path("do-phu/<str:code>/chua-cong-nhan/", views.unrecognised, name="unrecognised"),
     path("do-phu/<str:code>/bao-cao.xlsx", views.coverage_export, name="coverage_export"),
     path("do-phu/<str:code>/bao-cao.pdf", views.coverage_pdf, name="coverage_pdf"),
+    path("san-sang/", golive.checklist, name="golive"),
+    path("san-sang/xac-nhan/", golive.confirm, name="golive_confirm"),
     path("nhap/", views.import_index, name="imports"),
     path("nhap/<int:pk>/", views.import_job, name="import_job"),
     path("nhap/<int:pk>/ghi/", views.commit_job, name="commit_job"),

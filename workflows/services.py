@@ -4,6 +4,7 @@ workflows.supervision."""
 
 from .collective.services import close_audit, close_session, sign_decision
 from .deadlines import pause_clock, resume_clock
+from .engine.roles import end_role, hand_over_role, return_steps_of_ended_roles
 from .engine.steps import (
     OPEN_TASK_STATES,
     claim_task,
@@ -25,6 +26,8 @@ __all__ = [
     "close_session",
     "complete_steps",
     "decide_by_decision",
+    "end_role",
+    "hand_over_role",
     "nominate_new_household",
     "open_case",
     "open_task",
@@ -34,6 +37,7 @@ __all__ = [
     "release_task",
     "resume_clock",
     "return_claimed_steps",
+    "return_steps_of_ended_roles",
     "sign_decision",
     "step_closed",
 ]

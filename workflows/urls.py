@@ -2,6 +2,7 @@ from django.urls import path
 
 from .officer import nominate_views, views
 from .officer import steps as step_views
+from .people import views as people_views
 from .supervision import views as supervision_views
 
 app_name = "workflows"
@@ -17,4 +18,5 @@ urlpatterns = [
     *step_views.urlpatterns,
     *nominate_views.urlpatterns,
     *supervision_views.urlpatterns,
+    *people_views.urlpatterns,
 ]

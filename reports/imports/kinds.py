@@ -5,8 +5,12 @@ from .clans import CLANS
 from .households import HOUSEHOLDS
 from .nominations import NOMINATIONS
 from .organisations import ORGANISATIONS
+from .staff import STAFF
+from .villages import VILLAGES
 
-KINDS: dict[str, ImportKind] = {k.key: k for k in (HOUSEHOLDS, CLANS, ORGANISATIONS, NOMINATIONS)}
+KINDS: dict[str, ImportKind] = {
+    k.key: k for k in (VILLAGES, STAFF, HOUSEHOLDS, CLANS, ORGANISATIONS, NOMINATIONS)
+}
 BY_SLUG: dict[str, ImportKind] = {k.slug: k for k in KINDS.values()}
 
 

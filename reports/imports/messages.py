@@ -46,6 +46,27 @@ MESSAGES = {
     "unknown_households": _("Member households %(codes)s are not registered households in your area."),
     "org_type": _("Type “%(value)s” is not one of: %(values)s."),
     "member_count": _("Number of staff and members “%(value)s” is not a whole number between 0 and %(max)s."),
+    # villages
+    "village_kind": _("Kind “%(value)s” is not one of: %(values)s."),
+    "bad_unit_code": _("Code “%(code)s” may contain only letters without accents, digits, dots and dashes."),
+    "unit_code_taken": _("Code %(code)s is already used by another administrative unit."),
+    "unknown_merged_village": _("“%(ref)s” (merged from) is not a village of %(commune)s."),
+    "merged_into_itself": _("“%(ref)s” cannot be merged into itself."),
+    "bad_date": _("%(column)s “%(value)s” is not a date (dd/mm/yyyy)."),
+    # staff
+    "unknown_unit": _("Unit code %(code)s does not exist in your area."),
+    "unknown_role": _("Role “%(value)s” is not one of: %(values)s."),
+    "role_level": _("The role %(role)s cannot be held by a unit of level %(level)s (%(code)s)."),
+    "role_not_yours": _("You may not assign the role %(role)s on %(code)s."),
+    "bad_phone": _("Phone number “%(value)s” is not a Vietnamese phone number (10 digits starting with 0)."),
+    "bad_email": _("E-mail address “%(value)s” is not valid."),
+    "phone_conflict": _(
+        "%(name)s was given phone %(first_phone)s on row %(first)s; this row says %(phone)s."
+    ),
+    "phone_other_person": _("Phone %(phone)s was given to %(other)s on row %(first)s."),
+    "email_other_person": _("E-mail %(email)s belongs to another account (phone %(phone)s)."),
+    "dates_order": _("The end date is before the start date."),
+    "duplicate_role": _("The same role on the same unit was given on row %(first)s."),
     # nominations
     "case_year": _("Assessment year “%(value)s” is not a year between %(min)s and %(max)s."),
     "unknown_title": _("Title code %(code)s does not exist; use one of: %(values)s."),
@@ -117,6 +138,30 @@ KIND_TEXTS = {
         ),
         _("Import %(n)s organisations"),
         WRITTEN,
+    ),
+    "villages": KindTexts(
+        ngettext_lazy(
+            "%(n)s new village (%(m)s mergers recorded)",
+            "%(n)s new villages (%(m)s mergers recorded)",
+            "count",
+        ),
+        ngettext_lazy(
+            "%(n)s village already registered (left unchanged)",
+            "%(n)s villages already registered (left unchanged)",
+            "count",
+        ),
+        _("Import %(n)s villages"),
+        _("%(done)s of %(total)s villages written"),
+    ),
+    "staff": KindTexts(
+        ngettext_lazy(
+            "%(n)s role to assign (%(m)s new accounts)", "%(n)s roles to assign (%(m)s new accounts)", "count"
+        ),
+        ngettext_lazy(
+            "%(n)s role already held (left unchanged)", "%(n)s roles already held (left unchanged)", "count"
+        ),
+        _("Assign %(n)s roles"),
+        _("%(done)s of %(total)s roles assigned"),
     ),
     "nominations": KindTexts(
         ngettext_lazy(

@@ -40,6 +40,8 @@ EXPECTED_METRICS = {
     "sign_decision": {"cases", "ms", "queries"},
     "import_households": {"rows", "ms"},
     "import_nominations": {"rows", "ms", "commit_ms_per_case", "queries_per_case"},
+    "import_villages": {"rows", "ms"},
+    "import_staff": {"rows", "ms", "ms_per_account"},
     "coverage_report_province": {"cases", "p95_ms", "queries"},
     "deadline_sweep": {"open_tasks", "due", "escalated", "notifications", "ms", "queries"},
 }
@@ -59,6 +61,8 @@ TINY = {
     "sign_decision": {"cases": 3},
     "import_households": {"rows": 40},
     "import_nominations": {"rows": 6},
+    "import_villages": {"rows": 5},
+    "import_staff": {"rows": 9},
     "coverage_report_province": TINY_PAGE,
     "deadline_sweep": {"open_tasks": 20},
 }

@@ -16,6 +16,7 @@ MENU_LABELS = {
     "workflows:nominate": "Lập hồ sơ mới",
     "cases:list": "Hồ sơ",
     "workflows:supervise": "Giám sát",
+    "workflows:people": "Cán bộ và vai trò",
     "approvals:sessions": "Họp xét",
     "approvals:decisions": "Quyết định",
     "inspection:search": "Tra cứu nhật ký",
@@ -35,6 +36,7 @@ EXPECTED_MENU = {
     "commune_officer_a": [
         *WORK,
         "workflows:nominate",
+        "workflows:people",
         "cases:list",
         *COLLECTIVE,
         COVERAGE,
@@ -45,7 +47,14 @@ EXPECTED_MENU = {
     "head_a1": [*WORK, "cases:list", *COLLECTIVE, COVERAGE, "notifications:list"],
     "chair_a": [*WORK, "cases:list", *COLLECTIVE, COVERAGE, "notifications:list"],
     "auditor": [*WORK, "cases:list", *COLLECTIVE, COVERAGE, "notifications:list"],
-    "supervisor_a": ["workflows:supervise", "cases:list", *COLLECTIVE, COVERAGE, "notifications:list"],
+    "supervisor_a": [
+        "workflows:supervise",
+        "workflows:people",
+        "cases:list",
+        *COLLECTIVE,
+        COVERAGE,
+        "notifications:list",
+    ],
     "inspector": ["cases:list", *COLLECTIVE, COVERAGE, *INSPECTION, "notifications:list"],
 }
 # English texts viewflow's templates would show, and our own English msgids of the menu.
@@ -244,10 +253,12 @@ def test_a_superuser_without_roles_sees_the_cases_and_the_administration(client,
     client.force_login(root)
     html = client.get(reverse("cases:list")).content.decode()
     expected = [
+        "workflows:people",  # the province's IT officer manages people before any role exists
         "cases:list",
         *COLLECTIVE,
         COVERAGE,
         "reports:imports",
+        "reports:golive",
         *INSPECTION,
         "notifications:list",
         "admin:index",

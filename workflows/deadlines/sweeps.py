@@ -174,12 +174,15 @@ def _recipients(kind: str, steps: list[DueStep]) -> dict[int, list]:
     person. Escalations and stalls: the supervisors of the nearest unit above the case that has any."""
     out: dict[int, list] = {}
     pending = []
-    owners = {}
+    owners: dict = {}
+    held: dict[int, list[str]] = {}
     if kind == Kind.REMINDER:
         owner_ids = {s.owner_id for s in steps if s.owner_id}
         owners = {u.pk: u for u in get_user_model().objects.filter(pk__in=owner_ids)} if owner_ids else {}
+        held = _held_paths(owner_ids)
     for step in steps:
-        if kind == Kind.REMINDER and step.owner_id in owners:
+        # a holder whose role there has ended (its steps return to the queue tonight) is reminded no more
+        if kind == Kind.REMINDER and step.owner_id in owners and _still_holds(step, held):
             out[step.pk] = [owners[step.owner_id]]
         else:
             pending.append(step)
@@ -205,6 +208,20 @@ def _recipients(kind: str, steps: list[DueStep]) -> dict[int, list]:
             nearest[key] = _nearest(step.unit_path, holders, roles)
         out[step.pk] = nearest[key]
     return out
+
+
+def _held_paths(owner_ids: set[int]) -> dict[int, list[str]]:
+    """owner id -> the unit paths of their roles active today (one query for a sweep's batch)."""
+    held: dict[int, list[str]] = defaultdict(list)
+    if owner_ids:
+        rows = RoleAssignment.objects.active().filter(user_id__in=owner_ids)
+        for user_id, path in rows.values_list("user_id", "unit__path"):
+            held[user_id].append(path)
+    return held
+
+
+def _still_holds(step: DueStep, held: dict[int, list[str]]) -> bool:
+    return any(step.unit_path.startswith(path) for path in held.get(step.owner_id, ()))
 
 
 def _nearest(unit_path: str, holders, roles) -> list:
