@@ -27,6 +27,10 @@ MESSAGES = {
     "too_many_strings": _(
         "The Excel file holds more than %(max)s distinct texts; split it into several files."
     ),
+    "timed_out": _(
+        "The file took longer than the time allowed for an import; nothing was imported. "
+        "Split it into smaller files and import them one by one."
+    ),
     "unexpected": _(
         "The import stopped on an unexpected error; nothing was imported. "
         "Try again or contact the administrator."
