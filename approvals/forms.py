@@ -81,7 +81,11 @@ class OpenAuditForm(forms.Form):
     share = forms.DecimalField(label=_("Sample share"), min_value=0.001, max_value=1, decimal_places=3)
     minimum = forms.IntegerField(label=_("Minimum sample size"), min_value=0, max_value=10000)
     seed = forms.IntegerField(
-        label=_("Seed"), required=False, min_value=0, help_text=_("Leave empty for a new random seed.")
+        label=_("Seed"),
+        required=False,
+        min_value=0,
+        max_value=2**63 - 1,
+        help_text=_("Leave empty for a new random seed."),
     )
 
     def __init__(self, *args, **kwargs):

@@ -6,6 +6,8 @@ DEFAULTS = {
     "EVIDENCE_MAX_BYTES": 10 * 1024 * 1024,
     "EVIDENCE_CONTENT_TYPES": ["application/pdf", "image/jpeg", "image/png"],
     "CASE_LIST_PAGE_SIZE": 25,
+    # an evidence photo larger than this (width x height) is refused: a phone's 50 MP camera fits
+    "IMAGE_MAX_PIXELS": 60_000_000,
     # deadlines: working days after the due day before a step is escalated to the supervisor, and calendar
     # days without any change after which an open step counts as stalled
     "ESCALATION_GRACE_DAYS": 2,

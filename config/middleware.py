@@ -35,3 +35,27 @@ class PageGZipMiddleware(GZipMiddleware):
         if not response.get("Content-Type", "").startswith(("text/", "application/json")):
             return response
         return super().process_response(request, response)
+
+
+class IdleSessionMiddleware:
+    """Ends a signed-in session after settings.SESSION_IDLE_MINUTES without a request.
+
+    The session store's expiry (SESSION_COOKIE_AGE, the same minutes) is what ends it; this renews it while
+    the user works, at most once a minute, so a page view does not write the session row every time.
+    """
+
+    RENEW_AFTER = 60  # seconds
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        import time
+
+        session = getattr(request, "session", None)
+        if session is not None and request.user.is_authenticated:
+            now = int(time.time())
+            seen = session.get("_seen", 0)
+            if not isinstance(seen, int) or now - seen >= self.RENEW_AFTER:
+                session["_seen"] = now  # modified: saved with a fresh expiry
+        return self.get_response(request)

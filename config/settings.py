@@ -4,6 +4,7 @@ The defaults give the embedded set-up (SQLite in WAL mode, Celery on the filesys
 e-mail); production sets DATABASE_URL, CELERY_BROKER_URL, SECRET_KEY, EMAIL_URL and storage variables.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -18,7 +19,10 @@ env = environ.Env()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env.str("SECRET_KEY", default="embedded-demo-only-not-secret")  # noqa: S105
+DEMO_SECRET_KEY = "embedded-demo-only-not-secret"  # noqa: S105 - public on purpose; PRODUCTION refuses it
+SECRET_KEY = env.str("SECRET_KEY", default=DEMO_SECRET_KEY)
+# PRODUCTION=1 turns on the checks and protections of the "security" block below (README: Production settings)
+PRODUCTION = env.bool("PRODUCTION", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -26,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
+    "axes",  # login throttling and lockout
     "django.contrib.sessions",
     "django.contrib.messages",
     "config.staticfiles.StaticFilesConfig",  # django.contrib.staticfiles without viewflow's npm trees
@@ -67,6 +72,10 @@ MIDDLEWARE = [
     "viewflow.middleware.HotwireTurboMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "audit.middleware.RequestContextMiddleware",
+    "config.logs.LogUserMiddleware",
+    "config.middleware.IdleSessionMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: it answers a locked-out login
 ]
 
 # viewflow would append its own SiteMiddleware (403 for anonymous users instead of the login redirect)
@@ -120,6 +129,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- auth -------------------------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: every authenticate() is counted, whatever the login page
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -129,8 +139,13 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "config.passwords.MinimumLengthValidator",  # Django's, with Vietnamese texts
+        "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=10)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 # --- i18n -------------------------------------------------------------------------------------------------
@@ -197,6 +212,13 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers log through LOGGING below (JSON in production)
+# No task runs for ever: past the soft limit it gets SoftTimeLimitExceeded (an import then ends "failed,
+# nothing written"), past the hard limit the worker process is killed and replaced. A worker process that
+# has grown past the memory ceiling (KiB) is replaced after its task.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=15 * 60)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=16 * 60)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_KIB", default=1024 * 1024)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # guardian's unit permissions re-derived from the role assignments of the new day (registry.services)
@@ -244,18 +266,91 @@ RECOGNITION = {
 }
 
 # --- logging ----------------------------------------------------------------------------------------------
+# LOG_FORMAT=json (the production default): one JSON object a line with the request id and the user; "text"
+# for a console. Secrets are redacted from every record whatever the format (config/logs.py).
+LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "context": {"()": "config.logs.ContextFilter"},
+        "redact": {"()": "config.logs.RedactSecretsFilter"},
+    },
+    "formatters": {
+        "json": {"()": "config.logs.JsonFormatter"},
+        "text": {"format": "%(levelname)s %(name)s [%(request_id)s %(user)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context", "redact"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # WeasyPrint logs every layout step and fontTools every subset at INFO: ~1,100 lines for the demo
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # a line per failed login at INFO; lockouts are warnings
+    },
 }
 
-if not DEBUG:
-    SESSION_COOKIE_HTTPONLY = True
-    X_FRAME_OPTIONS = "DENY"
-    SECURE_CONTENT_TYPE_NOSNIFF = True
-if env.bool("HTTPS", default=False):
+# --- security ---------------------------------------------------------------------------------------------
+# Sessions end when the browser closes and after SESSION_IDLE_MINUTES without a request
+# (config.middleware.IdleSessionMiddleware renews the expiry at most once a minute).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# The client's IP is read from X-Forwarded-For only when the request comes from one of these proxies
+# (addresses or networks); otherwise REMOTE_ADDR. audit.middleware.client_ip; the audit log and axes use it.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# Login throttling (django-axes) on every login, staff pages and admin alike: LOGIN_FAILURE_LIMIT failures
+# for one username from one address lock that pair out for LOGIN_LOCKOUT_MINUTES; a success resets the count.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "audit.middleware.client_ip"
+AXES_VERBOSE = False  # no banner at every start; failed logins and lockouts are still logged (warnings)
+AXES_LOCKOUT_CALLABLE = "config.views.locked_out"  # a translated page, status 429
+# Content-Security-Policy (django-csp): scripts only from this site (no inline script or handler anywhere);
+# styles allow inline attributes, which the Material components and the progress bars set.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+if PRODUCTION:
+    from django.core.exceptions import ImproperlyConfigured
+
+    if DEBUG:
+        raise ImproperlyConfigured("PRODUCTION=1 refuses DEBUG=1: debug pages show settings and data.")
+    if SECRET_KEY == DEMO_SECRET_KEY or "SECRET_KEY" not in env.ENVIRON:
+        raise ImproperlyConfigured("PRODUCTION=1 needs its own SECRET_KEY (the demo's is public).")
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        raise ImproperlyConfigured("SECRET_KEY must be at least 50 random characters.")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = env.int("HSTS_SECONDS", default=365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("HSTS_PRELOAD", default=True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    if TRUSTED_PROXIES:  # the proxy terminates TLS and says so
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+elif env.bool("HTTPS", default=False):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,5 +1,6 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 
 from registry.models import Role
 from registry.selectors import grants_for
@@ -28,3 +29,9 @@ def home(request):
     if Role.INSPECTOR in roles:
         return redirect("inspection:search")
     return redirect("cases:list")
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """What django-axes answers a login from a locked-out username and address (staff and admin logins)."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=429)

@@ -87,5 +87,9 @@ class CriterionItemAdmin(InUseReadOnlyMixin, AuditedAdminMixin):
 @admin.register(PlanTarget)
 class PlanTargetAdmin(AuditedAdminMixin):
     list_display = ("title_type", "unit", "year_from", "year_to", "area_class", "target_percent")
+
+    def audit_scope(self, obj) -> str:
+        return obj.unit.path  # a unit's target: its inspectors see the change
+
     list_filter = ("title_type", "year_from")
     autocomplete_fields = ("unit",)

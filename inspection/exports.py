@@ -1,12 +1,13 @@
 """Exports of an audit search: CSV (UTF-8 with BOM, so Excel shows Vietnamese) and XLSX, row by row."""
 
-import csv
 import io
 import json
 import tempfile
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from audit.spreadsheets import csv_writer, xlsx_row
 
 from .labels import event_label
 
@@ -66,7 +67,7 @@ def _json(data) -> str:
 def csv_chunks(queryset):
     """The CSV as a stream of text pieces, starting with the byte order mark."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)  # texts that a spreadsheet would evaluate are made inert
     buffer.write("\ufeff")
     writer.writerow(headers())
     for n, row in enumerate(rows(queryset), 1):
@@ -84,9 +85,9 @@ def xlsx_file(queryset) -> tempfile.SpooledTemporaryFile:
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Audit events"))
-    sheet.append(headers())
+    sheet.append(xlsx_row(sheet, headers()))
     for row in rows(queryset):
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))  # reasons and names typed by users are never formulas
     out = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
     workbook.save(out)
     out.seek(0)

@@ -25,6 +25,11 @@ ACCESS_LABELS = {
     "evidence": _("Evidence downloaded"),
     "evidence_preview": _("Evidence previewed"),
     "dossier": _("Sealed dossier exported"),
+    "certificate": _("Certificate downloaded"),
+    "decision": _("Decision and annex downloaded"),
+    "minutes": _("Meeting minutes downloaded"),
+    "finding_file": _("Audit finding file downloaded"),
+    "admin": _("Opened in the administration"),
 }
 
 

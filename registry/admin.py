@@ -41,6 +41,9 @@ class AdministrativeUnitAdmin(GuardedModelAdminMixin, AuditedAdminMixin):
     change_form_template = "admin/registry/administrativeunit/change_form.html"
     obj_perms_manage_template = "admin/registry/administrativeunit/unit_permissions.html"
 
+    def audit_scope(self, obj) -> str:
+        return obj.path
+
     def obj_perms_manage_view(self, request, object_pk):
         """Guardian's answer for each holder of a permission on the unit, and the roles it derives from."""
         unit = self.get_object(request, unquote(object_pk))
@@ -97,6 +100,9 @@ class UnitSuccessionAdmin(AuditedAdminMixin):
     autocomplete_fields = ("old_unit", "new_unit")
     list_select_related = ("old_unit", "new_unit")
 
+    def audit_scope(self, obj) -> str:
+        return obj.old_unit.path
+
 
 class HouseholdMemberInline(admin.TabularInline):
     model = HouseholdMember
@@ -105,6 +111,10 @@ class HouseholdMemberInline(admin.TabularInline):
 
 class SubjectAdmin(AuditedAdminMixin):
     list_display = ("code", "name", "unit", "area_class")
+
+    def audit_scope(self, obj) -> str:
+        return obj.unit.path
+
     search_fields = ("code", "name", "name_folded")
     autocomplete_fields = ("unit",)
     list_select_related = ("unit",)
@@ -114,6 +124,7 @@ class SubjectAdmin(AuditedAdminMixin):
 @admin.register(Household)
 class HouseholdAdmin(SubjectAdmin):
     list_display = ("code", "name", "head_name", "unit", "area_class")
+    personal_data = True  # members' names, birth years, relations
     inlines = [HouseholdMemberInline]
 
 
@@ -135,6 +146,7 @@ class OrganisationAdmin(SubjectAdmin):
 @admin.register(Person)
 class PersonAdmin(SubjectAdmin):
     list_display = ("code", "name", "birth_year", "unit")
+    personal_data = True
 
 
 class RoleAssignmentForm(forms.ModelForm):

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from audit.spreadsheets import xlsx_row
+
 from .coverage import Coverage
 
 
@@ -54,19 +56,20 @@ def coverage_workbook(reports: list[Coverage]) -> bytes:
     bold = Font(bold=True)
     for report in reports:
         sheet = workbook.create_sheet(_sheet_name(report.title.code, workbook.sheetnames))
-        sheet.append([_("COVERAGE OF THE TITLE “%(title)s”") % {"title": report.title.name}])
+        sheet.append(xlsx_row(sheet, [_("COVERAGE OF THE TITLE “%(title)s”") % {"title": report.title.name}]))
         heading = _("%(unit)s — assessment year %(year)s") % {"unit": report.unit.name, "year": report.year}
-        sheet.append([heading])
-        sheet.append([_("Prepared on %(date)s") % {"date": timezone.localdate().strftime("%d/%m/%Y")}])
-        sheet.append([])
-        sheet.append(_columns(report.levels))
+        sheet.append(xlsx_row(sheet, [heading]))
+        prepared = _("Prepared on %(date)s") % {"date": timezone.localdate().strftime("%d/%m/%Y")}
+        sheet.append(xlsx_row(sheet, [prepared]))
+        sheet.append(xlsx_row(sheet, []))
+        sheet.append(xlsx_row(sheet, _columns(report.levels)))
         header_row = sheet.max_row
         for cell in sheet[header_row]:
             cell.font = bold
             cell.alignment = Alignment(wrap_text=True, vertical="center")
         for n, row in enumerate(report.rows, start=1):
-            sheet.append([n, row.unit.name, *_values(row)])
-        sheet.append(["", pgettext("report row", "Total"), *_values(report.total)])
+            sheet.append(xlsx_row(sheet, [n, row.unit.name, *_values(row)]))
+        sheet.append(xlsx_row(sheet, ["", pgettext("report row", "Total"), *_values(report.total)]))
         for cell in sheet[sheet.max_row]:
             cell.font = bold
         sheet["A1"].font = Font(bold=True, size=13)

@@ -5,6 +5,7 @@ services.py accepts the upload and the confirmation and queues these through tas
 
 import logging
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.base import ContentFile
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
@@ -27,6 +28,9 @@ def validate_import(job: ImportJob) -> ImportJob:
     """Check every row of the job's file; the job ends `validated` or `invalid` with its row report."""
     try:
         report = _check(job)
+    except SoftTimeLimitExceeded:
+        log.warning("checking %s import %s ran past the task time limit", job.kind, job.pk)
+        job.failure_code, job.failure_params = "timed_out", {}
     except Exception:
         log.exception("checking %s import %s failed", job.kind, job.pk)
         job.failure_code, job.failure_params = "unexpected", {}
@@ -83,6 +87,11 @@ def commit_import(job: ImportJob) -> ImportJob:
         job.refresh_from_db()
         job.errors = [{"row": rejected.row, "code": rejected.code, "params": rejected.params}]
         job.error_count = 1
+        return _finish(job, S.FAILED)
+    except SoftTimeLimitExceeded:
+        log.warning("%s import %s ran past the task time limit; nothing was written", job.kind, job.pk)
+        job.refresh_from_db()
+        job.failure_code = "timed_out"
         return _finish(job, S.FAILED)
     except Exception:
         log.exception("%s import %s failed", job.kind, job.pk)

@@ -15,6 +15,7 @@ from audit.services import record_event
 from cases.decorators import acting_role_required
 from cases.exceptions import CaseActionError
 from cases.pagination import CappedPaginator
+from cases.params import ascii_int, ascii_ints
 from cases.services import record_personal_data_access
 
 from .. import selectors
@@ -103,8 +104,8 @@ class NewBatchView(View):
         if ids:
             return selectors.chosen_unit(units, case_id=ids[0])
         raw = self.request.GET.get(self.unit_param) or self.request.POST.get(self.unit_param) or ""
-        if raw.isdigit():
-            return selectors.chosen_unit(units, pk=int(raw))
+        if ascii_int(raw) is not None:
+            return selectors.chosen_unit(units, pk=ascii_int(raw))
         if self.only_unit_by_default and len(units) == 1:
             return units[0]
         return None
@@ -114,11 +115,11 @@ def back_to_page(request, name: str, pk: int):
     """Back to the page of the list the form was sent from (the form carries its page number)."""
     page = request.POST.get("page", "")
     url = reverse(name, args=[pk])
-    return redirect(f"{url}?page={page}" if page.isdigit() and page != "1" else url)
+    return redirect(f"{url}?page={page}" if ascii_int(page, max_digits=6) not in (None, 1) else url)
 
 
 def case_ids(request) -> list[int]:
-    return [int(v) for v in request.GET.getlist("case") + request.POST.getlist("case") if v.isdigit()][:2000]
+    return ascii_ints(request.GET.getlist("case") + request.POST.getlist("case"), limit=2000)
 
 
 def report(request, exc: Exception) -> None:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from cases.exceptions import CaseActionError
 from cases.models import CaseState
+from cases.params import ascii_int
 
 from .. import selectors, services
 from ..forms import CommentForm, SessionForm
@@ -102,7 +103,9 @@ def session_comment(request, pk: int):
     session = selectors.get_session_for(request.user, pk)
     chosen = request.POST.get("entry", "")
     # the form offered one page of the list; any case of the meeting's list is accepted
-    entries = selectors.session_entries(session, pk=int(chosen)) if chosen.isdigit() else []
+    entries = (
+        selectors.session_entries(session, pk=ascii_int(chosen)) if ascii_int(chosen) is not None else []
+    )
     form = CommentForm(request.POST, entries=entries)
     if form.is_valid():
         entry = selectors.session_entry(session, form.cleaned_data["entry"])

@@ -142,16 +142,49 @@ def validate_upload(upload: UploadedFile) -> str:
             }
         )
     if mime.startswith("image/"):
-        from PIL import Image, UnidentifiedImageError
-
-        try:
-            with Image.open(upload) as image:
-                image.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError) as exc:
-            raise ValidationError({"file": _("Image %(name)s is corrupt.") % {"name": upload.name}}) from exc
-        finally:
-            upload.seek(0)
+        _check_image(upload)
     return mime
+
+
+def _check_image(upload: UploadedFile) -> None:
+    """A readable image of at most IMAGE_MAX_PIXELS pixels. The header is read, never the pixels: a small
+    file whose header claims 100,000 x 100,000 pixels (a decompression bomb) would take gigabytes to open
+    later (the dossier, the printed minutes)."""
+    import warnings
+
+    from PIL import Image, UnidentifiedImageError
+
+    max_pixels = setting("IMAGE_MAX_PIXELS")
+    too_large = _(
+        "Image %(name)s is %(width)s × %(height)s pixels; at most %(max)s million pixels are accepted."
+    )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                width, height = image.size
+                if width * height > max_pixels:
+                    raise ValidationError(
+                        {
+                            "file": too_large
+                            % {
+                                "name": upload.name,
+                                "width": width,
+                                "height": height,
+                                "max": max_pixels // 10**6,
+                            }
+                        }
+                    )
+                image.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        # larger than Pillow's own ceiling: it refuses to say how large
+        raise ValidationError(
+            {"file": _("Image %(name)s claims too many pixels to be opened safely.") % {"name": upload.name}}
+        ) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ValidationError({"file": _("Image %(name)s is corrupt.") % {"name": upload.name}}) from exc
+    finally:
+        upload.seek(0)
 
 
 def sha256_of(upload: UploadedFile) -> str:

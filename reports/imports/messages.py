@@ -20,6 +20,17 @@ MESSAGES = {
     "no_rows": _("The file contains no data rows below the header."),
     "too_many_rows": _("The file has more than %(max)s rows; split it into several files."),
     "too_large": _("The file is larger than %(max)s MB."),
+    "bad_csv": _("The CSV file cannot be read (a value is too long or the file holds binary data)."),
+    "column_past_xfd": _("The Excel file uses a column past XFD, the last column Excel allows."),
+    "row_past_limit": _("The Excel file uses a row number past 1,048,576, the last row Excel allows."),
+    "too_many_cells": _("The sheet spans more than %(max)s cells; delete the unused rows and columns."),
+    "too_many_strings": _(
+        "The Excel file holds more than %(max)s distinct texts; split it into several files."
+    ),
+    "timed_out": _(
+        "The file took longer than the time allowed for an import; nothing was imported. "
+        "Split it into smaller files and import them one by one."
+    ),
     "unexpected": _(
         "The import stopped on an unexpected error; nothing was imported. "
         "Try again or contact the administrator."

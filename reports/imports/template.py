@@ -1,9 +1,10 @@
 """The downloadable import templates: the header row the parser expects, and how to fill it in."""
 
-import csv
 import io
 
 from django.utils.translation import gettext as _
+
+from audit.spreadsheets import csv_writer, xlsx_row
 
 from .base import ImportKind
 
@@ -16,7 +17,7 @@ def template_xlsx(kind: ImportKind) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = kind.sheet_title
-    sheet.append([c.header for c in kind.columns])
+    sheet.append(xlsx_row(sheet, [c.header for c in kind.columns]))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for position, column in enumerate(kind.columns, start=1):
@@ -25,7 +26,7 @@ def template_xlsx(kind: ImportKind) -> bytes:
     guide = workbook.create_sheet(_("Guide")[:31])
     guide.column_dimensions["A"].width = 110
     for line in kind.guide():
-        guide.append([line])
+        guide.append(xlsx_row(guide, [line]))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -33,5 +34,5 @@ def template_xlsx(kind: ImportKind) -> bytes:
 
 def template_csv(kind: ImportKind) -> bytes:
     out = io.StringIO()
-    csv.writer(out).writerow([c.header for c in kind.columns])
+    csv_writer(out).writerow([c.header for c in kind.columns])
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM makes Excel open it as UTF-8

@@ -21,7 +21,7 @@ def fast_passwords(settings):
 
 def seed(**options) -> str:
     out = StringIO()
-    call_command("seed_demo", stdout=out, **options)
+    call_command("seed_demo", stdout=out, force=True, **options)  # CI seeds PostgreSQL: forced
     return out.getvalue()
 
 
@@ -148,7 +148,7 @@ def test_demo_cases_run_through_the_flow():
     from workflows.models import CaseProcess, CaseTask
     from workflows.services import OPEN_TASK_STATES
 
-    call_command("seed_demo", households=30, stdout=StringIO())
+    call_command("seed_demo", households=30, force=True, stdout=StringIO())
     expected_step = {
         CaseState.NOMINATED: "collect",
         CaseState.EVIDENCE_COLLECTED: "score",

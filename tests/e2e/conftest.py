@@ -70,7 +70,23 @@ def _new_page(browser, viewport):
     # The favicon request would reach Django asynchronously while the test thread may be using the same
     # (shared, in-memory) SQLite connection; nothing here needs it.
     context.route("**/favicon.ico", lambda route: route.abort())
-    return context, context.new_page()
+    page = context.new_page()
+    # Every browser test also checks the Content-Security-Policy: Chromium reports each blocked script,
+    # style, handler or request on the console, and the page fixture fails the test at its end.
+    page.csp_violations = []
+    page.on(
+        "console",
+        lambda message: (
+            page.csp_violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return context, page
+
+
+def _close(context, page):
+    violations = list(page.csp_violations)
+    context.close()
+    assert not violations, f"Content-Security-Policy violations: {violations}"
 
 
 @pytest.fixture
@@ -78,14 +94,14 @@ def page(browser, transactional_db):
     # Depending on transactional_db makes the context close before the database is flushed.
     context, page = _new_page(browser, DESKTOP)
     yield page
-    context.close()
+    _close(context, page)
 
 
 @pytest.fixture
 def phone_page(browser, transactional_db):
     context, page = _new_page(browser, PHONE)
     yield page
-    context.close()
+    _close(context, page)
 
 
 @pytest.fixture

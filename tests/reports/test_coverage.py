@@ -286,3 +286,16 @@ def test_coverage_page_query_count_does_not_grow_with_units(
     with django_assert_max_num_queries(len(before.captured_queries)):
         page = client.get(url, {"year": 2026}).content.decode()
     assert "Xã Mới 4" in page
+
+
+def test_annual_report_xlsx_writes_a_formula_like_unit_name_as_text(
+    client, world, seeded, province_supervisor
+):
+    world.commune_b.name = '=HYPERLINK("http://evil.example","Xã B")'
+    world.commune_b.save()
+    client.force_login(province_supervisor)
+    response = client.get(reverse("reports:coverage_export", args=[world.province.code]), {"year": 2026})
+    sheet = load_workbook(io.BytesIO(response.content))["GDHT"]
+    cell = next(c for row in sheet.iter_rows() for c in row if c.value == world.commune_b.name)
+    assert cell.data_type == "s" and cell.quotePrefix
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)

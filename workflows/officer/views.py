@@ -18,6 +18,7 @@ from cases.decorators import acting_role_required
 from cases.exceptions import CaseActionError
 from cases.links import link_maker
 from cases.pagination import CappedPaginator
+from cases.params import ascii_int, ascii_ints
 from cases.selectors import get_case_for
 
 from ..engine import steps as services
@@ -135,7 +136,7 @@ def _back(request, default: str):
 @require_POST
 def claim(request):
     """Claim one or several steps from the queue (bulk: every checked row)."""
-    ids = [int(pk) for pk in request.POST.getlist("task") if pk.isdigit()][:MAX_BULK]
+    ids = ascii_ints(request.POST.getlist("task"), limit=MAX_BULK)
     if not ids:
         messages.warning(request, _("Select at least one step."))
         return _back(request, "workflows:queue")
@@ -180,7 +181,7 @@ def batch(request):
     """Selected review (or decide) steps from the inbox or queue -> the page that opens a meeting (or drafts a
     decision) with their cases; the collective step then completes the steps."""
     step, target = BATCH_STEPS.get(request.POST.get("batch", ""), (None, None))
-    ids = [int(pk) for pk in request.POST.getlist("task") if pk.isdigit()][:MAX_BULK]
+    ids = ascii_ints(request.POST.getlist("task"), limit=MAX_BULK)
     if step is None or not ids:
         messages.warning(request, _("Select at least one step."))
         return _back(request, "workflows:inbox")
@@ -202,7 +203,7 @@ def withdraw(request, case_pk: int):
     """Withdraw a case at whichever step is open (the household or the nominating body asked for it)."""
     case = get_case_for(request.user, case_pk)
     task_pk = request.POST.get("open_task", "")
-    task = selectors.task_of_case(case, int(task_pk)) if task_pk.isdigit() else None
+    task = selectors.task_of_case(case, ascii_int(task_pk)) if ascii_int(task_pk) is not None else None
     if task is None:
         messages.warning(request, _("This case has no open step to withdraw from."))
         return redirect("cases:detail", pk=case.pk)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cases.exceptions import CaseActionError
 from cases.models import CaseState
 from cases.pagination import CappedPaginator
+from cases.params import ascii_int, ascii_ints
 
 from .. import deadlines
 from . import selectors as supervision
@@ -28,8 +29,8 @@ def _root(request):
 
 
 def _year(request) -> int | None:
-    raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else None
+    year = ascii_int(request.GET.get("year", ""), max_digits=4)
+    return year if year is not None and 2000 <= year <= 2100 else None
 
 
 def _ancestry(user, unit):
@@ -111,7 +112,7 @@ def officer_steps(request, user_pk: int):
     candidates = list(supervision.reassignment_candidates(root, officer))
     errors, selected = [], []
     if request.method == "POST":
-        selected = [int(v) for v in request.POST.getlist("task") if v.isdigit()]
+        selected = ascii_ints(request.POST.getlist("task"), limit=len(tasks) + 1)
         target = next((u for u in candidates if str(u.pk) == request.POST.get("to_user", "")), None)
         allowed = {t.pk for t in tasks}
         if target is None:

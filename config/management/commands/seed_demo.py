@@ -29,6 +29,11 @@ def eager_celery():
         trace_logger.setLevel(previous_level)
 
 
+def embedded_database() -> bool:
+    """The embedded default of `make run`: SQLite, not a server database that production would use."""
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not settings.PRODUCTION
+
+
 class Command(BaseCommand):
     help = (
         "Create a demo: the real province Bắc Ninh with three real communes/wards, invented villages, "
@@ -42,12 +47,25 @@ class Command(BaseCommand):
         parser.add_argument(
             "--year", type=int, default=None, help="Assessment year (default: the current year)."
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Seed although the database is not the embedded SQLite one (never a production database: "
+            "the demo accounts have a public password).",
+        )
 
     def handle(self, *args, **options):
         households = options["households"]
         self.verbosity = options["verbosity"]
         if households < 1:
             raise CommandError(_("--households must be at least 1."))
+        if not embedded_database() and not options["force"]:
+            raise CommandError(
+                _(
+                    "The demo creates accounts with a public password; it runs only on the embedded SQLite "
+                    "database. To seed this database anyway (a test server), add --force."
+                )
+            )
         if demo_present():
             self.stdout.write(_("Demo already present; nothing changed."))
             self._print_logins()
