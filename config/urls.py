@@ -16,6 +16,7 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
+    path("api/", include("api.urls")),
     # the product's areas (/cong-viec/, /ho-so/, ...): see config/site.py
     path("", site.urls),
 ]
