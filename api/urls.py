@@ -1,7 +1,7 @@
 """The REST API under /api/: OpenAPI document, interactive docs (assets served locally), the operations."""
 
 from django.urls import path, re_path, register_converter
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from .problems import not_found
 from .views import approvals, audit, cases, evidence, notifications, reports, work
@@ -39,8 +39,7 @@ register_converter(CodeConverter, "code")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("cases/", cases.CaseList.as_view(), name="cases"),
     path("cases/<id:pk>/", cases.CaseDetail.as_view(), name="case"),
     path("cases/<id:pk>/evidence/<id:evidence_pk>/", cases.EvidenceDownload.as_view(), name="evidence"),
