@@ -1,10 +1,13 @@
 """Every error of the API is `application/problem+json` (RFC 9457): a title, the status, a translated
 detail and, for input errors, the messages per field (`errors`) and per case (`problems`)."""
 
+import math
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -85,6 +88,9 @@ def exception_handler(exc, context):
     if response is None:
         return None  # a server error: Django's 500 handling (and its logging) takes over
     headers = {k: v for k, v in response.headers.items() if k in ("WWW-Authenticate", "Retry-After", "Allow")}
+    untranslated = _untranslated(exc)
+    if untranslated:
+        return problem(response.status_code, untranslated, headers=headers)
     if isinstance(exc, exceptions.ValidationError):
         errors = _flatten(exc.detail)
         return problem(400, _("Correct the errors below."), errors=errors, headers=headers)
@@ -94,6 +100,25 @@ def exception_handler(exc, context):
             response.status_code, " ".join(m for ms in detail.values() for m in ms), headers=headers
         )
     return problem(response.status_code, detail, headers=headers)
+
+
+def _untranslated(exc) -> str:
+    """Our message for DRF's few refusals built from English text (not from its catalogue), or ""."""
+    detail = str(exc.detail) if isinstance(exc.detail, str) else ""
+    if isinstance(exc, exceptions.ParseError) and detail.startswith("JSON parse error"):
+        return _("The request body is not valid JSON.")
+    if isinstance(exc, exceptions.ParseError) and detail.startswith("Multipart form parse error"):
+        return _("The uploaded form could not be read.")
+    if isinstance(exc, exceptions.PermissionDenied) and detail.startswith("CSRF Failed"):
+        return _("The security check (CSRF) failed: reload the page and try again.")
+    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+        wait = max(1, math.ceil(exc.wait))
+        return ngettext(
+            "Too many requests: try again in %(wait)s second.",
+            "Too many requests: try again in %(wait)s seconds.",
+            wait,
+        ) % {"wait": wait}
+    return ""
 
 
 @csrf_exempt  # nothing happens here: a POST to a wrong address gets the same 404 as a GET

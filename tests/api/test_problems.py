@@ -90,3 +90,18 @@ def test_list_queries_do_not_grow_with_the_page(world, name):
     more, more_rows = _page(client, url)
     assert more_rows > rows
     assert more == few
+
+
+def test_the_framework_s_own_messages_are_vietnamese_too(world):
+    client = token_client(world.user("officer_a1"))
+    missing = client.post(reverse("api:claim"), {}, format="json").json()
+    assert missing["errors"] == {"tasks": ["Trường này là bắt buộc."]}
+    broken = client.post(reverse("api:claim"), "{không phải json", content_type="application/json")
+    assert broken.status_code == 400 and broken.json()["detail"] == "Nội dung yêu cầu không phải JSON hợp lệ."
+    refused = client.get(reverse("api:cases"), HTTP_ACCEPT="text/csv")
+    assert refused.status_code == 406 and "JSON" in refused.json()["detail"]
+    wrong_method = client.put(reverse("api:cases"))
+    assert (
+        wrong_method.status_code == 405
+        and wrong_method.json()["detail"] == "Phương thức “PUT” không được phép."
+    )

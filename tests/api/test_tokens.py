@@ -112,4 +112,4 @@ def test_a_browser_session_needs_the_csrf_token_to_change_anything(world):
     assert client.get(reverse("api:inbox")).status_code == 200
     response = client.post(reverse("api:claim"), {"tasks": [1]}, format="json")
     assert response.status_code == 403
-    assert "CSRF" in response.json()["detail"]
+    assert response.json()["detail"] == "Kiểm tra bảo mật (CSRF) không đạt: hãy tải lại trang rồi thử lại."
