@@ -39,7 +39,11 @@ register_converter(CodeConverter, "code")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html"),
+        name="docs",
+    ),
     path("cases/", cases.CaseList.as_view(), name="cases"),
     path("cases/<id:pk>/", cases.CaseDetail.as_view(), name="case"),
     path("cases/<id:pk>/evidence/<id:evidence_pk>/", cases.EvidenceDownload.as_view(), name="evidence"),
