@@ -530,4 +530,11 @@ def complete_step_http(
     return {"per_s": round(total / sum(elapsed.values()), 1)}
 
 
-from . import report_scenarios, scenarios_audit, scenarios_collective, scenarios_deadlines, scenarios_golive  # noqa: E402, F401, I001  (register theirs)
+from . import (  # noqa: E402, F401  (register theirs)
+    report_scenarios,
+    scenarios_api,
+    scenarios_audit,
+    scenarios_collective,
+    scenarios_deadlines,
+    scenarios_golive,
+)

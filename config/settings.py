@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "viewflow",
     "viewflow.workflow",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc served from our static files, no CDN
     # floor 1
     "audit",
     "registry",
@@ -54,6 +57,8 @@ INSTALLED_APPS = [
     "workflows",
     # floor 6
     "reports",
+    # floor 7: the REST API
+    "api",
     # top floor: settings, URLs, Celery, the demo seeder
     "config",
 ]
@@ -263,6 +268,39 @@ RECOGNITION = {
     "AUDIT_RISK_ASSESSOR_CASES": 30,  # an assessor scoring this many of a decision's cases is a signal
     "AUDIT_RISK_MAX_PICKS": 10,  # risk-based picks added to the random sample
     "AUDIT_FINDING_FILES_MAX": 5,  # files attached to one finding at a time
+}
+
+# --- REST API (api/): session auth for the browser, tokens for integrations; problem+json errors ---------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",  # with Django's CSRF check
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": env.str("API_THROTTLE_RATE", default="1200/min")},
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ProblemAutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Học tập suốt đời — API",
+    "DESCRIPTION": "Hồ sơ công nhận danh hiệu học tập suốt đời / Recognition of lifelong-learning titles.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "ENUM_NAME_OVERRIDES": {
+        "SessionStatusEnum": "approvals.models.ReviewSession.Status",
+        "DecisionStatusEnum": "approvals.models.Decision.Status",
+        "StepStatusEnum": "viewflow.workflow.status.STATUS",
+    },
 }
 
 # --- logging ----------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ urlpatterns = [
     path("kich-hoat/<str:uidb64>/<str:token>/", activate, name="activate"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
+    path("api/", include("api.urls")),
     # the product's areas (/cong-viec/, /ho-so/, ...): see config/site.py
     path("", site.urls),
 ]
