@@ -1,5 +1,6 @@
 """Title types, versioned criteria sets (criterion -> item -> evidence requirement), and plan targets."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -92,6 +93,14 @@ class CriteriaSet(models.Model):
         default=False,
         help_text=_(
             "A sample criteria set shipped with the system; localities review and adjust it before use."
+        ),
+    )
+    thresholds_are_sample = models.BooleanField(
+        _("pass thresholds are sample values"),
+        default=False,
+        help_text=_(
+            "The pass thresholds and the minimum share per criterion come from no published source; "
+            "the province decides them when it adopts the set."
         ),
     )
     derived_from = models.ForeignKey(
@@ -189,6 +198,11 @@ class CriterionItem(models.Model):
         _("indicator level"), null=True, blank=True, help_text=_("For pass/fail indicators: level 1 or 2.")
     )
     required = models.BooleanField(_("must be scored"), default=True)
+    is_sample_value = models.BooleanField(
+        _("sample value"),
+        default=False,
+        help_text=_("The item or its points come from no published source: a sample the province reviews."),
+    )
 
     class Meta:
         verbose_name = _("criterion item")
@@ -228,6 +242,47 @@ class EvidenceRequirement(models.Model):
     def save(self, *args, **kwargs):
         self.item.criterion.criteria_set.ensure_editable()
         super().save(*args, **kwargs)
+
+
+class CriteriaSetAdoption(models.Model):
+    """A province's decision to score a year's cases against a criteria set (e.g. "187/QĐ-UBND").
+
+    Written only by criteria.services.adopt_criteria_set; scoring refuses a set without one."""
+
+    criteria_set = models.ForeignKey(
+        CriteriaSet, verbose_name=_("criteria set"), on_delete=models.PROTECT, related_name="adoptions"
+    )
+    province = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="criteria_adoptions",
+        limit_choices_to={"level": UnitLevel.PROVINCE},
+    )
+    year = models.PositiveSmallIntegerField(_("assessment year"))
+    decision_reference = models.CharField(_("province decision number"), max_length=60)
+    decision_date = models.DateField(_("province decision date"))
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("adopted by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    adopted_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("criteria set adoption")
+        verbose_name_plural = _("criteria set adoptions")
+        ordering = ["-year", "province", "criteria_set"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["criteria_set", "province", "year"], name="criteria_adoption_set_province_year_uniq"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.criteria_set} · {self.province} · {self.year} ({self.decision_reference})"
 
 
 class PlanTarget(models.Model):

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from criteria.scoring import clean_values, criteria_set, evaluate, items_of
+from criteria.scoring import clean_values, criteria_set, ensure_adopted, evaluate, items_of
 from fastpath.compiled import CompiledQuery
 from registry.models import Subject
 
@@ -72,8 +72,9 @@ def score_case(
     comments = comments or {}
 
     def prepare(locked: Case, result: dict) -> list[str]:
-        items = items_of(locked.criteria_set_id)
         locked.criteria_set = criteria_set(locked.criteria_set_id)
+        ensure_adopted(locked.criteria_set, unit_path=locked.unit_path, year=locked.year)
+        items = items_of(locked.criteria_set_id)
         cleaned = clean_values(locked.criteria_set, values, items=items)
         [(area_class,)] = _AREA_CLASS.all(locked.subject_id)
         evaluation = evaluate(locked.criteria_set, cleaned, area_class=area_class, items=items)
@@ -177,9 +178,12 @@ def revoke_case(case: Case, *, actor, reason: str, held: Case | None = None) -> 
     return move_case(audit_move(case, revoked=True, reason=reason), actor=actor, held=held)
 
 
-def audit_move(case: Case, *, revoked: bool, reason: str) -> Move:
-    """The audit's outcome for one case: confirmed (with a note), or revoked with the finding as reason."""
-    return Move(case.pk, T.REVOKE if revoked else T.CONFIRM_AUDIT, reason=reason)
+def audit_move(case: Case, *, revoked: bool, reason: str, sampled: bool = True) -> Move:
+    """The audit's outcome for one case: checked and confirmed (with a note), revoked with the finding as
+    reason, or, for a case outside the sample, closed without a check (never reported as checked)."""
+    if revoked:
+        return Move(case.pk, T.REVOKE, reason=reason)
+    return Move(case.pk, T.CONFIRM_AUDIT if sampled else T.NOT_SAMPLED, reason=reason)
 
 
 def return_for_rework(case: Case, *, actor, reason: str, held: Case | None = None) -> Case:

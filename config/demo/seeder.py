@@ -84,6 +84,7 @@ class DemoSeeder:
             ("units", self.build_units),
             ("targets", self.build_targets),
             ("users", self.build_users),
+            ("criteria", self.adopt_criteria_sets),
             ("subjects", self.build_subjects),
             ("cases", self.build_cases),
         ):
@@ -104,6 +105,25 @@ class DemoSeeder:
                 year_to=2030,
                 area_class="",
                 defaults={"target_percent": percent, "source": "Kế hoạch của UBND tỉnh Bắc Ninh 2026–2030"},
+            )
+
+    # ---- the province adopts the sets its cases are scored against (Bắc Ninh's 187/QĐ-UBND; the date is the
+    # demo's), the sample values marked as such
+    def adopt_criteria_sets(self):
+        from criteria.models import CriteriaSet
+        from criteria.services import adopt_criteria_set
+
+        sets = CriteriaSet.objects.in_force(
+            min(self.today, datetime.date(self.year, 12, 31)), province=self.province
+        )
+        for criteria_set in sets:
+            adopt_criteria_set(
+                criteria_set,
+                province=self.province,
+                year=self.year,
+                decision_reference="187/QĐ-UBND",
+                decision_date=min(self.today, datetime.date(self.year, 1, 15)),
+                actor=self.admin,
             )
 
     # ---- units
@@ -466,6 +486,10 @@ class DemoSeeder:
             local, village, case, scenario = entry
             if scenario == "district_audited":
                 entry[2] = services.audit_in_district(case, actor=self.auditor)
+            elif scenario == "audit_not_sampled":
+                entry[2] = services.close_unsampled(
+                    case, actor=self.auditor, note=f"Hậu kiểm quyết định {case.decision_reference}"
+                )
             elif scenario == "revoked":
                 entry[2] = services.revoke_case(
                     case, actor=self.auditor, reason=rng.choice(REVOCATION_REASONS)
