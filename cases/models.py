@@ -81,6 +81,8 @@ class Case(ConcurrentTransitionMixin, models.Model):
     total_score = models.DecimalField(_("total score"), max_digits=7, decimal_places=2, null=True, blank=True)
     level = models.PositiveSmallIntegerField(_("level achieved"), null=True, blank=True)
     meets_criteria = models.BooleanField(_("meets criteria"), null=True, blank=True)
+    # the sheet has computed items (cases.derived), recounted when the village reviews the case
+    has_computed_scores = models.BooleanField(default=False, editable=False)
     decision_reference = models.CharField(_("decision number"), max_length=60, blank=True)
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
     outcome_reason = models.TextField(_("reason"), blank=True)

@@ -1,5 +1,7 @@
 """Title types, versioned criteria sets (criterion -> item -> evidence requirement), and plan targets."""
 
+from decimal import Decimal, InvalidOperation
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -198,6 +200,28 @@ class CriterionItem(models.Model):
         _("indicator level"), null=True, blank=True, help_text=_("For pass/fail indicators: level 1 or 2.")
     )
     required = models.BooleanField(_("must be scored"), default=True)
+    share_of_title = models.ForeignKey(
+        TitleType,
+        verbose_name=_("computed: share of the subject's households holding the title"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_(
+            "Leave blank for an item the assessor scores. Set, the item is computed from this system's cases "
+            "of the year (e.g. the share of a clan's households recognised as “Gia đình học tập”) and scored "
+            "by the bands; the assessor cannot type it."
+        ),
+    )
+    bands = models.JSONField(
+        _("score bands"),
+        default=list,
+        blank=True,
+        help_text=_(
+            'For a computed item: [{"from": 80, "points": 15}, {"from": 60, "points": 10}] — the points of '
+            "the highest band whose lower bound (in %) the share reaches; below every band, 0 points."
+        ),
+    )
     is_sample_value = models.BooleanField(
         _("sample value"),
         default=False,
@@ -220,6 +244,50 @@ class CriterionItem(models.Model):
     @property
     def is_points(self) -> bool:
         return self.max_points is not None
+
+    @property
+    def is_computed(self) -> bool:
+        return self.share_of_title_id is not None
+
+    def clean(self):
+        super().clean()
+        if self.share_of_title_id is None:
+            return
+        if not self.is_points:
+            raise ValidationError({"share_of_title": _("A computed item needs maximum points to score.")})
+        if not _valid_bands(self.bands, self.max_points):
+            raise ValidationError(
+                {
+                    "bands": _(
+                        'Give the bands as a list of {"from": percent 0–100, "points": 0 to the item\'s '
+                        "maximum}, each lower bound different."
+                    )
+                }
+            )
+
+    def points_for_share(self, share):
+        """The points of the highest band the share (in %) reaches; 0 below every band or with no share."""
+        if share is None:
+            return Decimal(0)
+        reached = [Decimal(str(b["points"])) for b in self.bands if share >= Decimal(str(b["from"]))]
+        return min(max(reached, default=Decimal(0)), self.max_points or Decimal(0))
+
+
+def _valid_bands(bands, max_points) -> bool:
+    if not isinstance(bands, list) or not bands:
+        return False
+    seen = set()
+    for band in bands:
+        if not isinstance(band, dict) or set(band) != {"from", "points"}:
+            return False
+        try:
+            low, points = Decimal(str(band["from"])), Decimal(str(band["points"]))
+        except (InvalidOperation, ValueError):
+            return False
+        if not (0 <= low <= 100 and 0 <= points <= (max_points or 0)) or low in seen:
+            return False
+        seen.add(low)
+    return True
 
 
 class EvidenceRequirement(models.Model):
