@@ -12,9 +12,17 @@ from .models import (
     CriterionItem,
     EvidenceRequirement,
     PlanTarget,
+    PopulationFigure,
     TitleType,
 )
-from .services import adopt_criteria_set, adoption_errors, can_adopt_criteria, revise_criteria_set
+from .services import (
+    adopt_criteria_set,
+    adoption_errors,
+    can_adopt_criteria,
+    can_enter_population,
+    record_population_figure,
+    revise_criteria_set,
+)
 
 
 @admin.register(TitleType)
@@ -105,8 +113,16 @@ class CriterionItemAdmin(InUseReadOnlyMixin, AuditedAdminMixin):
 
 @admin.register(PlanTarget)
 class PlanTargetAdmin(AuditedAdminMixin):
-    list_display = ("title_type", "unit", "year_from", "year_to", "area_class", "target_percent")
-    list_filter = ("title_type", "year_from")
+    list_display = (
+        "title_type",
+        "unit",
+        "year_from",
+        "year_to",
+        "area_class",
+        "target_percent",
+        "population",
+    )
+    list_filter = ("title_type", "year_from", "population")
     autocomplete_fields = ("unit",)
 
 
@@ -173,3 +189,52 @@ class CriteriaSetAdoptionAdmin(admin.ModelAdmin):
             actor=request.user,
         )
         obj.pk, obj.adopted_at, obj.adopted_by = adoption.pk, adoption.adopted_at, adoption.adopted_by
+
+
+class PopulationFigureForm(forms.ModelForm):
+    class Meta:
+        model = PopulationFigure
+        fields = ("unit", "year", "population", "count", "source")
+
+    def validate_unique(self):
+        """An existing figure for the unit, year and population is corrected by the service, not refused."""
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not can_enter_population(self.user, data["unit"]):
+            raise forms.ValidationError(
+                _("You cannot enter population figures for %(unit)s.") % {"unit": data["unit"].name}
+            )
+        return data
+
+
+@admin.register(PopulationFigure)
+class PopulationFigureAdmin(admin.ModelAdmin):
+    """A unit's population for a year, entered where the registry is incomplete (through the service)."""
+
+    form = PopulationFigureForm
+    list_display = ("unit", "year", "population", "count", "source", "entered_by")
+    list_filter = ("year", "population")
+    autocomplete_fields = ("unit",)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
+        return form
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("unit", "year", "population") if obj is not None else ()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        figure = record_population_figure(
+            obj.unit,
+            year=obj.year,
+            population=obj.population,
+            count=obj.count,
+            source=obj.source,
+            actor=request.user,
+        )
+        obj.pk, obj.entered_by, obj.entered_at = figure.pk, figure.entered_by, figure.entered_at

@@ -353,8 +353,35 @@ class CriteriaSetAdoption(models.Model):
         return f"{self.criteria_set} · {self.province} · {self.year} ({self.decision_reference})"
 
 
+class Population(models.TextChoices):
+    """What a target is a share of (the coverage report's denominator)."""
+
+    HOUSEHOLDS = "households", _("households")
+    CLANS = "clans", _("clans")
+    COMMUNITIES = "communities", _("villages and residential groups")
+    ORGANISATIONS = "organisations", _("units (agencies, schools, enterprises)")
+    CITIZENS = "citizens", _("citizens registered in the system")
+    ADULTS = "adults", _("adults in families and communities")
+    OFFICIALS = "officials", _("officials and employees of units")
+
+
+# The populations a title's recognitions can be a share of, by the title's subject kind; the first is the
+# one the coverage report uses when no target names one.
+POPULATIONS_OF_KIND = {
+    SubjectKind.HOUSEHOLD: (Population.HOUSEHOLDS,),
+    SubjectKind.CLAN: (Population.CLANS,),
+    SubjectKind.COMMUNITY: (Population.COMMUNITIES,),
+    SubjectKind.ORGANISATION: (Population.ORGANISATIONS,),
+    SubjectKind.PERSON: (Population.CITIZENS, Population.ADULTS, Population.OFFICIALS),
+}
+
+
+def default_population(subject_kind: str) -> str:
+    return POPULATIONS_OF_KIND.get(subject_kind, ("",))[0]
+
+
 class PlanTarget(models.Model):
-    """A coverage target: share of subjects recognised, per jurisdiction, title, period and area class."""
+    """A coverage target: share of a population recognised, per jurisdiction, title, period and area class."""
 
     unit = models.ForeignKey(
         AdministrativeUnit, verbose_name=_("locality"), on_delete=models.PROTECT, related_name="targets"
@@ -368,6 +395,16 @@ class PlanTarget(models.Model):
         max_digits=5,
         decimal_places=2,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    population = models.CharField(
+        _("share of"),
+        max_length=15,
+        choices=Population.choices,
+        default="",
+        help_text=_(
+            "What the target is a share of: the coverage report divides the recognised by this population, "
+            "counted from the registry or taken from the figure a commune entered for the year."
+        ),
     )
     source = models.CharField(_("target-setting document"), max_length=255, blank=True)
 
@@ -386,3 +423,54 @@ class PlanTarget(models.Model):
 
     def __str__(self):
         return f"{self.title_type} · {self.unit} · {self.year_from}–{self.year_to}: {self.target_percent}%"
+
+    def clean(self):
+        super().clean()
+        if self.population and self.title_type_id:
+            allowed = POPULATIONS_OF_KIND.get(self.title_type.subject_kind)
+            if allowed and self.population not in allowed:
+                raise ValidationError(
+                    {
+                        "population": _("A target for “%(title)s” is a share of %(allowed)s.")
+                        % {
+                            "title": self.title_type.name,
+                            "allowed": ", ".join(str(Population(p).label) for p in allowed),
+                        }
+                    }
+                )
+
+
+class PopulationFigure(models.Model):
+    """A population a unit enters for a year where the registry is incomplete (e.g. the commune's adults);
+    the coverage report uses it instead of counting the registry under that unit, and says so."""
+
+    unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("locality"),
+        on_delete=models.PROTECT,
+        related_name="population_figures",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    population = models.CharField(_("population"), max_length=15, choices=Population.choices)
+    count = models.PositiveIntegerField(_("number"))
+    source = models.CharField(_("source of the figure"), max_length=255, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    entered_at = models.DateTimeField(_("entered at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("population figure")
+        verbose_name_plural = _("population figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "population"], name="criteria_population_figure_uniq"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.year} · {self.get_population_display()}: {self.count}"

@@ -13,7 +13,14 @@ from audit.services import record_event
 from registry.models import AdministrativeUnit, Role, UnitLevel
 from registry.selectors import grant_covering
 
-from .models import CriteriaSet, CriteriaSetAdoption, CriterionItem, EvidenceRequirement
+from .models import (
+    CriteriaSet,
+    CriteriaSetAdoption,
+    CriterionItem,
+    EvidenceRequirement,
+    Population,
+    PopulationFigure,
+)
 
 # "187/QĐ-UBND", "12/2024/QĐ-UBND": a number, optionally a year, then the document's symbol
 DECISION_REFERENCE = re.compile(r"^\d{1,6}(/\d{4})?/[^\s/]+(-[^\s/]+)*$")
@@ -151,3 +158,50 @@ def adoption_errors(criteria_set, province, year, reference, decision_date) -> d
     elif decision_date > timezone.localdate():
         errors["decision_date"] = [_("The decision date cannot be in the future.")]
     return errors
+
+
+FIGURE_ROLES = {Role.COMMUNE_OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR}
+
+
+def can_enter_population(user, unit: AdministrativeUnit) -> bool:
+    """The commune's officer (or a supervisor or administrator above) enters the unit's population figures."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return grant_covering(user, unit.path, FIGURE_ROLES) is not None
+
+
+@transaction.atomic
+def record_population_figure(
+    unit: AdministrativeUnit, *, year: int, population: str, count: int, source: str = "", actor
+) -> PopulationFigure:
+    """Enter (or correct) the unit's population for a year where the registry is incomplete; the coverage
+    report then divides by it under that unit and says so. One audit event with the figure before, after."""
+    if actor is not None and not can_enter_population(actor, unit):
+        raise PermissionDenied(_("You cannot enter population figures for %(unit)s.") % {"unit": unit.name})
+    errors: dict[str, list[str]] = {}
+    if population not in Population.values:
+        errors["population"] = [_("Choose what the figure counts.")]
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        errors["year"] = [_("Enter a year between 2000 and 2100.")]
+    if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+        errors["count"] = [_("Enter a whole number, zero or more.")]
+    if errors:
+        raise ValidationError(errors)
+    figure = (
+        PopulationFigure.objects.select_for_update()
+        .filter(unit=unit, year=year, population=population)
+        .first()
+    )
+    before = figure.count if figure else None
+    if figure is None:
+        figure = PopulationFigure(unit=unit, year=year, population=population)
+    figure.count, figure.source, figure.entered_by = count, (source or "").strip(), actor
+    figure.save()
+    record_event(
+        f"config:population:{unit.code}",
+        "population_figure.entered",
+        actor=actor,
+        data={"year": year, "population": population, "from": before, "to": count, "source": figure.source},
+        scope=unit.path,
+    )
+    return figure

@@ -61,6 +61,19 @@ def test_an_unsampled_case_is_closed_as_not_checked_never_as_audited(world, sett
     assert list(closed.data["revoked"]) == [references[revoked]]
 
 
+def test_the_commune_is_told_how_many_cases_were_not_checked(
+    world, settings, django_capture_on_commit_callbacks
+):
+    from notifications.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _closed_audit(world, settings)
+    note = Notification.objects.filter(kind="audit_closed", user=world.user("chair_a")).get()
+    text = f"{note.title} {note.body}"
+    assert "1 hồ sơ thuộc mẫu đã được kiểm tra và xác nhận" in text
+    assert "3 hồ sơ không thuộc mẫu nên không được kiểm tra" in text
+
+
 def test_the_reports_count_the_three_outcomes_apart(world, settings):
     _audit, _revoked, _checked, unsampled = _closed_audit(world, settings)
     report, _points = dashboard.coverage_with_trend(world.commune_a, title=gdht(), year=2026)
