@@ -33,6 +33,8 @@ def notify_audit_closed(audit_id: int) -> int:
     audit = Audit.objects.select_related("decision__commune").get(pk=audit_id)
     decision = audit.decision
     revoked = audit.samples.filter(finding="problem").count()
+    checked = audit.samples.filter(finding="confirmed").count()
+    not_sampled = len(_not_sampled_references(audit))
     users = {
         a.user
         for a in RoleAssignment.objects.active()
@@ -45,8 +47,24 @@ def notify_audit_closed(audit_id: int) -> int:
             user,
             kind="audit_closed",
             dedupe_key=f"audit-closed:{audit.pk}:user:{user.pk}",
-            context={"audit": audit, "decision": decision, "revoked": revoked},
+            context={
+                "audit": audit,
+                "decision": decision,
+                "revoked": revoked,
+                "checked": checked,
+                "not_sampled": not_sampled,
+            },
             url=reverse("approvals:audit", args=[audit.pk]),
         ):
             sent += 1
     return sent
+
+
+def _not_sampled_references(audit: Audit) -> list[str]:
+    """The cases the audit closed without checking them, as its closing event lists them."""
+    from audit.models import AuditEvent
+
+    closed = (
+        AuditEvent.objects.filter(stream=audit.stream, event_type="audit.closed").order_by("-seq").first()
+    )
+    return list(closed.data.get("not_sampled", [])) if closed else []

@@ -28,6 +28,7 @@ from audit.hashing import chain_hash, normalise
 from audit.models import GENESIS_HASH, AuditEvent, StreamHead
 from cases.models import Case, ReferenceCounter
 from criteria.models import CriteriaSet, TitleType
+from criteria.services import adopt_criteria_set
 from registry.models import AdministrativeUnit, Household, Role, Subject, SubjectKind, UnitLevel
 from registry.services import assign_role, create_unit
 from registry.text import fold
@@ -104,6 +105,7 @@ def generate(
     _units(communes, villages_per_commune)
     world = _world()
     _role_users(world)
+    _adopt_criteria_set(world)
     log(
         f"  units and {get_user_model().objects.filter(role_assignments__isnull=False).distinct().count()} "
         f"role users in {time.perf_counter() - started:.1f} s"
@@ -166,6 +168,20 @@ def _units(communes: int, villages_per_commune: int) -> None:
                 level=UnitLevel.VILLAGE,
                 parent=commune,
             )
+
+
+def _adopt_criteria_set(world: BenchWorld) -> None:
+    """The province adopts the set its cases are scored against, for the years the bench generates."""
+    this_year = timezone.localdate().year
+    for year in range(this_year - 2, this_year + 1):
+        adopt_criteria_set(
+            world.criteria_set,
+            province=world.province,
+            year=year,
+            decision_reference="1/QĐ-UBND",
+            decision_date=datetime.date(this_year - 2, 1, 2),
+            actor=None,
+        )
 
 
 def _role_users(world: BenchWorld) -> None:

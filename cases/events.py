@@ -14,6 +14,7 @@ EVENT_LABELS = {
     "case.recognised": _("Recognised by the commune"),
     "case.refused": _("Refused by the commune"),
     "case.audit_confirmed": _("Confirmed by the audit"),
+    "case.audit_not_sampled": _("Audit closed without checking this case (not in the sample)"),
     "case.revoked": _("Recognition revoked"),
     "case.withdrawn": _("Withdrawn"),
     "task.claimed": _("Step claimed"),

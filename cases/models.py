@@ -17,6 +17,8 @@ class CaseState(models.TextChoices):
     VILLAGE_REVIEWED = "village_reviewed", _("Proposed by village")
     COMMUNE_DECIDED = "commune_decided", _("Recognised by commune")
     DISTRICT_AUDITED = "district_audited", _("Audited")
+    # the audit of its decision closed without this case in the sample: recognised, but never checked
+    AUDIT_NOT_SAMPLED = "audit_not_sampled", _("Audit closed, not sampled")
     NOT_RECOGNIZED = "not_recognized", _("Not recognised")
     REVOKED = "revoked", _("Recognition revoked")
     WITHDRAWN = "withdrawn", _("Withdrawn")
@@ -24,9 +26,11 @@ class CaseState(models.TextChoices):
 
 S = CaseState
 OPEN_STATES = (S.NOMINATED, S.EVIDENCE_COLLECTED, S.SCORED, S.VILLAGE_REVIEWED)
-FINAL_STATES = (S.DISTRICT_AUDITED, S.NOT_RECOGNIZED, S.REVOKED, S.WITHDRAWN)
+FINAL_STATES = (S.DISTRICT_AUDITED, S.AUDIT_NOT_SAMPLED, S.NOT_RECOGNIZED, S.REVOKED, S.WITHDRAWN)
 # Recognised = recognised by the commune, whether or not audited yet (what coverage reports count).
-RECOGNISED_STATES = (S.COMMUNE_DECIDED, S.DISTRICT_AUDITED)
+RECOGNISED_STATES = (S.COMMUNE_DECIDED, S.DISTRICT_AUDITED, S.AUDIT_NOT_SAMPLED)
+# The three outcomes of an audit for a recognised case: checked and confirmed, not checked, revoked.
+AUDIT_OUTCOME_STATES = (S.DISTRICT_AUDITED, S.AUDIT_NOT_SAMPLED, S.REVOKED)
 # The case list's state filter value for both of them (the drill-down from recognised counts).
 RECOGNISED_FILTER = "recognised"
 
@@ -77,6 +81,8 @@ class Case(ConcurrentTransitionMixin, models.Model):
     total_score = models.DecimalField(_("total score"), max_digits=7, decimal_places=2, null=True, blank=True)
     level = models.PositiveSmallIntegerField(_("level achieved"), null=True, blank=True)
     meets_criteria = models.BooleanField(_("meets criteria"), null=True, blank=True)
+    # the sheet has computed items (cases.derived), recounted when the village reviews the case
+    has_computed_scores = models.BooleanField(default=False, editable=False)
     decision_reference = models.CharField(_("decision number"), max_length=60, blank=True)
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
     outcome_reason = models.TextField(_("reason"), blank=True)
@@ -155,6 +161,10 @@ class Case(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=S.COMMUNE_DECIDED, target=S.DISTRICT_AUDITED)
     def confirm_audit(self):
         """The audit above the commune confirms the decision."""
+
+    @transition(field=state, source=S.COMMUNE_DECIDED, target=S.AUDIT_NOT_SAMPLED)
+    def close_unsampled(self):
+        """The audit of the decision closed without checking this case (not in its sample)."""
 
     @transition(field=state, source=S.COMMUNE_DECIDED, target=S.REVOKED)
     def revoke(self):

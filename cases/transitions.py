@@ -48,6 +48,7 @@ NOT_PROPOSE = CaseTransition(
 RECOGNISE = CaseTransition("decide", "recognise", _("Commune decision"), "case.recognised")
 REFUSE = CaseTransition("decide", "refuse", _("Commune decision"), "case.refused", needs_reason=True)
 CONFIRM_AUDIT = CaseTransition("audit", "confirm_audit", _("Post-decision audit"), "case.audit_confirmed")
+NOT_SAMPLED = CaseTransition("audit", "close_unsampled", _("Post-decision audit"), "case.audit_not_sampled")
 REVOKE = CaseTransition("revoke", "revoke", _("Revoke recognition"), "case.revoked", needs_reason=True)
 RETURN = CaseTransition(
     "return_for_rework", "return_for_rework", _("Return for rework"), "case.returned", needs_reason=True

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from fastpath.compiled import CompiledQuery
 
-from .models import CriteriaSet, CriterionItem, ScoringMode
+from .models import CriteriaSet, CriteriaSetAdoption, CriterionItem, ScoringMode
 
 
 @dataclass
@@ -98,12 +98,46 @@ def criteria_set(criteria_set_id: int) -> CriteriaSet:
     return _SET.all(criteria_set_id)[0]
 
 
+def province_path(unit_path: str) -> str:
+    """The path of the province a unit path lies in ("/24/24-07627/" -> "/24/")."""
+    return "/" + unit_path.strip("/").split("/")[0] + "/"
+
+
+def ensure_adopted(criteria_set: CriteriaSet, *, unit_path: str, year: int) -> None:
+    """Refuse to score against a set the case's province has not adopted for the year (its own decision)."""
+    if is_adopted(criteria_set.pk, unit_path=unit_path, year=year):
+        return
+    from registry.models import AdministrativeUnit
+
+    province = AdministrativeUnit.objects.filter(path=province_path(unit_path)).first()
+    raise ValidationError(
+        _(
+            "The criteria set “%(set)s” has not been adopted by %(province)s for %(year)s, so cases "
+            "cannot be scored against it yet. A province administrator adopts it, with the number of the "
+            "province's decision, under Criteria set adoptions."
+        )
+        % {"set": criteria_set, "province": province or unit_path, "year": year}
+    )
+
+
+def is_adopted(criteria_set_id: int, *, unit_path: str, year: int) -> bool:
+    """Whether the province of the unit path adopted the set for the year."""
+    return (year,) in _ADOPTED_YEARS.all(criteria_set_id, province_path(unit_path))
+
+
 # compiled once (fastpath.compiled): every score sheet saved reads them
 _ITEMS = CompiledQuery(
     lambda pk: CriterionItem.objects.filter(criterion__criteria_set_id=pk).select_related("criterion"),
     kinds=[int],
 )
 _SET = CompiledQuery(lambda pk: CriteriaSet.objects.filter(pk=pk), kinds=[int])
+# the years a province adopted the set for (a year marker would be out of the small integer's range)
+_ADOPTED_YEARS = CompiledQuery(
+    lambda pk, path: CriteriaSetAdoption.objects.filter(criteria_set_id=pk, province__path=path).values_list(
+        "year"
+    ),
+    kinds=[int, str],
+)
 
 
 def _evaluate_points(criteria_set, items, values, area_class) -> Evaluation:

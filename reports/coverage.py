@@ -11,24 +11,50 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 
 from cases.models import RECOGNISED_STATES, Case, CaseState
-from criteria.models import CriterionItem, PlanTarget, ScoringMode, TitleType
-from registry.models import AdministrativeUnit, Subject, UnitSuccession
+from criteria.models import (
+    CriterionItem,
+    PlanTarget,
+    Population,
+    PopulationFigure,
+    ScoringMode,
+    TitleType,
+    default_population,
+)
+from registry.models import (
+    AdministrativeUnit,
+    HouseholdMember,
+    Organisation,
+    Subject,
+    SubjectKind,
+    UnitSuccession,
+)
 from registry.selectors import path_q, scope_paths
 
 # Withdrawn registrations are not registrations; a refusal or revocation still counts as registered.
 NOT_REGISTERED_STATES = (CaseState.WITHDRAWN,)
 REPORT_DEADLINES = ((11, 15), (12, 15))  # lower levels -> province; province -> ministry and national HKH
+POPULATION_FROM_REGISTRY, POPULATION_FROM_FIGURE = "registry", "figure"
+ADULT_AGE = 18
+# populations counted as the registry's subjects of a kind
+POPULATION_KIND = {
+    Population.HOUSEHOLDS: SubjectKind.HOUSEHOLD,
+    Population.CLANS: SubjectKind.CLAN,
+    Population.COMMUNITIES: SubjectKind.COMMUNITY,
+    Population.ORGANISATIONS: SubjectKind.ORGANISATION,
+    Population.CITIZENS: SubjectKind.PERSON,
+}
 
 
 @dataclass
 class CoverageRow:
     unit: AdministrativeUnit
-    total: int = 0
+    total: int = 0  # the population the target is a share of
+    sources: set[str] = field(default_factory=set)  # where `total` comes from: the registry, entered figures
     registered: int = 0
     recognised: int = 0
     target: Decimal | None = None
@@ -63,6 +89,11 @@ class CoverageRow:
     def not_recognised(self) -> int:
         return max(0, self.total - self.recognised)
 
+    @property
+    def from_figure(self) -> bool:
+        """Whether an entered figure (not the registry) gives all or part of the population."""
+        return POPULATION_FROM_FIGURE in self.sources
+
 
 @dataclass
 class Coverage:
@@ -75,6 +106,11 @@ class Coverage:
     # the cases filed under the unit's own tree, per state (cases of former units are in `total` only):
     # the case list of the unit shows exactly these
     filed_by_state: dict[str, int] = field(default_factory=dict)
+    population: str = ""  # what the percentages are a share of (criteria.models.Population)
+
+    @property
+    def population_label(self) -> str:
+        return str(Population(self.population).label) if self.population in Population.values else ""
 
     @property
     def former_unit_cases(self) -> int:
@@ -111,10 +147,14 @@ def coverage(
     `former` (former_unit_cases over years including `year`) and `resolvers` (target_resolvers likewise)
     may be passed by a caller that reads several years at once, to spare their queries.
     """
+    resolve = (resolvers or target_resolvers(unit, title=title, years=[year]))[year]
+    population = resolve.population(unit) or default_population(title.subject_kind)
+    # with the figure each unit entered for the year's population, if any (in the same query)
+    figure = PopulationFigure.objects.filter(unit=OuterRef("pk"), year=year, population=population)
     subtree = list(
-        AdministrativeUnit.objects.filter(path__startswith=unit.path).only(
-            "pk", "code", "name", "path", "level", "parent_id", "area_class"
-        )
+        AdministrativeUnit.objects.filter(path__startswith=unit.path)
+        .annotate(population_figure=Subquery(figure.values("count")[:1]))
+        .only("pk", "code", "name", "path", "level", "parent_id", "area_class")
     )
     children = sorted((u for u in subtree if u.parent_id == unit.pk), key=lambda u: u.path)
     # every unit of the subtree -> the child row it rolls up into (the unit itself -> the total only)
@@ -128,16 +168,16 @@ def coverage(
         row_of[u.pk] = rows[child.pk] if child else None
     total = CoverageRow(unit)
 
-    subjects = (
-        Subject.objects.filter(kind=title.subject_kind, unit__path__startswith=unit.path)
-        .values_list("unit_id")
-        .annotate(n=Count("pk"))
-        .order_by()
+    figures = [(u.path, u.pk, u.population_figure) for u in subtree if u.population_figure is not None]
+    counted = population_counts(
+        unit, population=population, subject_kind=title.subject_kind, year=year, figures=figures
     )
-    for unit_id, n in subjects:
+    for unit_id, n, source in counted:
         total.total += n
+        total.sources.add(source)
         if row := row_of.get(unit_id):
             row.total += n
+            row.sources.add(source)
 
     filed: dict[str, int] = defaultdict(int)
     cases = (
@@ -155,7 +195,6 @@ def coverage(
         if case_year == year:
             _count(state, level, n, total, row_of.get(new_id))
 
-    resolve = (resolvers or target_resolvers(unit, title=title, years=[year]))[year]
     total.target = resolve(unit)
     for row in rows.values():
         row.target = resolve(row.unit)
@@ -170,6 +209,49 @@ def coverage(
         rows=[rows[c.pk] for c in children],
         levels=levels,
         filed_by_state=dict(filed),
+        population=population,
+    )
+
+
+def population_counts(
+    unit, *, population: str, subject_kind: str, year: int, figures
+) -> list[tuple[int, int, str]]:
+    """(unit id, count, "registry" or "figure") under `unit`: the population counted from the registry,
+    except under a unit that entered a figure for the year (`figures`: (unit path, unit id, count)), whose
+    figure replaces the registry's count of its whole subtree (the outermost figure wins). One query."""
+    covering: list[str] = []
+    found = []
+    for path, unit_id, count in sorted(figures, key=lambda f: len(f[0])):
+        if not any(path.startswith(p) for p in covering):
+            covering.append(path)
+            found.append((unit_id, count, POPULATION_FROM_FIGURE))
+    registry = _registry_counts(unit, population=population, subject_kind=subject_kind, year=year)
+    found += [
+        (unit_id, n, POPULATION_FROM_REGISTRY)
+        for unit_id, path, n in registry
+        if not any(path.startswith(p) for p in covering)
+    ]
+    return found
+
+
+def _registry_counts(unit, *, population: str, subject_kind: str, year: int):
+    """(unit id, unit path, count) of the population in the registry under `unit`."""
+    under = {"unit__path__startswith": unit.path}
+    if population == Population.ADULTS:
+        # adults (18 or over in the year) of the households: the people of "gia đình" and "cộng đồng"
+        rows = HouseholdMember.objects.filter(
+            household__unit__path__startswith=unit.path, birth_year__lte=year - ADULT_AGE
+        ).values_list("household__unit_id", "household__unit__path")
+        return rows.annotate(n=Count("pk")).order_by()
+    if population == Population.OFFICIALS:
+        rows = Organisation.objects.filter(**under).values_list("unit_id", "unit__path")
+        return [(u, p, n or 0) for u, p, n in rows.annotate(n=Sum("member_count")).order_by()]
+    kind = POPULATION_KIND.get(population, subject_kind)
+    return (
+        Subject.objects.filter(kind=kind, **under)
+        .values_list("unit_id", "unit__path")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
 
 
@@ -247,11 +329,11 @@ def target_resolvers(unit: AdministrativeUnit, *, title: TitleType, years):
 
 
 def _resolver(targets):
-    by_path: dict[str, dict[str, Decimal]] = defaultdict(dict)
+    by_path: dict[str, dict[str, PlanTarget]] = defaultdict(dict)
     for t in targets:
-        by_path[t.unit.path][t.area_class] = t.target_percent
+        by_path[t.unit.path][t.area_class] = t
 
-    def resolve(u: AdministrativeUnit) -> Decimal | None:
+    def target(u: AdministrativeUnit) -> PlanTarget | None:
         parts = u.path.strip("/").split("/")
         for i in range(len(parts), 0, -1):
             found = by_path.get("/" + "/".join(parts[:i]) + "/")
@@ -262,6 +344,12 @@ def _resolver(targets):
                     return found[""]
         return None
 
+    def resolve(u: AdministrativeUnit) -> Decimal | None:
+        found = target(u)
+        return found.target_percent if found else None
+
+    # what the unit's target is a share of ("" without a target)
+    resolve.population = lambda u: target(u).population if target(u) else ""
     return resolve
 
 
@@ -279,7 +367,6 @@ def report_deadlines(year: int, today: datetime.date | None = None) -> list[dict
 def unrecognised_subjects(unit: AdministrativeUnit, *, title: TitleType, year: int):
     """Subjects of the title's kind under the unit with no recognised case that year, with their case if
     any (state and id), for the drill-down list."""
-    from django.db.models import OuterRef, Subquery
 
     cases = Case.objects.filter(subject=OuterRef("pk"), title_type=title, year=year).exclude(
         state=CaseState.WITHDRAWN

@@ -10,7 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from cases import services
 from cases.models import Case, CaseState
 from config.demo.data import image_bytes, pdf_bytes  # noqa: F401  (pdf_bytes is re-exported)
-from criteria.models import CriterionItem, TitleType
+from criteria.models import CriteriaSet, CriterionItem, TitleType
+from criteria.services import adopt_criteria_set
 from registry.models import Household, HouseholdMember, Role, UnitLevel
 from registry.services import assign_role, create_unit
 
@@ -94,7 +95,27 @@ def build_world() -> World:
         "auditor": make_user(Role.AUDITOR, province, "auditor"),
         "inspector": make_user(Role.INSPECTOR, province, "inspector"),
     }
+    adopt_criteria_sets(province)
     return World(province, commune_a, commune_b, village_a1, village_a2, village_b1, users)
+
+
+def adopt_criteria_sets(province, years=(2024, 2025, 2026)) -> None:
+    """The province adopts every set that applies to it for the years the tests use (scoring needs it)."""
+    for criteria_set in CriteriaSet.objects.filter(province__isnull=True) | CriteriaSet.objects.filter(
+        province=province
+    ):
+        for year in years:
+            if criteria_set.valid_from.year <= year and (
+                criteria_set.valid_to is None or criteria_set.valid_to.year >= year
+            ):
+                adopt_criteria_set(
+                    criteria_set,
+                    province=province,
+                    year=year,
+                    decision_reference="187/QĐ-UBND",
+                    decision_date=datetime.date(2024, 1, 15),
+                    actor=None,
+                )
 
 
 def gdht() -> TitleType:
@@ -141,6 +162,7 @@ def advance(world: World, case: Case, target: str) -> Case:
     terminal = {
         CaseState.NOT_RECOGNIZED: CaseState.VILLAGE_REVIEWED,
         CaseState.REVOKED: CaseState.COMMUNE_DECIDED,
+        CaseState.AUDIT_NOT_SAMPLED: CaseState.COMMUNE_DECIDED,
         CaseState.WITHDRAWN: CaseState.NOMINATED,
     }
     goal = terminal.get(target, target)
@@ -158,6 +180,8 @@ def advance(world: World, case: Case, target: str) -> Case:
         )
     elif target == CaseState.REVOKED:
         case = services.revoke_case(case, actor=world.user("auditor"), reason="Hậu kiểm phát hiện sai lệch")
+    elif target == CaseState.AUDIT_NOT_SAMPLED:
+        [case] = services.settle_audited([case], actor=world.user("auditor"), revoked={}, unsampled={case.pk})
     elif target == CaseState.WITHDRAWN:
         case = services.withdraw_case(case, actor=world.user("officer_a1"), reason="Hộ xin rút")
     return case

@@ -43,6 +43,12 @@ def _restore_shipped_criteria():
     if not TitleType.objects.exists():
         migration = importlib.import_module("criteria.migrations.0002_title_types_and_shipped_criteria_sets")
         migration.forwards(apps, None)
+        importlib.import_module(
+            "criteria.migrations.0004_criteria_set_adoption_and_sample_values"
+        ).mark_shipped_samples(apps, None)
+        importlib.import_module(
+            "criteria.migrations.0005_computed_share_items_with_bands"
+        ).compute_shipped_share_items(apps, None)
 
 
 @pytest.fixture

@@ -250,8 +250,9 @@ def finding_reason(sample: AuditSample) -> str:
 
 @transaction.atomic
 def close_audit(audit: Audit, *, actor, on_moved: OnMoved | None = None) -> Audit:
-    """Close the audit: every recognised case of the decision is confirmed, except those with a problem,
-    whose recognition is revoked with the finding as the reason. All in one transaction, or nothing.
+    """Close the audit: every sampled case of the decision is confirmed, except those with a problem, whose
+    recognition is revoked with the finding as the reason; the cases outside the sample are closed as not
+    checked (their own state, never "audited"). All in one transaction, or nothing.
 
     `on_moved(cases)` runs in the same transaction once they moved (workflows.collective.close_audit)."""
     audit = _lock_open(audit)
@@ -265,12 +266,15 @@ def close_audit(audit: Audit, *, actor, on_moved: OnMoved | None = None) -> Audi
     )
     problems = {s.case_id: s for s in samples if s.finding == AuditSample.Finding.PROBLEM}
     cases = list(audited_cases(decision).filter(state=CaseState.COMMUNE_DECIDED))
+    sampled = {s.case_id for s in samples}
+    unsampled = {c.pk for c in cases if c.pk not in sampled}
     moved = move_all(
         lambda: case_services.settle_audited(
             cases,
             actor=actor,
             revoked={pk: finding_reason(s) for pk, s in problems.items()},
             note=_("Audit of decision %(ref)s") % {"ref": decision.reference},
+            unsampled=unsampled,
         )
     )
     audit.status = Audit.Status.CLOSED
@@ -282,7 +286,8 @@ def close_audit(audit: Audit, *, actor, on_moved: OnMoved | None = None) -> Audi
         actor=actor,
         data={
             "decision": decision.reference,
-            "confirmed": [c.reference for c in cases if c.pk not in problems],
+            "confirmed": [c.reference for c in cases if c.pk in sampled and c.pk not in problems],
+            "not_sampled": [c.reference for c in cases if c.pk in unsampled],
             "revoked": {s.case.reference: s.description for s in problems.values()},
         },
     )

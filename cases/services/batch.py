@@ -1,7 +1,7 @@
 """The collective forms of the lifecycle services: many cases through the engine at once, each with exactly
 the move its one-case service makes (the moves are built by the same functions)."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from ..models import Case
 from .engine import move_cases
@@ -30,10 +30,23 @@ def decide_many_in_commune(
     return move_cases(moves, actor=actor, held=held)
 
 
-def settle_audited(cases: Sequence[Case], *, actor, revoked: Mapping[int, str], note: str = "") -> list[Case]:
-    """The close of an audit: audit_in_district for every case, except revoke_case (with the reason) for
-    those in `revoked` ({case id: reason})."""
+def settle_audited(
+    cases: Sequence[Case],
+    *,
+    actor,
+    revoked: Mapping[int, str],
+    note: str = "",
+    unsampled: Collection[int] = (),
+) -> list[Case]:
+    """The close of an audit: audit_in_district for every checked case, revoke_case (with the reason) for
+    those in `revoked` ({case id: reason}), and a close without a check for the `unsampled` case ids."""
     moves = [
-        audit_move(case, revoked=case.pk in revoked, reason=revoked.get(case.pk, note)) for case in cases
+        audit_move(
+            case,
+            revoked=case.pk in revoked,
+            reason=revoked.get(case.pk, note),
+            sampled=case.pk not in unsampled,
+        )
+        for case in cases
     ]
     return move_cases(moves, actor=actor)

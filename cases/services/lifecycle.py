@@ -11,11 +11,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from criteria.scoring import clean_values, criteria_set, evaluate, items_of
+from criteria.scoring import clean_values, criteria_set, ensure_adopted, evaluate, items_of
 from fastpath.compiled import CompiledQuery
 from registry.models import Subject
 
 from .. import transitions as T
+from ..derived import computed_values
 from ..models import Case, EvidenceFile, Score
 from .engine import Move, move_case
 
@@ -72,9 +73,14 @@ def score_case(
     comments = comments or {}
 
     def prepare(locked: Case, result: dict) -> list[str]:
-        items = items_of(locked.criteria_set_id)
         locked.criteria_set = criteria_set(locked.criteria_set_id)
-        cleaned = clean_values(locked.criteria_set, values, items=items)
+        ensure_adopted(locked.criteria_set, unit_path=locked.unit_path, year=locked.year)
+        items = items_of(locked.criteria_set_id)
+        # computed items take the system's count, whatever was typed for them
+        computed = computed_values(locked, items)
+        cleaned = clean_values(
+            locked.criteria_set, {**values, **{pk: c.points for pk, c in computed.items()}}, items=items
+        )
         [(area_class,)] = _AREA_CLASS.all(locked.subject_id)
         evaluation = evaluate(locked.criteria_set, cleaned, area_class=area_class, items=items)
         existing = {s.item_id: s for s in _SCORES.all(locked.pk)}
@@ -97,6 +103,7 @@ def score_case(
         locked.total_score = evaluation.total
         locked.level = evaluation.level
         locked.meets_criteria = evaluation.passed
+        locked.has_computed_scores = bool(computed)
         result["after"] = {
             "scores": {item.code: _plain(cleaned[item.pk]) for item in items if item.pk in cleaned},
             "total": evaluation.total,
@@ -104,8 +111,9 @@ def score_case(
             "meets_criteria": evaluation.passed,
             "level": evaluation.level,
             "shortfalls": evaluation.shortfalls,
+            **({"computed": {c.code: c.as_data() for c in computed.values()}} if computed else {}),
         }
-        return ["total_score", "level", "meets_criteria"]
+        return ["total_score", "level", "meets_criteria", "has_computed_scores"]
 
     return move_case(Move(case.pk, T.SCORE, reason=note, prepare=prepare), actor=actor, held=held)
 
@@ -131,8 +139,41 @@ def review_in_village(
 
 
 def review_move(case: Case, proposed: bool, reason: str) -> Move:
-    """Proposed (the case must meet the criteria: the transition's guard), or not proposed with a reason."""
-    return Move(case.pk, T.PROPOSE if proposed else T.NOT_PROPOSE, reason=reason)
+    """Proposed (the case must meet the criteria: the transition's guard, after the computed items are
+    recounted), or not proposed with a reason."""
+    if not proposed:
+        return Move(case.pk, T.NOT_PROPOSE, reason=reason)
+    return Move(case.pk, T.PROPOSE, reason=reason, prepare=recount_computed)
+
+
+def recount_computed(locked: Case, result: dict) -> list[str]:
+    """Count the computed items again when the village reviews the case: households recognised or revoked
+    since the scoring change the share, the points and so the result (no query for sheets without them)."""
+    if not locked.has_computed_scores:
+        return []
+    items = items_of(locked.criteria_set_id)
+    computed = computed_values(locked, items)
+    scores = {s.item_id: s for s in _SCORES.all(locked.pk)}
+    changed = [c for pk, c in computed.items() if pk in scores and scores[pk].points != c.points]
+    if not changed:
+        return []
+    for value in changed:
+        scores[value.item_id].points = value.points
+    Score.objects.bulk_update([scores[c.item_id] for c in changed], ["points"])
+    values = {pk: (s.points if s.points is not None else s.passed) for pk, s in scores.items()}
+    [(area_class,)] = _AREA_CLASS.all(locked.subject_id)
+    evaluation = evaluate(criteria_set(locked.criteria_set_id), values, area_class=area_class, items=items)
+    result["recounted"] = {
+        "items": {c.code: c.as_data() for c in changed},
+        "total": {"from": _plain(locked.total_score), "to": _plain(evaluation.total)},
+        "meets_criteria": {"from": locked.meets_criteria, "to": evaluation.passed},
+    }
+    locked.total_score, locked.level, locked.meets_criteria = (
+        evaluation.total,
+        evaluation.level,
+        evaluation.passed,
+    )
+    return ["total_score", "level", "meets_criteria"]
 
 
 def decide_in_commune(
@@ -177,9 +218,12 @@ def revoke_case(case: Case, *, actor, reason: str, held: Case | None = None) -> 
     return move_case(audit_move(case, revoked=True, reason=reason), actor=actor, held=held)
 
 
-def audit_move(case: Case, *, revoked: bool, reason: str) -> Move:
-    """The audit's outcome for one case: confirmed (with a note), or revoked with the finding as reason."""
-    return Move(case.pk, T.REVOKE if revoked else T.CONFIRM_AUDIT, reason=reason)
+def audit_move(case: Case, *, revoked: bool, reason: str, sampled: bool = True) -> Move:
+    """The audit's outcome for one case: checked and confirmed (with a note), revoked with the finding as
+    reason, or, for a case outside the sample, closed without a check (never reported as checked)."""
+    if revoked:
+        return Move(case.pk, T.REVOKE, reason=reason)
+    return Move(case.pk, T.CONFIRM_AUDIT if sampled else T.NOT_SAMPLED, reason=reason)
 
 
 def return_for_rework(case: Case, *, actor, reason: str, held: Case | None = None) -> Case:

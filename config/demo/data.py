@@ -214,10 +214,12 @@ SCENARIOS = {
     "revoked": 3,
     "withdrawn": 3,
     "scored_low": 2,
+    "audit_not_sampled": 4,
 }
-PASSING = {"scored", "village_reviewed", "commune_decided", "refused", "district_audited", "revoked"}
-REVIEWED = {"village_reviewed", "commune_decided", "refused", "district_audited", "revoked"}
-DECIDED = {"commune_decided", "district_audited", "revoked"}
+AUDITED = {"district_audited", "revoked", "audit_not_sampled"}
+PASSING = {"scored", "village_reviewed", "commune_decided", "refused", *AUDITED}
+REVIEWED = {"village_reviewed", "commune_decided", "refused", *AUDITED}
+DECIDED = {"commune_decided", *AUDITED}
 
 RETURN_REASONS = [  # (reason, the item whose file the officer then withdraws)
     ("Ảnh góc học tập bị mờ, đề nghị chụp lại.", "3.1"),

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from cases.derived import computed_values
 from registry.loading import REFORM_DATE, commune_code, load_province
 from registry.models import (
     AdministrativeUnit,
@@ -27,7 +28,7 @@ from registry.models import (
 from registry.selectors import forget_grants
 from registry.services import assign_role, create_unit
 from registry.text import fold
-from reports.targets import load_national_targets
+from reports.targets import BAC_NINH_267, load_plan_targets
 
 from .data import (
     COMMUNE_ROLES,
@@ -84,6 +85,7 @@ class DemoSeeder:
             ("units", self.build_units),
             ("targets", self.build_targets),
             ("users", self.build_users),
+            ("criteria", self.adopt_criteria_sets),
             ("subjects", self.build_subjects),
             ("cases", self.build_cases),
         ):
@@ -91,19 +93,27 @@ class DemoSeeder:
             step()
             self.timings[name] = time.monotonic() - started
 
-    # ---- plan targets: the national programme to 2025, Bắc Ninh's own plan for 2026–2030
+    # ---- plan targets: Bắc Ninh's own plan 267/KH-UBND for both periods, each target with its population
     def build_targets(self):
-        from criteria.models import PlanTarget
+        load_plan_targets(self.province, BAC_NINH_267, actor=None)
 
-        load_national_targets(self.province, actor=None)
-        for code, percent in (("GDHT", 90), ("DHHT", 80), ("CDHT_THON", 95), ("DVHT", 95)):
-            PlanTarget.objects.get_or_create(
-                unit=self.province,
-                title_type=self._title(code),
-                year_from=2026,
-                year_to=2030,
-                area_class="",
-                defaults={"target_percent": percent, "source": "Kế hoạch của UBND tỉnh Bắc Ninh 2026–2030"},
+    # ---- the province adopts the sets its cases are scored against (Bắc Ninh's 187/QĐ-UBND; the date is the
+    # demo's), the sample values marked as such
+    def adopt_criteria_sets(self):
+        from criteria.models import CriteriaSet
+        from criteria.services import adopt_criteria_set
+
+        sets = CriteriaSet.objects.in_force(
+            min(self.today, datetime.date(self.year, 12, 31)), province=self.province
+        )
+        for criteria_set in sets:
+            adopt_criteria_set(
+                criteria_set,
+                province=self.province,
+                year=self.year,
+                decision_reference="187/QĐ-UBND",
+                decision_date=min(self.today, datetime.date(self.year, 1, 15)),
+                actor=self.admin,
             )
 
     # ---- units
@@ -367,11 +377,16 @@ class DemoSeeder:
                 i.pk: Decimal(self.rng.randint(int(i.max_points * 3 // 10), int(i.max_points * 6 // 10)))
                 for i in items
             }
-        values = {i.pk: Decimal(i.max_points) for i in items}
+        # computed items (a clan's share of learning families) take the system's count: the officer's cuts
+        # spare their criteria, so the sheet still clears each criterion's minimum
+        computed = computed_values(case, items)
+        values = {i.pk: computed[i.pk].points if i.pk in computed else Decimal(i.max_points) for i in items}
+        spared = {i.criterion_id for i in items if i.pk in computed}
         threshold = case.criteria_set.threshold_for(case.subject.area_class) or Decimal(0)
         total = sum(values.values())
+        cuttable = [i for i in items if i.criterion_id not in spared]
         for _ in range(self.rng.randint(0, 6)):
-            item = self.rng.choice(items)
+            item = self.rng.choice(cuttable)
             cut = Decimal(self.rng.choice([1, 1, 2]))
             if values[item.pk] - cut >= 0 and total - cut >= threshold + 2:
                 values[item.pk] -= cut
@@ -466,6 +481,10 @@ class DemoSeeder:
             local, village, case, scenario = entry
             if scenario == "district_audited":
                 entry[2] = services.audit_in_district(case, actor=self.auditor)
+            elif scenario == "audit_not_sampled":
+                entry[2] = services.close_unsampled(
+                    case, actor=self.auditor, note=f"Hậu kiểm quyết định {case.decision_reference}"
+                )
             elif scenario == "revoked":
                 entry[2] = services.revoke_case(
                     case, actor=self.auditor, reason=rng.choice(REVOCATION_REASONS)

@@ -4,6 +4,8 @@ The demo drives cases the way officers do, so each case has its process and its 
 right inbox or queue; evidence edits are not steps and go straight to the case services.
 """
 
+from django.db import transaction
+
 from cases import services as case_services
 from workflows import services as flow
 
@@ -54,6 +56,15 @@ def decide_in_commune(case, *, recognised, actor, reason=""):
 
 def audit_in_district(case, *, actor):
     return flow.perform_step(case, step="audit", outcome="confirm", actor=actor)
+
+
+def close_unsampled(case, *, actor, note):
+    """A case outside the sample of its decision's audit: closed as not checked, its audit step done (what
+    closing an audit does to every unsampled case)."""
+    with transaction.atomic():
+        [case] = case_services.settle_audited([case], actor=actor, revoked={}, note=note, unsampled={case.pk})
+        flow.complete_steps([case], step="audit", actor=actor)
+    return case
 
 
 def revoke_case(case, *, actor, reason):

@@ -22,6 +22,7 @@ EXPECTED_TABLE = {
     (S.VILLAGE_REVIEWED, S.COMMUNE_DECIDED): "recognise",
     (S.VILLAGE_REVIEWED, S.NOT_RECOGNIZED): "refuse",
     (S.COMMUNE_DECIDED, S.DISTRICT_AUDITED): "confirm_audit",
+    (S.COMMUNE_DECIDED, S.AUDIT_NOT_SAMPLED): "close_unsampled",
     (S.COMMUNE_DECIDED, S.REVOKED): "revoke",
     (S.EVIDENCE_COLLECTED, S.NOMINATED): "return_for_rework",
     (S.SCORED, S.NOMINATED): "return_for_rework",
@@ -84,6 +85,10 @@ OPERATIONS = {
         ),
     ),
     "audit": (S.DISTRICT_AUDITED, lambda w, c: services.audit_in_district(c, actor=w.user("auditor"))),
+    "not_sampled": (
+        S.AUDIT_NOT_SAMPLED,
+        lambda w, c: services.settle_audited([c], actor=w.user("auditor"), revoked={}, unsampled={c.pk})[0],
+    ),
     "revoke": (S.REVOKED, lambda w, c: services.revoke_case(c, actor=w.user("auditor"), reason="Sai lệch")),
     "return": (
         S.NOMINATED,
@@ -106,6 +111,7 @@ def _allowed_sources(name: str) -> set[str]:
         "recognise": "recognise",
         "refuse": "refuse",
         "audit": "confirm_audit",
+        "not_sampled": "close_unsampled",
         "revoke": "revoke",
         "return": "return_for_rework",
         "withdraw": "withdraw",

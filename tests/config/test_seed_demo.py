@@ -53,7 +53,7 @@ def test_small_demo_covers_every_case_state_in_the_real_province(demo):
     assert {"GDHT", "DHHT", "CONGDAN"} <= titles
     targets = PlanTarget.objects.filter(unit__level=UnitLevel.PROVINCE, title_type__code="GDHT")
     assert sorted(targets.values_list("year_from", "year_to", "target_percent")) == [
-        (2022, 2025, 70),
+        (2021, 2025, 80),
         (2026, 2030, 90),
     ]
 

@@ -125,11 +125,24 @@ class ScoreSheetForm(OutcomeForm):
     Points inputs carry min/max/step for the browser only; the range is checked by the scoring service.
     """
 
-    def __init__(self, *args, criteria_set: CriteriaSet, items, scores=None, area_class: str = "", **kwargs):
+    def __init__(
+        self,
+        *args,
+        criteria_set: CriteriaSet,
+        items,
+        scores=None,
+        area_class: str = "",
+        computed=None,
+        adopted: bool = True,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.criteria_set = criteria_set
         self.area_class = area_class
         self.items = list(items)
+        # computed items (cases.derived): shown with their count, never typed
+        self.computed = computed or {}
+        self.adopted = adopted
         scores = scores or {}
         for item in self.items:
             score = scores.get(item.pk)
@@ -158,6 +171,9 @@ class ScoreSheetForm(OutcomeForm):
                 )
                 initial = None if not score or score.passed is None else ("1" if score.passed else "0")
             field.initial = initial
+            if item.pk in self.computed:
+                field.disabled = True
+                field.initial = _plain_number(self.computed[item.pk].points)
             self.fields[f"item_{item.pk}"] = field
             self.fields[f"comment_{item.pk}"] = forms.CharField(
                 label=_("Comment"),
@@ -224,6 +240,7 @@ class ScoreSheetForm(OutcomeForm):
                     "item": item,
                     "value": self[f"item_{item.pk}"],
                     "comment": self[f"comment_{item.pk}"],
+                    "computed": self.computed.get(item.pk),
                 }
             )
         return {"groups": groups, "evaluation": evaluation, "threshold": evaluation.threshold}

@@ -5,20 +5,25 @@ from collections import defaultdict
 from cases import permissions as perms
 from cases import selectors as case_selectors
 from cases import services as case_services
+from cases.derived import computed_values
 from cases.models import Case
+from criteria.scoring import is_adopted
 
 from .forms import EvidenceUploadForm, RemoveEvidenceForm, ScoreSheetForm
 from .selectors import criteria_items
 
 
 def score_sheet_form(case: Case, data=None, prefix="score") -> ScoreSheetForm:
+    items = criteria_items(case)
     return ScoreSheetForm(
         data,
         prefix="score",
         criteria_set=case.criteria_set,
-        items=criteria_items(case),
+        items=items,
         scores=case_selectors.scores_by_item(case),
         area_class=case.subject.area_class,
+        computed=computed_values(case, items),
+        adopted=is_adopted(case.criteria_set_id, unit_path=case.unit_path, year=case.year),
     )
 
 
