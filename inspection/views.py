@@ -188,6 +188,8 @@ def integrity(request):
         "run": run,
         "runs": selectors.recent_verification_runs(),
         "can_verify": can_start_verification(request.user),
+        "consistency": (consistency := selectors.latest_consistency_run()),
+        "consistency_problems": selectors.consistency_problems_for(request.user, consistency),
     }
     context.update(_page(request, selectors.inspected_cases_by_activity(request.user), STREAMS_PAGE_SIZE))
     page_cases = list(context["page_obj"])
