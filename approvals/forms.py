@@ -73,6 +73,23 @@ class CommentForm(forms.Form):
         ]
 
 
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class DropForm(ReasonForm):
+    """Take one case off an open list: which (one of the page's cases), and why."""
+
+    entry = forms.TypedChoiceField(label=_("Case"), coerce=int)
+    field_order = ["entry", "reason"]
+
+    def __init__(self, *args, entries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entry"].choices = [
+            (e.pk, f"{e.case.subject.name} · {e.case.reference}") for e in entries
+        ]
+
+
 class SignForm(forms.Form):
     signer_name = forms.CharField(label=_("Signer's full name"), max_length=120)
 

@@ -19,6 +19,7 @@ class ReviewSession(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Closed")
+        CANCELLED = "cancelled", _("Cancelled")
 
     village = models.ForeignKey(
         AdministrativeUnit, verbose_name=_("village"), on_delete=models.PROTECT, related_name="+"

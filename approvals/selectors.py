@@ -93,8 +93,10 @@ def entry_ids(owner: ReviewSession | Decision) -> list[int]:
     return list(owner.entries.values_list("pk", flat=True))
 
 
-def decision_entries(decision: Decision):
-    return decision.entries.select_related("case__subject", "case__unit", "certificate").order_by(
+def decision_entries(decision: Decision, *, pk: int | None = None):
+    """The decision's annex (or its entry `pk`), with subjects, units and certificates."""
+    entries = decision.entries.all() if pk is None else decision.entries.filter(pk=pk)
+    return entries.select_related("case__subject", "case__unit", "certificate").order_by(
         "case__unit__name", "case__subject__name", "pk"
     )
 
@@ -207,3 +209,15 @@ def proposed_free(user, commune) -> QuerySet[Case]:
     return candidate_cases(user, state=CaseState.VILLAGE_REVIEWED, unit=commune).exclude(
         Q(pk__in=DecisionEntry.objects.filter(decision__status=Decision.Status.DRAFT).values("case_id"))
     )
+
+
+def open_lists_holding(case_ids: list[int]) -> dict[int, str]:
+    """The open meeting or draft decision each case is on (cases.lists: the list decides for it)."""
+    held = {}
+    sessions = SessionEntry.objects.filter(case_id__in=case_ids, session__status=ReviewSession.Status.OPEN)
+    for entry in sessions.select_related("session__village"):
+        held[entry.case_id] = str(entry.session)
+    drafts = DecisionEntry.objects.filter(case_id__in=case_ids, decision__status=Decision.Status.DRAFT)
+    for entry in drafts.select_related("decision__commune"):
+        held.setdefault(entry.case_id, str(entry.decision))
+    return held

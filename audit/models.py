@@ -154,3 +154,31 @@ class VerificationRun(models.Model):
 
     def __str__(self):
         return f"{self.started_at:%Y-%m-%d %H:%M} {'ok' if self.ok else 'FAILED'}"
+
+
+class ConsistencyRun(models.Model):
+    """One run of the consistency checker (`manage.py check_consistency`, nightly): what it found.
+
+    Kept beside the log's verifications so the integrity page (inspection) reads it; the checker itself reads
+    every app (workflows.consistency)."""
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", _("Nightly schedule")
+        COMMAND = "command", _("Command line")
+
+    started_at = models.DateTimeField(_("started at"), db_index=True)
+    finished_at = models.DateTimeField(_("finished at"))
+    trigger = models.CharField(_("started by"), max_length=20, choices=Trigger.choices)
+    ok = models.BooleanField(_("consistent"))
+    problem_count = models.PositiveIntegerField(_("problems"))
+    # the problems found (at most workflows.consistency.MAX_PROBLEMS):
+    # [{"check", "subject", "scope" (a unit path, "" for the whole system), "message"}]
+    problems = models.JSONField(_("problems found"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("consistency check")
+        verbose_name_plural = _("consistency checks")
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"{self.started_at:%Y-%m-%d %H:%M} {'ok' if self.ok else 'FAILED'}"

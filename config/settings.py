@@ -253,6 +253,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "audit.tasks.make_daily_checkpoint",
         "schedule": 3600.0,  # idempotent per day: the first run after midnight writes it
     },
+    # every cross-app invariant (workflows.consistency); the integrity page shows the latest run
+    "workflows-nightly-consistency-check": {
+        "task": "workflows.tasks.check_consistency",
+        "schedule": crontab(hour=3, minute=0),
+    },
 }
 
 # --- workflow knobs: one namespaced dict, read through cases.conf.setting() -------------------------------

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from audit.checkpoints import start_of_day
-from audit.models import AuditEvent, Checkpoint, StreamHead, VerificationRun
+from audit.models import AuditEvent, Checkpoint, ConsistencyRun, StreamHead, VerificationRun
 from cases.models import Case, EvidenceFile
 from registry.models import AdministrativeUnit, Subject
 from registry.selectors import path_q
@@ -177,3 +177,17 @@ def access_events(subject: Subject) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(
         stream=f"subject:{subject.pk}", event_type="personal_data.viewed"
     ).order_by("-occurred_at", "-id")
+
+
+def latest_consistency_run() -> ConsistencyRun | None:
+    return ConsistencyRun.objects.order_by("-started_at", "-pk").first()
+
+
+def consistency_problems_for(user, run: ConsistencyRun | None) -> list[dict]:
+    """The problems of a consistency run in the user's area (those of the whole system: superusers only)."""
+    if run is None:
+        return []
+    if user.is_superuser:
+        return list(run.problems)
+    paths = inspection_paths(user)
+    return [p for p in run.problems if p.get("scope") and any(p["scope"].startswith(path) for path in paths)]

@@ -37,8 +37,9 @@ def record_search_export(user, *, filters: dict, row_count: int, file_format: st
 
 
 @transaction.atomic
-def record_dossier_export(user, case: Case, *, files: int) -> AuditEvent:
-    """A sealed dossier leaves the system: an export event, and an access to the subject's personal data."""
+def record_dossier_export(user, case: Case, *, files: int, mismatches: dict | None = None) -> AuditEvent:
+    """A sealed dossier leaves the system: an export event (with the evidence files whose bytes did not match
+    the audit chain, {evidence id: status}), and an access to the subject's personal data."""
     grant = _grant(user, case.unit_path)
     role = grant.role if grant else ""
     unit = grant.unit_code if grant else ""
@@ -58,5 +59,10 @@ def record_dossier_export(user, case: Case, *, files: int) -> AuditEvent:
         role=role,
         unit=unit,
         scope=case.unit_path,
-        data={"case": case.reference, "stream": case.stream, "files": files},
+        data={
+            "case": case.reference,
+            "stream": case.stream,
+            "files": files,
+            **({"evidence_mismatches": {str(k): v for k, v in mismatches.items()}} if mismatches else {}),
+        },
     )

@@ -26,7 +26,7 @@ from cases.selectors import unit_names
 from registry.models import Role
 
 from . import exports, selectors, services
-from .dossier import build_dossier, dossier_name
+from .dossier import build_checked_dossier, dossier_name
 from .forms import AuditSearchForm, SubjectLookupForm
 from .history import replay
 from .labels import ACCESS_LABELS, event_label
@@ -166,11 +166,9 @@ def case_history(request, pk: int):
 def dossier(request, pk: int):
     case = selectors.get_inspected_case(request.user, pk)
     files = selectors.evidence_count(case)
-    try:
-        archive = build_dossier(case, exported_by=request.user)
-    except FileNotFoundError as exc:
-        raise Http404(_("An evidence file of this case is missing from the storage.")) from exc
-    services.record_dossier_export(request.user, case, files=files)
+    archive, checks = build_checked_dossier(case, exported_by=request.user)
+    mismatches = {c.evidence.pk: c.status for c in checks if not c.ok}
+    services.record_dossier_export(request.user, case, files=files, mismatches=mismatches)
     response = FileResponse(
         archive, as_attachment=True, filename=dossier_name(case), content_type="application/zip"
     )
@@ -190,6 +188,8 @@ def integrity(request):
         "run": run,
         "runs": selectors.recent_verification_runs(),
         "can_verify": can_start_verification(request.user),
+        "consistency": (consistency := selectors.latest_consistency_run()),
+        "consistency_problems": selectors.consistency_problems_for(request.user, consistency),
     }
     context.update(_page(request, selectors.inspected_cases_by_activity(request.user), STREAMS_PAGE_SIZE))
     page_cases = list(context["page_obj"])

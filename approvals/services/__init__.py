@@ -2,16 +2,33 @@
 
 from ._common import BatchRefused
 from .audits import close_audit, open_audit, random_sample, record_finding, risk_signals
-from .decisions import decide_one, discard_decision, draft_decision, record_outcomes, sign_decision
-from .sessions import close_session, open_session, record_comment, record_results
+from .decisions import (
+    decide_one,
+    discard_decision,
+    draft_decision,
+    drop_from_decision,
+    record_outcomes,
+    sign_decision,
+)
+from .sessions import (
+    cancel_session,
+    close_session,
+    drop_from_session,
+    open_session,
+    record_comment,
+    record_results,
+)
 
 __all__ = [
     "BatchRefused",
+    "cancel_session",
     "close_audit",
     "close_session",
     "decide_one",
     "discard_decision",
     "draft_decision",
+    "drop_from_decision",
+    "drop_from_session",
     "open_audit",
     "open_session",
     "random_sample",

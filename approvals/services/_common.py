@@ -2,15 +2,19 @@
 
 from collections.abc import Callable
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from audit.services import record_event
 from cases.exceptions import CaseActionError
+from cases.models import Case
 
 # Called with the cases a collective step moved, inside its transaction: the workflow completes their steps
 # (workflows.collective), explicitly, where a signal used to.
 OnMoved = Callable[[list], object]
+# Called with the ids of the cases a collective step may move, before their rows are locked: the workflow
+# locks their processes, then their open steps (one lock order: process, task, case; docs/architecture.md).
+LockFlow = Callable[[list[int]], object]
 
 
 class BatchRefused(CaseActionError):
@@ -36,6 +40,19 @@ def move_all(apply: Callable[[], list]) -> list:
         return apply()
     except CaseActionError as exc:
         raise BatchRefused(_("Nothing was changed."), [exc.message]) from exc
+
+
+def lock_cases(case_ids) -> list:
+    """The cases' current rows, locked in primary-key order (the order the engine locks them in) until the
+    caller's transaction ends: what a new list (a meeting's, a draft decision's) is validated against."""
+    return list(Case.objects.select_for_update(of=("self",)).filter(pk__in=list(case_ids)).order_by("pk"))
+
+
+def required_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say why: a reason is required."))
+    return reason
 
 
 def audit_batch(

@@ -20,7 +20,7 @@ from cases.models import Case, CaseState, EvidenceFile, Score
 from ..conf import knob
 from ..models import Audit, AuditSample, Decision, FindingFile
 from ..permissions import can_audit_decision
-from ._common import BatchRefused, OnMoved, audit_batch, deny, move_all, refuse_if
+from ._common import BatchRefused, LockFlow, OnMoved, audit_batch, deny, move_all, refuse_if
 
 
 def audited_cases(decision: Decision):
@@ -249,12 +249,16 @@ def finding_reason(sample: AuditSample) -> str:
 
 
 @transaction.atomic
-def close_audit(audit: Audit, *, actor, on_moved: OnMoved | None = None) -> Audit:
+def close_audit(
+    audit: Audit, *, actor, lock_flow: LockFlow | None = None, on_moved: OnMoved | None = None
+) -> Audit:
     """Close the audit: every sampled case of the decision is confirmed, except those with a problem, whose
     recognition is revoked with the finding as the reason; the cases outside the sample are closed as not
     checked (their own state, never "audited"). All in one transaction, or nothing.
 
-    `on_moved(cases)` runs in the same transaction once they moved (workflows.collective.close_audit)."""
+    `lock_flow(case ids)` runs before the cases are read and locked (their processes and steps first: a case
+    audited alone meanwhile is either done, and left out, or waits), `on_moved(cases)` in the same
+    transaction once they moved (workflows.collective.close_audit)."""
     audit = _lock_open(audit)
     decision = audit.decision
     if not can_audit_decision(actor, decision):
@@ -265,6 +269,8 @@ def close_audit(audit: Audit, *, actor, on_moved: OnMoved | None = None) -> Audi
         _("The audit was not closed; nothing was changed."),
     )
     problems = {s.case_id: s for s in samples if s.finding == AuditSample.Finding.PROBLEM}
+    if lock_flow is not None:
+        lock_flow(list(audited_cases(decision).values_list("pk", flat=True)))
     cases = list(audited_cases(decision).filter(state=CaseState.COMMUNE_DECIDED))
     sampled = {s.case_id for s in samples}
     unsampled = {c.pk for c in cases if c.pk not in sampled}

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.services import EventSpec, start_stream
+from audit.services import EventSpec, record_event, start_stream
 from cases import services as case_services
 from cases import transitions as T
 from cases.models import Case
@@ -18,7 +18,17 @@ from registry.selectors import grant_covering
 
 from ..models import Decision, DecisionCounter, DecisionEntry
 from ..permissions import can_draft_decision, can_sign_decision
-from ._common import BatchRefused, OnMoved, audit_batch, deny, move_all, refuse_if
+from ._common import (
+    BatchRefused,
+    LockFlow,
+    OnMoved,
+    audit_batch,
+    deny,
+    lock_cases,
+    move_all,
+    refuse_if,
+    required_reason,
+)
 
 
 def _drafts_holding(case_ids, exclude=None) -> dict[int, int]:
@@ -59,8 +69,9 @@ def draft_decision(
 ) -> Decision:
     """Draft a recognition decision listing proposed cases of one or more villages of the commune."""
     _may_draft(actor, commune)
-    # the current rows, not the caller's copies: a stale state must not pass validation
-    cases = list(Case.objects.filter(pk__in=[c.pk for c in cases]).order_by("pk"))
+    # the current rows, locked in primary-key order until the annex is written: two drafts made at once over
+    # the same case queue here, and the second sees the first's annex
+    cases = lock_cases([c.pk for c in cases])
     if not cases:
         raise BatchRefused(_("Select at least one case for the decision."))
     if amends is not None:
@@ -167,11 +178,35 @@ def record_outcomes(decision: Decision, *, outcomes: Mapping[int, tuple[bool, st
 
 
 @transaction.atomic
-def discard_decision(decision: Decision, *, actor, reason: str = "") -> None:
-    """Throw away a draft (it never had a number); the cases return to the commune's list."""
+def drop_from_decision(entry: DecisionEntry, *, actor, reason: str) -> Decision:
+    """Take one case off a draft decision's annex, saying why: the rest can still be signed, and the case is
+    free to be decided on its own or put on another draft."""
+    decision = _lock_draft(entry.decision)
+    if not can_draft_decision(actor, decision.commune):
+        deny(_("You cannot change this decision."))
+    reason = required_reason(reason)
+    entry = DecisionEntry.objects.select_related("case").filter(pk=entry.pk, decision=decision).first()
+    if entry is None:
+        raise BatchRefused(_("This case is no longer on the decision's annex."))
+    if not decision.entries.exclude(pk=entry.pk).exists():
+        raise BatchRefused(_("This is the last case on the annex: discard the draft instead."))
+    case = entry.case
+    entry.delete()
+    data = {"decision": decision.pk, "case": case.reference}
+    audit_batch(decision, "decision.entry_dropped", actor=actor, reason=reason, data=data)
+    record_event(
+        case.stream, "case.dropped_from_list", actor=actor, reason=reason, data=data, scope=case.unit_path
+    )
+    return decision
+
+
+@transaction.atomic
+def discard_decision(decision: Decision, *, actor, reason: str) -> None:
+    """Throw away a draft (it never had a number), saying why; the cases return to the commune's list."""
     decision = _lock_draft(decision)
     if not can_draft_decision(actor, decision.commune):
         deny(_("You cannot change this decision."))
+    reason = required_reason(reason)
     audit_batch(
         decision,
         "decision.discarded",
@@ -227,17 +262,25 @@ def sign_problems(entries: list[DecisionEntry]) -> list[str]:
 
 @transaction.atomic
 def sign_decision(
-    decision: Decision, *, actor, signer_name: str = "", on_moved: OnMoved | None = None
+    decision: Decision,
+    *,
+    actor,
+    signer_name: str = "",
+    lock_flow: LockFlow | None = None,
+    on_moved: OnMoved | None = None,
 ) -> Decision:
     """The commune chair signs: the number is allocated, every listed case is decided, the decision is final.
 
     Recognised cases move to commune_decided, refused ones to not_recognized with their reasons, all in this
     transaction; the PDFs (decision with annex, one certificate per recognised subject) are generated after
     commit by a Celery task, from the now immutable decision. `on_moved(cases)` runs in the same transaction
-    once they moved (workflows.collective.sign_decision completes their steps).
+    once they moved (workflows.collective.sign_decision completes their steps), after `lock_flow(case ids)`
+    locked their processes and steps before their rows.
     """
     decision = _lock_draft(decision)
     _may_sign(actor, decision)
+    if lock_flow is not None:
+        lock_flow(list(decision.entries.values_list("case_id", flat=True)))
     entries = list(decision.entries.select_related("case").order_by("pk"))
     _sign_and_decide(decision, entries, actor=actor, signer_name=signer_name, on_moved=on_moved)
     return decision

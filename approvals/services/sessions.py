@@ -17,7 +17,17 @@ from registry.models import UnitLevel
 from ..conf import knob
 from ..models import ReviewSession, SessionComment, SessionEntry
 from ..permissions import can_close_session, can_prepare_session
-from ._common import BatchRefused, OnMoved, audit_batch, deny, move_all, refuse_if
+from ._common import (
+    BatchRefused,
+    LockFlow,
+    OnMoved,
+    audit_batch,
+    deny,
+    lock_cases,
+    move_all,
+    refuse_if,
+    required_reason,
+)
 
 
 def _open_sessions_holding(case_ids) -> dict[int, int]:
@@ -46,8 +56,9 @@ def open_session(
     """Open a village meeting for a list of scored cases; the list is posted publicly for `posting_days`."""
     if village.level != UnitLevel.VILLAGE or not can_prepare_session(actor, village):
         deny(_("You cannot open a review meeting for %(unit)s.") % {"unit": village.name})
-    # the current rows, not the caller's copies: a stale state must not pass validation
-    cases = list(Case.objects.filter(pk__in=[c.pk for c in cases]).order_by("pk"))
+    # the current rows, locked (primary-key order, as the engine locks them) until the list is written: two
+    # meetings opened at once over the same case queue here, and the second sees the first's list
+    cases = lock_cases([c.pk for c in cases])
     if not cases:
         raise BatchRefused(_("Select at least one case for the meeting."))
     if not (chair or "").strip() or not (attendees or "").strip():
@@ -106,7 +117,7 @@ def open_session(
 def _lock_open(session: ReviewSession) -> ReviewSession:
     session = ReviewSession.objects.select_for_update().select_related("village").get(pk=session.pk)
     if not session.is_open:
-        raise BatchRefused(_("This meeting is closed; its record can no longer change."))
+        raise BatchRefused(_("This meeting is closed or cancelled; its record can no longer change."))
     return session
 
 
@@ -153,6 +164,50 @@ def record_comment(entry: SessionEntry, *, author: str, text: str, actor) -> Ses
     return comment
 
 
+@transaction.atomic
+def drop_from_session(entry: SessionEntry, *, actor, reason: str) -> ReviewSession:
+    """Take one case off an open meeting's list, saying why (withdrawn, reviewed on its own page...): the rest
+    of the list can still be closed, and the case is free to be acted on alone or listed again.
+
+    Its posting comments go with it; they stay in the case's log and in the meeting's, this event included."""
+    session = _lock_open(entry.session)
+    if not can_prepare_session(actor, session.village):
+        deny(_("You cannot change this meeting's record."))
+    reason = required_reason(reason)
+    entry = SessionEntry.objects.select_related("case").filter(pk=entry.pk, session=session).first()
+    if entry is None:
+        raise BatchRefused(_("This case is no longer on the meeting's list."))
+    if not session.entries.exclude(pk=entry.pk).exists():
+        raise BatchRefused(_("This is the last case on the list: cancel the meeting instead."))
+    case = entry.case
+    comments = [{"author": c.author, "text": c.text} for c in entry.comments.order_by("pk")]
+    entry.comments.all().delete()
+    entry.delete()
+    data = {"session": session.pk, "case": case.reference, "comments": comments}
+    audit_batch(session, "session.entry_dropped", actor=actor, reason=reason, data=data)
+    record_event(
+        case.stream, "case.dropped_from_list", actor=actor, reason=reason, data=data, scope=case.unit_path
+    )
+    return session
+
+
+@transaction.atomic
+def cancel_session(session: ReviewSession, *, actor, reason: str) -> ReviewSession:
+    """Call off an open meeting (it did not take place, or its list was wrong): no case is reviewed,
+    every case is free again; the meeting and its list stay on record, marked cancelled."""
+    session = _lock_open(session)
+    if not can_prepare_session(actor, session.village):
+        deny(_("You cannot change this meeting's record."))
+    reason = required_reason(reason)
+    session.status = ReviewSession.Status.CANCELLED
+    session.closed_by = actor
+    session.closed_at = timezone.now()
+    session.save(update_fields=["status", "closed_by", "closed_at"])
+    cases = list(session.entries.order_by("pk").values_list("case__reference", flat=True))
+    audit_batch(session, "session.cancelled", actor=actor, reason=reason, data={"cases": cases})
+    return session
+
+
 def _reviewable(case: Case) -> bool:
     """Its state allows the village review (the FSM transitions say; the criteria guard comes later)."""
     return T.NOT_PROPOSE.allowed(case, check_conditions=False)
@@ -178,10 +233,13 @@ def close_problems(session: ReviewSession, entries: list[SessionEntry]) -> list[
 
 
 @transaction.atomic
-def close_session(session: ReviewSession, *, actor, on_moved: OnMoved | None = None) -> ReviewSession:
+def close_session(
+    session: ReviewSession, *, actor, lock_flow: LockFlow | None = None, on_moved: OnMoved | None = None
+) -> ReviewSession:
     """Close the meeting: every listed case is reviewed (proposed or not) in one transaction, or none is.
 
-    `on_moved(cases)` runs in the same transaction once they moved: the workflow completes their steps
+    `lock_flow(case ids)` runs before the cases are locked, `on_moved(cases)` in the same transaction once
+    they moved: the workflow locks their processes and steps first, then completes the steps
     (workflows.collective.close_session, which pages, tasks and commands call)."""
     session = _lock_open(session)
     if not can_close_session(actor, session):
@@ -192,6 +250,8 @@ def close_session(session: ReviewSession, *, actor, on_moved: OnMoved | None = N
             _("The list is posted for comments until %(date)s; the meeting can be closed from that day.")
             % {"date": session.posting_ends.strftime("%d/%m/%Y")}
         )
+    if lock_flow is not None:
+        lock_flow(list(session.entries.values_list("case_id", flat=True)))
     entries = list(session.entries.select_related("case").order_by("pk"))
     refuse_if(close_problems(session, entries), _("The meeting was not closed; nothing was changed."))
     moved = move_all(

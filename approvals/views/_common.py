@@ -146,6 +146,23 @@ def attempt(request, action, success: str) -> bool:
     return True
 
 
+def attempt_form(request, form, action, success: str) -> bool:
+    """A form that names its reason, then a service: the form's errors or the service's refusal are shown as
+    messages, else `success`. True when it went through."""
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return False
+    try:
+        action(form.cleaned_data)
+    except (CaseActionError, ValidationError) as exc:
+        report(request, exc)
+        return False
+    messages.success(request, success)
+    return True
+
+
 def document(request, owner, field: str, *, what: str, filename: str):
     """A generated document of a meeting or decision: the file in `field`, its SHA-256 in `<field>_sha256`."""
     return attachment(

@@ -1,5 +1,7 @@
 """Commune decisions: draft from proposed cases, set refusals, sign; the documents; opening an audit."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,7 +14,7 @@ from django.views.decorators.http import require_GET
 from cases.exceptions import CaseActionError
 
 from .. import selectors, services
-from ..forms import DecisionForm, OpenAuditForm, SignForm
+from ..forms import DecisionForm, DropForm, OpenAuditForm, ReasonForm, SignForm
 from ..permissions import can_audit_decision, can_draft_decision, can_sign_decision
 from . import _common as common
 from ._common import (
@@ -89,6 +91,8 @@ def decision_detail(request, pk: int):
             "may_edit": not decision.is_signed and can_draft_decision(user, decision.commune),
             "may_sign": not decision.is_signed and can_sign_decision(user, decision),
             "sign_form": SignForm(initial={"signer_name": user.get_full_name()}),
+            "drop_form": DropForm(entries=context["page_obj"]),
+            "discard_form": ReasonForm(),
             "may_audit": decision.is_signed and can_audit_decision(user, decision),
             "audit_form": OpenAuditForm(),
             "audits": selectors.decision_audits(decision),
@@ -111,15 +115,33 @@ def decision_outcomes(request, pk: int):
 
 
 @acting_post
+def decision_drop(request, pk: int):
+    """Take one case off the draft's annex, with the reason."""
+    decision = selectors.get_decision_for(request.user, pk)
+    chosen = request.POST.get("entry", "")
+    entries = selectors.decision_entries(decision, pk=int(chosen)) if chosen.isdigit() else []
+    form = DropForm(request.POST, entries=entries)
+
+    def drop(data):
+        entry = selectors.decision_entry(decision, data["entry"])
+        services.drop_from_decision(entry, actor=request.user, reason=data["reason"])
+
+    common.attempt_form(request, form, drop, _("The case was taken off the draft decision."))
+    return back_to_page(request, "approvals:decision", decision.pk)
+
+
+@acting_post
 def decision_discard(request, pk: int):
     decision = selectors.get_decision_for(request.user, pk)
-    try:
-        services.discard_decision(decision, actor=request.user)
-    except CaseActionError as exc:
-        report(request, exc)
-        return redirect("approvals:decision", pk=decision.pk)
-    messages.success(request, _("The draft decision was discarded."))
-    return redirect("approvals:decisions")
+    discard = partial(services.discard_decision, decision, actor=request.user)
+    if common.attempt_form(
+        request,
+        ReasonForm(request.POST),
+        lambda data: discard(reason=data["reason"]),
+        _("The draft decision was discarded."),
+    ):
+        return redirect("approvals:decisions")
+    return redirect("approvals:decision", pk=decision.pk)
 
 
 @login_required

@@ -16,7 +16,7 @@ from cases.models import CaseState
 from cases.params import ascii_int
 
 from .. import selectors, services
-from ..forms import CommentForm, SessionForm
+from ..forms import CommentForm, DropForm, ReasonForm, SessionForm
 from ..permissions import can_close_session, can_prepare_session
 from . import _common as common
 from ._common import ENTRIES_PAGE_SIZE, LIST_PAGE_SIZE, acting_post, attempt, back_to_page, paged, report
@@ -77,6 +77,8 @@ def _detail(request, session, *, comment_form=None, page=None):
             "may_close": session.is_open and can_close_session(user, session),
             "posting_open": bool(session.posting_ends and timezone.localdate() < session.posting_ends),
             "comment_form": comment_form or CommentForm(entries=entries),
+            "drop_form": DropForm(entries=entries),
+            "cancel_form": ReasonForm(),
         },
     )
 
@@ -126,3 +128,34 @@ def session_comment(request, pk: int):
 def session_minutes(request, pk: int):
     session = selectors.get_session_for(request.user, pk)
     return common.document(request, session, "minutes", what="minutes", filename=f"bien-ban-hop-xet-{pk}.pdf")
+
+
+@acting_post
+def session_drop(request, pk: int):
+    """Take one case off the open meeting's list, with the reason."""
+    session = selectors.get_session_for(request.user, pk)
+    chosen = request.POST.get("entry", "")
+    # the form offered one page of the list; any case of the meeting's list is accepted
+    entries = selectors.session_entries(session, pk=int(chosen)) if chosen.isdigit() else []
+    form = DropForm(request.POST, entries=entries)
+
+    def drop(data):
+        entry = selectors.session_entry(session, data["entry"])
+        services.drop_from_session(entry, actor=request.user, reason=data["reason"])
+
+    common.attempt_form(request, form, drop, _("The case was taken off the meeting's list."))
+    return back_to_page(request, "approvals:session", session.pk)
+
+
+@acting_post
+def session_cancel(request, pk: int):
+    """Call the meeting off, with the reason: every case on its list is free again."""
+    session = selectors.get_session_for(request.user, pk)
+    cancel = partial(services.cancel_session, session, actor=request.user)
+    common.attempt_form(
+        request,
+        ReasonForm(request.POST),
+        lambda data: cancel(reason=data["reason"]),
+        _("The meeting was cancelled."),
+    )
+    return back_to_page(request, "approvals:session", session.pk)

@@ -23,6 +23,7 @@ from fastpath.bulk import update_rows
 
 from ..events import NOTIFIED_EVENTS
 from ..exceptions import CaseActionError, InvalidTransition
+from ..lists import lists_holding
 from ..models import Case
 from ..transitions import CaseTransition
 from ._common import ensure_grant, require_reason
@@ -72,6 +73,8 @@ def _apply(moves: Sequence[Move], *, actor, held: Case | None, named: bool) -> l
         raise TransactionManagementError("a held case needs the caller's atomic block")
     with transaction.atomic(savepoint=held is None):
         locked = _locked([m.case_id for m in moves], held)
+        if not named:
+            _refuse_if_listed(locked[moves[0].case_id])
         now = timezone.now()
         changed: set[str] = set()
         moved, events = [], []
@@ -106,6 +109,20 @@ def _apply(moves: Sequence[Move], *, actor, held: Case | None, named: bool) -> l
         if ids:  # the other events notify nobody: no task to queue
             transaction.on_commit(lambda: _notify(ids))
     return moved
+
+
+def _refuse_if_listed(case: Case) -> None:
+    """A case on an open list (a meeting's, a draft decision's) moves only with that list (cases.lists): a
+    one-case action on it is refused, naming the list, until the list ends or drops the case."""
+    on = lists_holding([case.pk]).get(case.pk)
+    if on is not None:
+        raise ValidationError(
+            _(
+                "Case %(ref)s is on the list of %(list)s: it is decided there. Drop it from that list first "
+                "to act on it alone."
+            )
+            % {"ref": case.reference, "list": on}
+        )
 
 
 def _with_reason(move: Move, named: bool) -> Move:

@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied
 from approvals import services
 from approvals.models import Certificate, Decision, DecisionCounter, DecisionEntry, SignedDecisionError
 from audit.models import AuditEvent
-from cases import services as case_services
 from cases.models import Case, CaseState
 from tests.approvals.builders import proposed_cases, session_for, signed_decision
 from tests.approvals.pdfcheck import renders, text_of
@@ -51,7 +50,10 @@ def test_signing_numbers_the_decision_and_decides_every_case(world):
 def test_one_case_that_cannot_be_decided_stops_the_signing_and_uses_no_number(world):
     cases = proposed_cases(world, 3)
     decision = _draft(world, cases)
-    case_services.withdraw_case(cases[2], actor=world.user("officer_a1"), reason="Hộ chuyển đi nơi khác")
+    entry = decision.entries.get(case=cases[2])
+    services.record_outcomes(
+        decision, outcomes={entry.pk: (False, "")}, actor=world.user("commune_officer_a")
+    )
 
     with pytest.raises(services.BatchRefused) as refused:
         workflow.sign_decision(decision, actor=world.user("chair_a"))
@@ -60,7 +62,7 @@ def test_one_case_that_cannot_be_decided_stops_the_signing_and_uses_no_number(wo
     decision.refresh_from_db()
     assert decision.status == Decision.Status.DRAFT and decision.number is None
     assert not DecisionCounter.objects.filter(value__gt=0).exists()
-    assert set(Case.objects.filter(pk__in=[c.pk for c in cases[:2]]).values_list("state", flat=True)) == {
+    assert set(Case.objects.filter(pk__in=[c.pk for c in cases]).values_list("state", flat=True)) == {
         CaseState.VILLAGE_REVIEWED
     }
     assert signed_decision(world, proposed_cases(world, 1)).number == 1
@@ -104,7 +106,7 @@ def test_a_signed_decision_never_changes(world):
     with pytest.raises(services.BatchRefused):
         workflow.sign_decision(decision, actor=world.user("chair_a"))
     with pytest.raises(services.BatchRefused):
-        services.discard_decision(decision, actor=world.user("commune_officer_a"))
+        services.discard_decision(decision, actor=world.user("commune_officer_a"), reason="x")
     assert Decision.objects.get(pk=decision.pk).signer_name == "Trần Văn Chủ"
 
 

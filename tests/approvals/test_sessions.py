@@ -9,11 +9,10 @@ from django.utils import timezone
 from approvals import services
 from approvals.models import ReviewSession, SessionComment
 from audit.models import AuditEvent
-from cases import services as case_services
 from cases.models import Case, CaseState
 from tests.approvals.builders import scored_cases, session_for
 from tests.approvals.pdfcheck import renders, text_of
-from tests.builders import full_marks, nominate, pdf_upload, required_evidence_items
+from tests.builders import nominate
 from tests.workflows.walk import open_case, walk
 from workflows import services as workflow
 from workflows.models import CaseTask
@@ -32,8 +31,8 @@ def test_a_200_case_meeting_closes_in_one_transaction_or_not_at_all(world):
     services.record_results(
         session, results={entries[cases[3].pk].pk: (False, "Con chưa đi học đủ")}, actor=head
     )
-    # one case goes back to evidence collection after it was listed: it is no longer scored
-    case_services.return_for_rework(odd, actor=world.user("assessor_a1"), reason="Thiếu học bạ")
+    # one case is marked not proposed without the reason the law asks for
+    services.record_results(session, results={entries[odd.pk].pk: (False, "")}, actor=head)
     before = _events(cases)
 
     with pytest.raises(services.BatchRefused) as refused:
@@ -42,15 +41,12 @@ def test_a_200_case_meeting_closes_in_one_transaction_or_not_at_all(world):
     assert len(refused.value.problems) == 1
     assert odd.reference in refused.value.problems[0]
     assert _events(cases) == before
-    assert Case.objects.filter(pk__in=[c.pk for c in cases], state=CaseState.SCORED).count() == 199
+    assert Case.objects.filter(pk__in=[c.pk for c in cases], state=CaseState.SCORED).count() == 200
     assert ReviewSession.objects.get(pk=session.pk).is_open
     assert not AuditEvent.objects.filter(stream=session.stream, event_type="session.closed").exists()
 
-    # the case is fixed and scored again; now the meeting closes, all 200 cases at once
-    for item in required_evidence_items(odd):
-        case_services.add_evidence(odd, item=item, upload=pdf_upload(), actor=world.user("officer_a1"))
-    case_services.complete_evidence_collection(odd, actor=world.user("officer_a1"))
-    case_services.score_case(odd, values=full_marks(odd), actor=world.user("assessor_a1"))
+    # the meeting's result is set right; now it closes, all 200 cases at once
+    services.record_results(session, results={entries[odd.pk].pk: (True, "")}, actor=head)
     before = _events(cases)
 
     workflow.close_session(session, actor=head)

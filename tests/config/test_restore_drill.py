@@ -62,7 +62,13 @@ def test_the_demo_restores_and_verifies_and_the_copy_holds_the_same_data(demo):
     prefix = connection.settings_dict["NAME"] + "_drill_"
     code, out, err = drill("--checkpoint", str(demo), "--keep")
     assert (code, err) == (0, ""), err
-    stages = ("Dump", "Restore", "Schema matches the code", "Audit log verifies against the checkpoint file")
+    stages = (
+        "Dump",
+        "Restore",
+        "Schema matches the code",
+        "Audit log verifies against the checkpoint file",
+        "Consistency check",
+    )
     for stage in stages:
         assert f"{stage}: done in" in out
     assert "Restore drill passed." in out

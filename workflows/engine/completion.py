@@ -58,6 +58,28 @@ _LOCK_STEP = CompiledQuery(
 )
 
 
+def lock_flows(case_ids: list[int], *, step: str) -> None:
+    """The flow locks a collective step takes before its cases' rows: the cases' processes, then their open
+    `step` tasks, each in one statement in primary-key order (the one lock order: process, task, case, as
+    lock_step takes them for one step; docs/architecture.md §4). A step completed alone meanwhile has either
+    committed, and reads as done, or waits for the batch."""
+    processes = list(
+        Process.objects.filter(caseprocess__case_id__in=list(case_ids))
+        .order_by("pk")
+        .select_for_update(of=("self",))
+        .values_list("pk", flat=True)
+    )
+    if processes:
+        list(
+            CaseTask.objects.filter(
+                process_id__in=processes, status__in=OPEN, flow_task_type="HUMAN", step=step
+            )
+            .order_by("pk")
+            .select_for_update(of=("task_ptr",))
+            .values_list("pk", flat=True)
+        )
+
+
 def complete_steps(cases: list[Case], *, step: str, actor, closed) -> int:
     """Complete the open `step` task of cases a collective step has already moved (their case service ran).
 

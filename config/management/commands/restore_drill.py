@@ -2,9 +2,9 @@
 
 The drill an operator runs (and CI runs on a copy of the demo data): dump the database with `pg_dump`, restore
 the dump into a new database with `pg_restore`, then, against the restored copy and in processes of their own,
-check that its schema is the code's (`migrate --check`) and that its audit log verifies against a checkpoint
-file kept off the server (`verify_audit --against`). The restored database is dropped afterwards unless
-`--keep` is given. Exit status 1 when any stage fails, with the stage named.
+check that its schema is the code's (`migrate --check`), that its audit log verifies against a checkpoint
+file kept off the server (`verify_audit --against`) and that it is consistent (`check_consistency`). The
+restored database is dropped afterwards unless `--keep` is given. Exit status 1 when any stage fails, with the stage named.
 """
 
 import os
@@ -93,6 +93,7 @@ class Command(BaseCommand):
                 target,
                 ["verify_audit", "--against", checkpoint],
             )
+            self._stage(_("Consistency check"), self._manage, target, ["check_consistency"])
         except DrillFailed as exc:
             self.stderr.write(self.style.ERROR(_("RESTORE DRILL FAILED: %(why)s") % {"why": exc}))
             self.stderr.flush()
