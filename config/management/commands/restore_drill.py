@@ -4,7 +4,8 @@ The drill an operator runs (and CI runs on a copy of the demo data): dump the da
 the dump into a new database with `pg_restore`, then, against the restored copy and in processes of their own,
 check that its schema is the code's (`migrate --check`), that its audit log verifies against a checkpoint
 file kept off the server (`verify_audit --against`) and that it is consistent (`check_consistency`). The
-restored database is dropped afterwards unless `--keep` is given. Exit status 1 when any stage fails, with the stage named.
+restored database is dropped afterwards unless `--keep` is given. Exit status 1 when any stage fails, with
+the stage named.
 """
 
 import os
