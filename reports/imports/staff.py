@@ -185,6 +185,7 @@ class StaffImport(ImportKind):
             ):
                 by_email.setdefault(email.lower(), (pk, username))
         plans: list[RolePlan] = []
+        refused = {e["row"] for e in report.errors}  # by the people checks (this loop skips its own)
         first_role: dict[tuple, int] = {}
         for number, cells, phone, email, role, valid_from, valid_to, clean in rows:
             unit = units.get(cells["unit_code"])
@@ -217,7 +218,7 @@ class StaffImport(ImportKind):
                     report.error(number, "email_other_person", email=email, phone=other_username)
                     continue
                 user_id = other_pk
-            if clean and not any(e["row"] == number for e in report.errors):
+            if clean and number not in refused:
                 plans.append(
                     RolePlan(
                         number, cells["full_name"], phone, email, role, unit, valid_from, valid_to, user_id

@@ -53,6 +53,9 @@ READ = {
     "workflows:supervise_stalled",
     "workflows:supervise_workload",
     "workflows:supervise_campaign",
+    "workflows:people",
+    "workflows:people_sheet",  # records that links were issued; 403 to anyone who manages no roles
+    "reports:golive",
 }
 # Writes to the user's own notifications and e-mail settings: open to everyone, inspectors included (they
 # are notified of failed verifications); nothing about cases changes.
@@ -60,6 +63,7 @@ OWN = {
     "notifications:open",
     "notifications:mark_all_read",
     "notifications:preferences",
+    "activate",  # a person sets their own password through their one-time link (nothing else changes)
 }
 WRITE = {
     "workflows:claim",
@@ -75,6 +79,10 @@ WRITE = {
     "workflows:resume_clock",
     "reports:import_upload",
     "reports:commit_job",
+    "workflows:people_end",
+    "workflows:people_hand_over",
+    "workflows:people_reset",
+    "reports:golive_confirm",
 }
 
 
@@ -146,6 +154,13 @@ def test_every_write_endpoint_answers_403_to_an_inspector(client, world, open_fl
             {"task": [task.pk], "to_user": world.user("officer_a2").pk, "reason": "Thử giao lại"},
         ),
     }
+    role = world.user("officer_a1").role_assignments.get().pk
+    for name in ("workflows:people_end", "workflows:people_hand_over", "workflows:people_reset"):
+        posts[name] = (
+            reverse(name, args=[role]),
+            {"reason": "Thử", "phone": "0912345000", "full_name": "Thử"},
+        )
+    posts["reports:golive_confirm"] = (reverse("reports:golive_confirm"), {"item": "deadlines", "year": 2026})
     assert set(posts) == WRITE
     for inspector in (world.user("inspector"), make_user(Role.INSPECTOR, world.commune_a, "thanhtra_xa")):
         client.force_login(inspector)
@@ -153,6 +168,9 @@ def test_every_write_endpoint_answers_403_to_an_inspector(client, world, open_fl
         for name, (url, data) in posts.items():
             assert client.post(url, data).status_code == 403, name
             assert client.get(url).status_code in (403, 405), name
+        assert (
+            client.post(reverse("reports:golive_confirm"), {"item": "x"}).status_code == 302
+        )  # refused form
         admin = client.get(reverse("admin:index"))
         assert admin.status_code == 302 and "/login/" in admin["Location"]
         admin_post = client.post(reverse("admin:cases_case_changelist"), {"action": "delete_selected"})

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from audit.models import AuditEvent
 from registry import accounts
 from registry.models import Role, RoleAssignment
+from registry.services import derive_unit_permissions
 from reports.models import ImportJob
 from tests.builders import make_user
 
@@ -79,6 +80,9 @@ def test_staff_are_created_with_their_roles_and_a_reimport_changes_nothing(
     assert binh.valid_from == datetime.date(2026, 1, 1)
     assert RoleAssignment.objects.get(user__username="0900000002").valid_to == datetime.date(2027, 12, 31)
     assert AuditEvent.objects.filter(event_type="role.assigned", actor=officer).count() == 4
+    # the role groups (django-guardian) follow the new assignments exactly, as assign_role keeps them
+    assert len(derive_unit_permissions(apply=False)) == 0
+    assert lan.has_perm("registry.collect_evidence", world.village_a1)
     assert AuditEvent.objects.filter(event_type="account.created").count() == 3
     # the one with an e-mail got her link by e-mail
     assert [m.to for m in mail.outbox] == [["lan@example.vn"]]

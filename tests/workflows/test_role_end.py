@@ -179,3 +179,29 @@ def test_handing_over_needs_a_reason_and_another_person(world):
         hand_over_role(assignment, successor=officer, actor=world.user("supervisor_a"), reason="x")
     assert assignment_of(officer, world.village_a1).valid_to is None
     assert RoleAssignment.objects.filter(unit=world.village_a1, role=Role.VILLAGE_OFFICER).count() == 1
+
+
+def test_ending_the_last_chairman_with_decisions_to_sign_warns_with_the_list(world, client):
+    from .walk import walk
+
+    case = walk(world, open_case(world), through="review")  # now waiting for the chairman's decision
+    chair = assignment_of(world.user("chair_a"), world.commune_a)
+    client.force_login(world.user("supervisor_a"))
+    url = f"/cong-viec/can-bo/{chair.pk}/ket-thuc/"
+    page = client.get(url).content.decode()
+    assert 'id="stranded-steps"' in page and case.reference in page
+    with pytest.raises(ValidationError):
+        end_role(chair, actor=world.user("supervisor_a"), reason="Nghỉ hưu")
+    response = client.post(url, {"reason": "Nghỉ hưu"})
+    assert response.status_code == 200 and 'role="alert"' in response.content.decode()
+    assert assignment_of(world.user("chair_a"), world.commune_a).valid_to is None
+    # acknowledged: the role ends
+    assert client.post(url, {"reason": "Nghỉ hưu", "acknowledged": "on"}).status_code == 302
+    assert assignment_of(world.user("chair_a"), world.commune_a).valid_to is not None
+    # with a second chairman nothing would have been stranded
+    other = make_user(Role.COMMUNE_CHAIR, world.commune_a)
+    from workflows.engine.roles import stranded_steps
+
+    assert stranded_steps(assignment_of(other, world.commune_a)) != []
+    make_user(Role.COMMUNE_CHAIR, world.commune_a)
+    assert stranded_steps(assignment_of(other, world.commune_a)) == []

@@ -516,6 +516,55 @@ def _resume_served(m, t, rs):  # nothing is paused: the holder is told so on the
     assert _task(t.tasks["collect"]).paused_at is None
 
 
+def _officer_role(t: Target) -> int:
+    from registry.models import RoleAssignment
+
+    return (
+        RoleAssignment.objects.filter(user__username=officer(t.village), unit=_unit(t)).values_list(
+            "pk", flat=True
+        )
+    ).first()
+
+
+def _people_page(name: str):
+    """People management about the target village: its officer's role, or the village as `?unit=`."""
+
+    def requests(t: Target, attack: bool) -> list[Req]:
+        if name in ("workflows:people", "workflows:people_sheet"):
+            return [Req("get", reverse(name), {"unit": _unit(t).code})]
+        url = reverse(name, args=[_officer_role(t)])
+        posted = {"reason": REASON, "phone": "0912345000", "full_name": "Người Thay"}
+        return [Req("get", url), *([Req("post", url, posted)] if attack else [])]
+
+    return requests
+
+
+def _people() -> list[Endpoint]:
+    names = ("workflows:people", "workflows:people_sheet")
+    return [
+        *(
+            Endpoint(
+                name,
+                DETAIL,
+                supervisor,
+                _people_page(name),
+                lambda m, t, rs: _ok_html(rs[0], str(_unit(t).name)),
+            )
+            for name in names
+        ),
+        *(
+            Endpoint(
+                name,
+                ACTION,
+                supervisor,
+                _people_page(name),
+                lambda m, t, rs: _ok_html(rs[0], officer(t.village)),
+            )
+            for name in ("workflows:people_end", "workflows:people_hand_over", "workflows:people_reset")
+        ),
+    ]
+
+
 ENDPOINTS: list[Endpoint] = [
     Endpoint(
         "cases:list",
@@ -645,6 +694,7 @@ ENDPOINTS: list[Endpoint] = [
         may_forbid=True,
     ),
     *_task_lists(),
+    *_people(),
 ]
 BY_NAME = {endpoint.name: endpoint for endpoint in ENDPOINTS}
 assert len(BY_NAME) == len(ENDPOINTS)

@@ -8,6 +8,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -96,12 +97,68 @@ def return_steps_of_ended_roles(*, on: datetime.date | None = None) -> int:
     return returned
 
 
+def stranded_steps(assignment: RoleAssignment, *, limit: int = 50) -> list[CaseTask]:
+    """The open steps under the role's unit that nobody could take once this role ends: no other active
+    holder of a role that may do them covers their case (e.g. the last chairman of a commune with decisions
+    still to sign). Shown as a warning, with the list, before the role is ended."""
+    if assignment.role not in {r for step in step_roles() for r in step}:
+        return []
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)  # who is there once the role has ended
+    codes = assignment.unit.path.strip("/").split("/")
+    above = ["/" + "/".join(codes[:depth]) + "/" for depth in range(1, len(codes) + 1)]
+    others = list(
+        RoleAssignment.objects.active(on=tomorrow)
+        .exclude(pk=assignment.pk)
+        .filter(Q(unit__path__in=above) | Q(unit__path__startswith=assignment.unit.path))
+        .values_list("role", "unit__path")
+    )
+    if any(role == assignment.role and path in above for role, path in others):
+        return []  # another holder of the same role covers the whole unit
+    others_keep = keeps_step(others)
+    mine = keeps_step([(assignment.role, assignment.unit.path)])
+    tasks = CaseTask.objects.filter(
+        status__in=(STATUS.NEW, STATUS.ASSIGNED),
+        flow_task_type="HUMAN",
+        case__unit_path__startswith=assignment.unit.path,
+    ).select_related("case__unit")
+    stranded = []
+    for task in tasks.order_by("pk").iterator():
+        if mine(task) and not others_keep(task):
+            stranded.append(task)
+            if len(stranded) >= limit:
+                break
+    return stranded
+
+
+def step_roles() -> list[frozenset[str]]:
+    from ..steps.base import every_step
+
+    return [roles_for(step.action, level) for step in every_step() for level in ("village", "commune")]
+
+
 @transaction.atomic
-def end_role(assignment: RoleAssignment, *, actor, reason: str, on: datetime.date | None = None):
+def end_role(
+    assignment: RoleAssignment,
+    *,
+    actor,
+    reason: str,
+    on: datetime.date | None = None,
+    acknowledged: bool = False,
+):
     """End a role by hand (people management): the actor must manage the role on its unit; the role's
-    last day is `on` (today); if that is today or before, its claimed steps go back to the queue now."""
+    last day is `on` (today); if that is today or before, its claimed steps go back to the queue now.
+    Ending the last holder who could take some open steps (stranded_steps) needs `acknowledged`."""
     if not can_manage_role(actor, assignment.role, assignment.unit):
         raise PermissionDenied(_("You cannot manage this role."))
+    if not acknowledged and stranded_steps(assignment, limit=1):
+        raise ValidationError(
+            {
+                "acknowledged": _(
+                    "Nobody else could take some open steps once this role ends: confirm that you have "
+                    "seen the list."
+                )
+            }
+        )
     day = on or timezone.localdate()
     if assignment.valid_to is not None and assignment.valid_to < timezone.localdate():
         raise ValidationError(_("This role has already ended."))

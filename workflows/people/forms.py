@@ -26,6 +26,12 @@ class EndRoleForm(forms.Form):
     )
 
 
+class EndRoleWarnedForm(EndRoleForm):
+    acknowledged = forms.BooleanField(
+        label=_("I have seen the open steps nobody else could take, and end the role anyway."), required=False
+    )
+
+
 class HandOverForm(forms.Form):
     phone = forms.CharField(
         label=_("Successor's phone number"),

@@ -15,9 +15,9 @@ from registry import accounts
 from registry.models import AdministrativeUnit
 from registry.permissions import can_manage_role
 
-from ..engine.roles import end_role
+from ..engine.roles import end_role, stranded_steps
 from . import selectors
-from .forms import EndRoleForm, HandOverForm, PeopleFilterForm, ResetAccessForm
+from .forms import EndRoleForm, EndRoleWarnedForm, HandOverForm, PeopleFilterForm, ResetAccessForm
 from .services import hand_over_to
 
 PAGE_SIZE = 50
@@ -86,7 +86,8 @@ def people(request):
 def end(request, pk: int):
     _manager(request)
     assignment = _assignment(request, pk)
-    form = EndRoleForm(request.POST or None)
+    stranded = stranded_steps(assignment)
+    form = (EndRoleWarnedForm if stranded else EndRoleForm)(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             end_role(
@@ -94,6 +95,7 @@ def end(request, pk: int):
                 actor=request.user,
                 reason=form.cleaned_data["reason"],
                 on=form.cleaned_data["on"],
+                acknowledged=form.cleaned_data.get("acknowledged", False),
             )
         except ValidationError as exc:
             _refuse(form, exc)
@@ -105,7 +107,9 @@ def end(request, pk: int):
             )
             return redirect("workflows:people")
     return render(
-        request, "workflows/people_action.html", {"assignment": assignment, "form": form, "action": "end"}
+        request,
+        "workflows/people_action.html",
+        {"assignment": assignment, "form": form, "action": "end", "stranded": stranded},
     )
 
 
