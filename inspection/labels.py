@@ -25,6 +25,7 @@ ACCESS_LABELS = {
     "evidence": _("Evidence downloaded"),
     "evidence_preview": _("Evidence previewed"),
     "dossier": _("Sealed dossier exported"),
+    "public_status": _("Case status looked up on the public page"),
     "certificate": _("Certificate downloaded"),
     "decision": _("Decision and annex downloaded"),
     "minutes": _("Meeting minutes downloaded"),

@@ -68,6 +68,17 @@ def record_personal_data_access(user, case: Case, what: str, /, **extra):
     )
 
 
+def record_public_access(case: Case, what: str, /, **extra):
+    """Someone outside the office (a household, a citizen, signed in or not) saw data of the case's subject
+    through a public page: one event on the subject, with no actor, read by inspectors in the access log."""
+    return record_event(
+        f"subject:{case.subject_id}",
+        "personal_data.viewed",
+        scope=case.unit_path,
+        data={"what": what, "case": case.reference, "public": True, **extra},
+    )
+
+
 def _notify(event_id: int) -> None:
     from ..tasks import notify_case_event
 

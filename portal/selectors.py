@@ -1,0 +1,57 @@
+"""What a stranger who knows a case number and its check digits may learn: the case's title and year, where
+it stands, the dates of its steps and the outcome. Nothing else: no name, no score, no reason."""
+
+import hmac
+
+from cases.models import Case
+from registry.models import SubjectKind
+from workflows.steps.panel import case_progress
+
+# Compared against when there is no case or no check value, so that every failed lookup does the same work.
+_NOTHING = "\x00" * 4
+CHECKS_PER_CASE = 2
+
+
+def check_values(case: Case) -> list[str]:
+    """The four-digit values that open a case: of its household's head's citizen ID and of its phone (a
+    citizen's: of the household they belong to). Subjects that are not households follow their case through
+    the office."""
+    subject = case.subject
+    if subject.kind == SubjectKind.HOUSEHOLD:
+        household = subject.household
+    elif subject.kind == SubjectKind.PERSON:
+        household = subject.person.member_of
+    else:
+        household = None
+    if household is None:
+        return []
+    return [value for value in (household.head_id_last4, household.phone[-4:]) if len(value) == 4]
+
+
+def matching_case(reference: str, check: str) -> Case | None:
+    """The case with this number if `check` is one of its check values, else None: one query and the same
+    comparisons whether the number or the digits are wrong."""
+    case = (
+        Case.objects.select_related("title_type", "subject__household", "subject__person__member_of")
+        .filter(reference=reference)
+        .first()
+    )
+    values = check_values(case) if case is not None else []
+    values = (values + [_NOTHING] * CHECKS_PER_CASE)[:CHECKS_PER_CASE]
+    matched = False
+    for value in values:
+        matched |= hmac.compare_digest(value.encode(), check.encode())
+    return case if matched and case is not None else None
+
+
+def public_status(case: Case) -> dict:
+    progress = case_progress(case) or {"steps": [], "due": None}
+    return {
+        "reference": case.reference,
+        "title": case.title_type.name,
+        "year": case.year,
+        "state": case.get_state_display(),
+        "steps": progress["steps"],
+        "due": progress["due"],
+        "decision_date": case.decision_date,
+    }
