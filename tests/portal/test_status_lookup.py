@@ -162,3 +162,8 @@ def test_strange_input_is_a_clear_400_and_counts_nothing(client, data):
 
 def test_other_methods_are_refused(client):
     assert client.put(URL).status_code == 405
+
+
+def test_the_sign_in_page_shows_households_the_way_to_their_case(client):
+    html = client.get(reverse("login")).content.decode()
+    assert f'href="{URL}"' in html
