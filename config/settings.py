@@ -283,6 +283,19 @@ PUBLIC_LOOKUP = {
     "FAILURES_PER_CASE": env.int("PUBLIC_LOOKUP_FAILURES_PER_CASE", default=10),
     "CASE_WINDOW_SECONDS": env.int("PUBLIC_LOOKUP_CASE_WINDOW_SECONDS", default=24 * 3600),
 }
+# Households sign in with a code sent to the phone they gave (portal/): the channel is a class with
+# send(phone, text): portal.delivery.ConsoleChannel (embedded default) or portal.delivery.HttpSmsChannel.
+PUBLIC_SIGN_IN = {
+    "CHANNEL": env.str("SMS_CHANNEL", default="portal.delivery.ConsoleChannel"),
+    "SMS_URL": env.str("SMS_URL", default=""),
+    "SMS_TOKEN": env.str("SMS_TOKEN", default=""),
+    "CODE_MINUTES": env.int("SIGN_IN_CODE_MINUTES", default=10),
+    "MAX_ATTEMPTS": 5,  # wrong codes before the code is spent
+    "CODES_PER_PHONE": env.int("SIGN_IN_CODES_PER_PHONE", default=3),
+    "CODES_PER_ADDRESS": env.int("SIGN_IN_CODES_PER_ADDRESS", default=10),
+    "WINDOW_SECONDS": 900,
+    "SESSION_MINUTES": env.int("SIGN_IN_SESSION_MINUTES", default=30),
+}
 # Attempt counters (the lookup, the API's throttle) live in this cache: Redis in production, so every web
 # process counts together (e.g. CACHE_URL=rediscache://127.0.0.1:6379/2); one process's memory by default.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}

@@ -3,8 +3,10 @@ it stands, the dates of its steps and the outcome. Nothing else: no name, no sco
 
 import hmac
 
+from django.db.models import Q
+
 from cases.models import Case
-from registry.models import SubjectKind
+from registry.models import Household, SubjectKind
 from workflows.steps.panel import case_progress
 
 # Compared against when there is no case or no check value, so that every failed lookup does the same work.
@@ -55,3 +57,16 @@ def public_status(case: Case) -> dict:
         "due": progress["due"],
         "decision_date": case.decision_date,
     }
+
+
+def phone_registered(phone: str) -> bool:
+    return Household.objects.filter(phone=phone).exists()
+
+
+def own_cases(phone: str, *, limit: int = 50) -> list[Case]:
+    """The cases of the households that gave this phone, and of their citizens, newest year first."""
+    return list(
+        Case.objects.select_related("title_type")
+        .filter(Q(subject__household__phone=phone) | Q(subject__person__member_of__phone=phone))
+        .order_by("-year", "reference")[:limit]
+    )
