@@ -1,4 +1,4 @@
-""""Where is my case?" (portal.views.status_lookup) at the province's size: POSTs through the real view and
+""" "Where is my case?" (portal.views.status_lookup) at the province's size: POSTs through the real view and
 the test client, as a stranger with no session sends them; half find their case, half give wrong digits (a
 wrong number costs the same work by design: tests/portal)."""
 

@@ -21,7 +21,7 @@ def _limits() -> dict:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def status_lookup(request):
-    """"Where is my case?": a case number and its check digits show where the case stands. A wrong number
+    """ "Where is my case?": a case number and its check digits show where the case stands. A wrong number
     and wrong digits get the same answer, and attempts are limited per address and per case number."""
     if request.method == "GET":
         return _page(request, StatusLookupForm())

@@ -65,9 +65,7 @@ def household_data(
     years = birth_years()
     rows = tuple(_member(m, years) for m in members)
     address = " ".join((address or "").split())
-    return HouseholdData(
-        village, head_name, address, rows, normal_phone(phone), _id_last4(head_id_last4)
-    )
+    return HouseholdData(village, head_name, address, rows, normal_phone(phone), _id_last4(head_id_last4))
 
 
 def normal_phone(value: str) -> str:
