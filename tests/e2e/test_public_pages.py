@@ -1,4 +1,4 @@
-"""The public pages on a 360 px phone: a household looks its case up, then signs in with a code and sees it."""
+"""The public pages on a 360 px phone: a household looks its case up, then signs in with a code, sees it."""
 
 import re
 
