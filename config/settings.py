@@ -284,9 +284,9 @@ PUBLIC_LOOKUP = {
     "CASE_WINDOW_SECONDS": env.int("PUBLIC_LOOKUP_CASE_WINDOW_SECONDS", default=24 * 3600),
 }
 # Households sign in with a code sent to the phone they gave (portal/): the channel is a class with
-# send(phone, text): portal.delivery.ConsoleChannel (embedded default) or portal.delivery.HttpSmsChannel.
+# send(phone, text): notifications.sms.ConsoleChannel (embedded default) or notifications.sms.HttpSmsChannel.
 PUBLIC_SIGN_IN = {
-    "CHANNEL": env.str("SMS_CHANNEL", default="portal.delivery.ConsoleChannel"),
+    "CHANNEL": env.str("SMS_CHANNEL", default="notifications.sms.ConsoleChannel"),
     "SMS_URL": env.str("SMS_URL", default=""),
     "SMS_TOKEN": env.str("SMS_TOKEN", default=""),
     "CODE_MINUTES": env.int("SIGN_IN_CODE_MINUTES", default=10),

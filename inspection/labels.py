@@ -8,6 +8,7 @@ EVENT_LABELS = {
     **CASE_EVENT_LABELS,
     "personal_data.viewed": _("Personal data viewed"),
     "subject.created": _("Subject registered"),
+    "subject.texts_chosen": _("Household's choice of text messages"),
     "role.assigned": _("Role assigned"),
     "role.ended": _("Role ended"),
     "role.group_removed": _("Expired role removed from its group"),

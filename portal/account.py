@@ -10,9 +10,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.middleware import client_ip
 from cases.services import record_public_access
+from notifications.sms import DeliveryFailed
 
 from . import selectors, services
-from .delivery import DeliveryFailed
 from .forms import CodeForm, PhoneForm
 
 PENDING = "portal_pending_phone"
@@ -80,7 +80,30 @@ def my_cases(request):
         for case in cases:
             record_public_access(case, "public_own_cases")
     rows = [selectors.public_status(case) for case in cases]
-    return render(request, "portal/my_cases.html", {"rows": rows})
+    context = {
+        "rows": rows,
+        "texts_wanted": selectors.texts_wanted(phone),
+        "notices": selectors.notices(phone),
+    }
+    return render(request, "portal/my_cases.html", context)
+
+
+@require_POST
+def texts(request):
+    """The household chooses whether it receives text messages about its cases."""
+    phone = request.session.get(SIGNED_IN)
+    if not phone:
+        return redirect("portal:sign_in")
+    wanted = request.POST.get("texts") == "on"
+    services.set_texts(phone, wanted=wanted)
+    if wanted:
+        messages.info(request, _("You will receive text messages about your applications."))
+    else:
+        messages.info(
+            request,
+            _("You will no longer receive text messages; you can still follow your applications here."),
+        )
+    return redirect("portal:my_cases")
 
 
 @require_POST

@@ -6,6 +6,7 @@ import hmac
 from django.db.models import Q
 
 from cases.models import Case
+from notifications.models import HouseholdNotice
 from registry.models import Household, SubjectKind
 from workflows.steps.panel import case_progress
 
@@ -70,3 +71,12 @@ def own_cases(phone: str, *, limit: int = 50) -> list[Case]:
         .filter(Q(subject__household__phone=phone) | Q(subject__person__member_of__phone=phone))
         .order_by("-year", "reference")[:limit]
     )
+
+
+def texts_wanted(phone: str) -> bool:
+    return Household.objects.filter(phone=phone, texts_opt_out=False).exists()
+
+
+def notices(phone: str, *, limit: int = 20) -> list[HouseholdNotice]:
+    """The text messages sent (or held back) about the household's cases, newest first."""
+    return list(HouseholdNotice.objects.filter(household__phone=phone).order_by("-created_at", "-pk")[:limit])

@@ -11,10 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import EventSpec, record_events
+from notifications.sms import channel
 from registry.households import normal_phone
+from registry.models import Household
 
 from . import throttle
-from .delivery import channel
 from .models import SignInCode
 
 
@@ -86,3 +88,29 @@ def check_code(phone: str, code: str) -> bool:
         row.used_at = timezone.now()
     row.save(update_fields=["attempts", "used_at"])
     return False
+
+
+@transaction.atomic
+def set_texts(phone: str, *, wanted: bool) -> int:
+    """The households that gave this phone receive text messages about their cases, or not; one audit event
+    on each household whose choice changed. Returns how many changed."""
+    households = list(
+        Household.objects.select_for_update(of=("self",))
+        .select_related("unit")
+        .filter(phone=phone, texts_opt_out=wanted)
+    )
+    if not households:
+        return 0
+    Household.objects.filter(pk__in=[h.pk for h in households]).update(texts_opt_out=not wanted)
+    record_events(
+        [
+            EventSpec(
+                stream=f"subject:{h.pk}",
+                event_type="subject.texts_chosen",
+                data={"texts": wanted, "by": "household"},
+                scope=h.unit.path,
+            )
+            for h in households
+        ]
+    )
+    return len(households)

@@ -9,5 +9,6 @@ urlpatterns = [
     path("ho-gia-dinh/dang-nhap/", account.sign_in, name="sign_in"),
     path("ho-gia-dinh/ma/", account.enter_code, name="code"),
     path("ho-gia-dinh/", account.my_cases, name="my_cases"),
+    path("ho-gia-dinh/tin-nhan/", account.texts, name="texts"),
     path("ho-gia-dinh/dang-xuat/", account.sign_out, name="sign_out"),
 ]

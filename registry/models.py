@@ -184,6 +184,8 @@ class Household(Subject):
     head_id_last4 = models.CharField(
         _("last four digits of the head's citizen ID"), max_length=4, blank=True, default="", db_default=""
     )
+    # the household asked for no text messages about its cases (it can still look them up)
+    texts_opt_out = models.BooleanField(_("no text messages"), default=False, db_default=False)
 
     class Meta:
         verbose_name = _("household")

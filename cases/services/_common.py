@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import record_event
 
-from ..events import NOTIFIED_EVENTS
+from ..events import QUEUED_EVENTS
 from ..models import Case
 from ..permissions import authorising_grant, case_grant
 
@@ -49,7 +49,7 @@ def audit_case(
         unit=grant.unit_code if grant else "",
         scope=case.unit_path,
     )
-    if event_type in NOTIFIED_EVENTS:  # the other events notify nobody: no task to queue
+    if event_type in QUEUED_EVENTS:  # the other events notify nobody: no task to queue
         transaction.on_commit(lambda: _notify(event.pk))
     return event
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from audit.models import AuditEvent
-from portal.delivery import DeliveryFailed, HttpSmsChannel
+from notifications.sms import DeliveryFailed, HttpSmsChannel
 from portal.models import SignInCode
 from registry.models import Household
 from tests.workflows.walk import open_case

@@ -61,6 +61,7 @@ def test_the_nomination_page_keeps_the_phone_and_the_digits(client, world):
 
 def test_a_bad_phone_on_the_nomination_page_is_shown_on_its_field_and_nothing_is_written(client, world):
     login(client, world, "officer_a1")
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     before = counts()
     response = client.post(URL, household_post(world, phone="12345"))
     assert response.status_code == 200

@@ -1,4 +1,5 @@
-"""How a one-time code reaches a phone: one interface, a channel per way (settings.PUBLIC_SIGN_IN["CHANNEL"]).
+"""How a text reaches a household's phone (sign-in codes, notices): one interface, a channel per way
+(settings.PUBLIC_SIGN_IN["CHANNEL"]).
 
 The embedded default writes the message to the console; production posts it to an HTTP SMS gateway. Another
 channel (Zalo, a telecom's API) is a class with the same `send`.
