@@ -6,7 +6,8 @@ Run against a server that serves collected static files, as production does, e.g
     STATIC_ROOT=/tmp/static WHITENOISE_USE_FINDERS=0 .venv/bin/gunicorn config.wsgi -b 127.0.0.1:8731 &
     .venv/bin/python -m bench.page_weight http://127.0.0.1:8731 chihoi.dongdaison /cong-viec/hop-viec/ /ho-so/
 
-The user logs in through HTTP requests that leave the browser's cache empty; each path is then loaded twice
+A user name of `-` loads public pages without signing in (`-m bench.page_weight URL - /tra-cuu/`). The user
+logs in through HTTP requests that leave the browser's cache empty; each path is then loaded twice
 in the same browser (Debian's chromium): cold, then warm. Bytes are Chromium's encoded (compressed) body
 plus header lengths for every response that reached the network.
 """
@@ -83,7 +84,8 @@ def main(argv: list[str]) -> int:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
         for path in paths:
             context = browser.new_context(locale="vi-VN")
-            _login(context, base, username, password)
+            if username != "-":
+                _login(context, base, username, password)
             page = context.new_page()
             cdp = context.new_cdp_session(page)
             cdp.send("Network.enable")

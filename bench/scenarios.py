@@ -537,4 +537,5 @@ from . import (  # noqa: E402, F401  (register theirs)
     scenarios_collective,
     scenarios_deadlines,
     scenarios_golive,
+    scenarios_public,
 )

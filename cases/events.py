@@ -27,6 +27,18 @@ def event_label(event_type: str) -> str:
     return str(EVENT_LABELS.get(event_type, event_type))
 
 
+# The events a household hears of by text message on the phone it gave (cases.tasks.notify_case_event).
+HOUSEHOLD_NOTICES = {
+    "case.nominated": _("Case %(ref)s (%(title)s %(year)s) is registered. Follow it at %(url)s"),
+    "case.returned": _(
+        "Case %(ref)s: more evidence is needed. Please contact your village's study-promotion officer."
+    ),
+    "case.recognised": _("Case %(ref)s: your household is recognised as %(title)s %(year)s."),
+    "case.refused": _("Case %(ref)s: not recognised this year. Reason: %(reason)s"),
+    "case.revoked": _("Case %(ref)s: the recognition was revoked. Reason: %(reason)s"),
+}
+
+
 # The events that notify someone (cases.tasks.notify_case_event): the case's nominator and the village
 # officers of its unit. Services queue the notification task only for these.
 NOTIFIED_EVENTS = {
@@ -36,3 +48,6 @@ NOTIFIED_EVENTS = {
     "case.recognised": _("recognised"),
     "case.revoked": _("recognition revoked"),
 }
+
+# Every event that queues cases.tasks.notify_case_event: officers' notifications and households' notices.
+QUEUED_EVENTS = frozenset(NOTIFIED_EVENTS) | frozenset(HOUSEHOLD_NOTICES)

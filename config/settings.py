@@ -57,8 +57,9 @@ INSTALLED_APPS = [
     "workflows",
     # floor 6
     "reports",
-    # floor 7: the REST API
+    # floor 7: the REST API and the public pages for households and citizens
     "api",
+    "portal",
     # top floor: settings, URLs, Celery, the demo seeder
     "config",
 ]
@@ -274,6 +275,30 @@ RECOGNITION = {
     "AUDIT_RISK_MAX_PICKS": 10,  # risk-based picks added to the random sample
     "AUDIT_FINDING_FILES_MAX": 5,  # files attached to one finding at a time
 }
+
+# --- the public pages (portal/): "Where is my case?" attempts per address and failures per case number ----
+PUBLIC_LOOKUP = {
+    "PER_ADDRESS": env.int("PUBLIC_LOOKUP_PER_ADDRESS", default=20),
+    "WINDOW_SECONDS": env.int("PUBLIC_LOOKUP_WINDOW_SECONDS", default=600),
+    "FAILURES_PER_CASE": env.int("PUBLIC_LOOKUP_FAILURES_PER_CASE", default=10),
+    "CASE_WINDOW_SECONDS": env.int("PUBLIC_LOOKUP_CASE_WINDOW_SECONDS", default=24 * 3600),
+}
+# Households sign in with a code sent to the phone they gave (portal/): the channel is a class with
+# send(phone, text): notifications.sms.ConsoleChannel (embedded default) or notifications.sms.HttpSmsChannel.
+PUBLIC_SIGN_IN = {
+    "CHANNEL": env.str("SMS_CHANNEL", default="notifications.sms.ConsoleChannel"),
+    "SMS_URL": env.str("SMS_URL", default=""),
+    "SMS_TOKEN": env.str("SMS_TOKEN", default=""),
+    "CODE_MINUTES": env.int("SIGN_IN_CODE_MINUTES", default=10),
+    "MAX_ATTEMPTS": 5,  # wrong codes before the code is spent
+    "CODES_PER_PHONE": env.int("SIGN_IN_CODES_PER_PHONE", default=3),
+    "CODES_PER_ADDRESS": env.int("SIGN_IN_CODES_PER_ADDRESS", default=10),
+    "WINDOW_SECONDS": 900,
+    "SESSION_MINUTES": env.int("SIGN_IN_SESSION_MINUTES", default=30),
+}
+# Attempt counters (the lookup, the API's throttle) live in this cache: Redis in production, so every web
+# process counts together (e.g. CACHE_URL=rediscache://127.0.0.1:6379/2); one process's memory by default.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 # --- REST API (api/): session auth for the browser, tokens for integrations; problem+json errors ---------
 REST_FRAMEWORK = {

@@ -20,6 +20,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
     path("api/", include("api.urls")),
+    path("", include("portal.urls")),
     # the product's areas (/cong-viec/, /ho-so/, ...): see config/site.py
     path("", site.urls),
 ]

@@ -49,3 +49,32 @@ class EmailMute(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.kind}"
+
+
+class HouseholdNotice(models.Model):
+    """A text message to a household's phone about its case: one per case event, whatever happens to it."""
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Not delivered")
+        OPTED_OUT = "opted_out", _("Not sent: the household asked for no messages")
+
+    household = models.ForeignKey(
+        "registry.Household", verbose_name=_("household"), on_delete=models.CASCADE, related_name="notices"
+    )
+    case_reference = models.CharField(_("case number"), max_length=60)
+    event_type = models.CharField(_("event"), max_length=40)
+    dedupe_key = models.CharField(max_length=80, unique=True)
+    phone = models.CharField(_("phone number"), max_length=11)
+    text = models.TextField(_("text"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    error = models.CharField(_("error"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notice to a household")
+        verbose_name_plural = _("notices to households")
+        indexes = [models.Index(fields=["household", "-created_at"], name="notif_household_notice_idx")]
+
+    def __str__(self):
+        return f"{self.case_reference} · {self.event_type} · {self.get_status_display()}"

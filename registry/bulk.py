@@ -31,6 +31,8 @@ class NewHousehold:
     head_name: str
     address: str = ""
     members: Sequence[Mapping] = ()  # full_name, birth_year, relation
+    phone: str = ""
+    head_id_last4: str = ""
 
     def check(self) -> None:
         self._data()
@@ -42,7 +44,12 @@ class NewHousehold:
 
     def _data(self):
         return household_data(
-            self.village, head_name=self.head_name, address=self.address, members=self.members
+            self.village,
+            head_name=self.head_name,
+            address=self.address,
+            members=self.members,
+            phone=self.phone,
+            head_id_last4=self.head_id_last4,
         )
 
 

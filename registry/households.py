@@ -27,6 +27,8 @@ class HouseholdData:
     head_name: str
     address: str
     members: tuple[dict, ...]
+    phone: str = ""
+    head_id_last4: str = ""
 
     def household(self, code: str) -> Household:
         """The household row (unsaved), named by the registry's convention."""
@@ -37,6 +39,8 @@ class HouseholdData:
             head_name=self.head_name,
             unit=self.village,
             address=self.address,
+            phone=self.phone,
+            head_id_last4=self.head_id_last4,
         )
 
     def member_rows(self, household: Household) -> list[HouseholdMember]:
@@ -44,7 +48,13 @@ class HouseholdData:
 
 
 def household_data(
-    village: AdministrativeUnit, *, head_name: str, address: str = "", members: Iterable[Mapping] = ()
+    village: AdministrativeUnit,
+    *,
+    head_name: str,
+    address: str = "",
+    members: Iterable[Mapping] = (),
+    phone: str = "",
+    head_id_last4: str = "",
 ) -> HouseholdData:
     """Check a household's data and put it in the registry's form; raises ValidationError."""
     if village.level != UnitLevel.VILLAGE:
@@ -54,7 +64,34 @@ def household_data(
         raise ValidationError({"head_name": _("Enter the name of the head of household.")})
     years = birth_years()
     rows = tuple(_member(m, years) for m in members)
-    return HouseholdData(village, head_name, " ".join((address or "").split()), rows)
+    address = " ".join((address or "").split())
+    return HouseholdData(village, head_name, address, rows, normal_phone(phone), _id_last4(head_id_last4))
+
+
+def normal_phone(value: str) -> str:
+    """A Vietnamese phone number as 0 and 9–10 digits ("+84 912 345 678" → "0912345678"), or "" for none;
+    ValidationError when it is not one."""
+    digits = "".join((value or "").split()).replace(".", "").replace("-", "")
+    if not digits:
+        return ""
+    if digits.startswith("+84"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("84") and len(digits) in (11, 12):
+        digits = "0" + digits[2:]
+    if not (digits.isascii() and digits.isdigit() and digits.startswith("0") and 10 <= len(digits) <= 11):
+        raise ValidationError(
+            {"phone": _("Enter a Vietnamese phone number: 10 or 11 digits starting with 0, e.g. 0912345678.")}
+        )
+    return digits
+
+
+def _id_last4(value: str) -> str:
+    value = (value or "").strip()
+    if value and not (len(value) == 4 and value.isascii() and value.isdigit()):
+        raise ValidationError(
+            {"head_id_last4": _("Enter only the last four digits of the head's citizen ID, e.g. 0421.")}
+        )
+    return value
 
 
 @transaction.atomic
@@ -64,13 +101,22 @@ def create_household(
     head_name: str,
     address: str = "",
     members: Iterable[Mapping] = (),
+    phone: str = "",
+    head_id_last4: str = "",
     actor,
 ) -> Household:
     """Register a household living in a village, with its members (full name, birth year, relation).
 
     The caller checks that the actor may register subjects in the village; this function checks the data.
     """
-    data = household_data(village, head_name=head_name, address=address, members=members)
+    data = household_data(
+        village,
+        head_name=head_name,
+        address=address,
+        members=members,
+        phone=phone,
+        head_id_last4=head_id_last4,
+    )
     # The code needs the primary key; a random placeholder keeps the unique column valid until then.
     household = data.household(code=f"tmp-{uuid.uuid4().hex}")
     household.save()

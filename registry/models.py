@@ -177,6 +177,15 @@ class Subject(models.Model):
 class Household(Subject):
     KIND = SubjectKind.HOUSEHOLD
     head_name = models.CharField(_("head of household"), max_length=120)
+    # What the household gives to follow its case from outside the office ("Where is my case?"): a phone
+    # number and only the last four digits of the head's citizen ID, never the whole ID (Decree 13/2023).
+    # (a default in the database too: the bulk writers insert only the columns they know)
+    phone = models.CharField(_("phone number"), max_length=11, blank=True, default="", db_default="")
+    head_id_last4 = models.CharField(
+        _("last four digits of the head's citizen ID"), max_length=4, blank=True, default="", db_default=""
+    )
+    # the household asked for no text messages about its cases (it can still look them up)
+    texts_opt_out = models.BooleanField(_("no text messages"), default=False, db_default=False)
 
     class Meta:
         verbose_name = _("household")

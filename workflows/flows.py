@@ -27,12 +27,29 @@ def open_case(subject, *, title_type, year: int, actor, flow=RecognitionFlow) ->
 
 @transaction.atomic
 def nominate_new_household(
-    village, *, head_name: str, address: str, members: list[dict], title_type, year: int, actor
+    village,
+    *,
+    head_name: str,
+    address: str,
+    members: list[dict],
+    title_type,
+    year: int,
+    actor,
+    phone: str = "",
+    head_id_last4: str = "",
 ) -> Case:
     """Register a household in a village and open its case: afterwards both exist, or neither does."""
     if not can_nominate(actor, village):
         raise PermissionDenied(
             _("You are not allowed to nominate cases in %(unit)s.") % {"unit": village.name}
         )
-    household = create_household(village, head_name=head_name, address=address, members=members, actor=actor)
+    household = create_household(
+        village,
+        head_name=head_name,
+        address=address,
+        members=members,
+        phone=phone,
+        head_id_last4=head_id_last4,
+        actor=actor,
+    )
     return open_case(household, title_type=title_type, year=year, actor=actor)

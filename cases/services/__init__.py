@@ -1,6 +1,6 @@
 """Every write to a case goes through these functions."""
 
-from ._common import lock_case, record_personal_data_access
+from ._common import lock_case, record_personal_data_access, record_public_access
 from .batch import decide_many_in_commune, review_many_in_village, settle_audited
 from .engine import CaseRefused, Move, move_case, move_cases
 from .intake import add_evidence, nominate_case, remove_evidence, sha256_of, validate_upload
@@ -30,6 +30,7 @@ __all__ = [
     "move_cases",
     "nominate_case",
     "record_personal_data_access",
+    "record_public_access",
     "remove_evidence",
     "return_for_rework",
     "review_in_village",

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import record_event
 
-from ..events import NOTIFIED_EVENTS
+from ..events import QUEUED_EVENTS
 from ..models import Case
 from ..permissions import authorising_grant, case_grant
 
@@ -49,7 +49,7 @@ def audit_case(
         unit=grant.unit_code if grant else "",
         scope=case.unit_path,
     )
-    if event_type in NOTIFIED_EVENTS:  # the other events notify nobody: no task to queue
+    if event_type in QUEUED_EVENTS:  # the other events notify nobody: no task to queue
         transaction.on_commit(lambda: _notify(event.pk))
     return event
 
@@ -65,6 +65,17 @@ def record_personal_data_access(user, case: Case, what: str, /, **extra):
         unit=grant.unit_code if grant else "",
         scope=case.unit_path,
         data={"what": what, "case": case.reference, **extra},
+    )
+
+
+def record_public_access(case: Case, what: str, /, **extra):
+    """Someone outside the office (a household, a citizen, signed in or not) saw data of the case's subject
+    through a public page: one event on the subject, with no actor, read by inspectors in the access log."""
+    return record_event(
+        f"subject:{case.subject_id}",
+        "personal_data.viewed",
+        scope=case.unit_path,
+        data={"what": what, "case": case.reference, "public": True, **extra},
     )
 
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from audit.services import EventSpec, record_events
 from fastpath.bulk import update_rows
 
-from ..events import NOTIFIED_EVENTS
+from ..events import QUEUED_EVENTS
 from ..exceptions import CaseActionError, InvalidTransition
 from ..lists import lists_holding
 from ..models import Case
@@ -105,7 +105,7 @@ def _apply(moves: Sequence[Move], *, actor, held: Case | None, named: bool) -> l
             )
         _write(moved, ["state", "updated_at", *sorted(changed)])
         written = record_events(events, returning=True)
-        ids = [e.pk for e in written if e.event_type in NOTIFIED_EVENTS]
+        ids = [e.pk for e in written if e.event_type in QUEUED_EVENTS]
         if ids:  # the other events notify nobody: no task to queue
             transaction.on_commit(lambda: _notify(ids))
     return moved

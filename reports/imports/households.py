@@ -22,6 +22,8 @@ COLUMNS = (
     Column("birth_year", "Năm sinh", width=10),
     Column("relation", "Quan hệ với chủ hộ", width=20),
     Column("address", "Địa chỉ", required=False, max_length=255, width=36),
+    Column("phone", "Số điện thoại", required=False, max_length=20, width=16),
+    Column("head_id_last4", "4 số cuối CCCD chủ hộ", required=False, max_length=4, width=12),
 )
 
 # What people write in the relation column, folded; the English codes are accepted too.
@@ -48,6 +50,8 @@ class HouseholdPlan:
     address: str = ""
     head_name: str = ""
     head_row: int | None = None
+    phone: str = ""
+    head_id_last4: str = ""
     members: list[dict] = field(default_factory=list)
 
 
@@ -74,6 +78,10 @@ class HouseholdImport(SubjectImport):
             _("Relationship to the head of household: one of %(values)s; exactly one “Chủ hộ” per household.")
             % {"values": relations},
             _("Address is optional and is read from the household's first row."),
+            _(
+                "Phone number and the last four digits of the head's citizen ID are optional and are read "
+                "from the head's row; the household uses them to follow its case online."
+            ),
             _("Households whose code is already registered in the same village are left unchanged."),
             _("Nothing is imported while any row has an error."),
         ]
@@ -118,6 +126,8 @@ class HouseholdImport(SubjectImport):
                 else:
                     plan.head_row, plan.head_name = number, cells["full_name"]
                     plan.address = plan.address or cells.get("address", "")
+                    plan.phone = cells.get("phone", "")
+                    plan.head_id_last4 = cells.get("head_id_last4", "")
             if len(report.errors) == problems:
                 plan.members.append(
                     {"full_name": cells["full_name"], "birth_year": year, "relation": relation}
@@ -154,7 +164,13 @@ class HouseholdImport(SubjectImport):
             (
                 plan.first_row,
                 NewHousehold(
-                    plan.code, villages[plan.village_code], plan.head_name, plan.address, plan.members
+                    plan.code,
+                    villages[plan.village_code],
+                    plan.head_name,
+                    plan.address,
+                    plan.members,
+                    phone=plan.phone,
+                    head_id_last4=plan.head_id_last4,
                 ),
             )
             for plan in report.new

@@ -192,6 +192,20 @@ class NewHouseholdForm(_CaseBasics):
         error_messages={"required": _("Enter the name of the head of household.")},
     )
     address = forms.CharField(label=_("Address"), max_length=255, required=False)
+    phone = forms.CharField(
+        label=_("Phone number"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+        help_text=_("For notices and for following the case online (optional)."),
+    )
+    head_id_last4 = forms.CharField(
+        label=_("Last four digits of the head's citizen ID"),
+        max_length=4,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 6, "autocomplete": "off"}),
+        help_text=_("Only the last four digits: the household uses them to look up its case (optional)."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

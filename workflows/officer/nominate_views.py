@@ -131,6 +131,8 @@ class NominateView(LoginRequiredMixin, TemplateView):
                     data["village"],
                     head_name=data["head_name"],
                     address=data["address"],
+                    phone=data["phone"],
+                    head_id_last4=data["head_id_last4"],
                     members=formset.members(),
                     title_type=data["title"],
                     year=data["year"],

@@ -44,6 +44,25 @@ def work_panel(request: HttpRequest, case: Case) -> dict | None:
     }
 
 
+def case_progress(case: Case) -> dict | None:
+    """Where the case stands on its path and when each milestone was reached, for the household itself outside
+    the office: no names and no actions (one query). None for a case without a process."""
+    tasks = human_tasks_of(case)
+    if not tasks:
+        return None
+    open_task = next((t for t in reversed(tasks) if t.status in OPEN), None)
+    path = tasks[-1].flow_task.flow_class.steps.path(case.title_type_id, title_code)
+    steps = _steps(case, tasks, open_task, path, _reached(path))
+    latest = {task.flow_task.name: task for task in tasks}
+    for step in steps:
+        task = latest.get(step["key"])
+        if step["key"] == "nominated":
+            step["on"] = case.created_at
+        elif task is not None and step["status"] != "todo":
+            step["on"] = task.finished if step["status"] == "done" and task.finished else task.created
+    return {"steps": steps, "due": open_task.due_at if open_task else None}
+
+
 def _reached(path: list[Step]) -> dict[str, int]:
     """The milestone (index in [nominated, *path]) a case in each ordinary state has reached: a case waiting
     for a step has done the ones before it; one past the last step has done them all."""
