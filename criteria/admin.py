@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin_mixins import AuditedAdminMixin
+from registry.selectors import path_q, scope_paths
 
 from .models import (
     CriteriaSet,
@@ -170,6 +171,9 @@ class CriteriaSetAdoptionAdmin(admin.ModelAdmin):
         form.user = request.user
         return form
 
+    def get_queryset(self, request):
+        return _in_scope(super().get_queryset(request), request.user, "province__path")
+
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields] if obj is not None else ()
 
@@ -225,6 +229,9 @@ class PopulationFigureAdmin(admin.ModelAdmin):
         form.user = request.user
         return form
 
+    def get_queryset(self, request):
+        return _in_scope(super().get_queryset(request), request.user, "unit__path")
+
     def get_readonly_fields(self, request, obj=None):
         return ("unit", "year", "population") if obj is not None else ()
 
@@ -241,3 +248,10 @@ class PopulationFigureAdmin(admin.ModelAdmin):
             actor=request.user,
         )
         obj.pk, obj.entered_by, obj.entered_at = figure.pk, figure.entered_by, figure.entered_at
+
+
+def _in_scope(queryset, user, path_field: str):
+    """A staff member sees the rows of their own units only (a superuser, all)."""
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(path_q(scope_paths(user), field=path_field))

@@ -192,3 +192,17 @@ def _adoption_permissions():
     return Permission.objects.filter(
         content_type__app_label="criteria", codename__endswith="criteriasetadoption"
     )
+
+
+def test_the_score_page_warns_before_the_assessor_types_anything(world, client):
+    from tests.workflows.walk import open_case, walk
+    from workflows import services as flow
+
+    case = walk(world, open_case(world), through="collect")
+    task = flow.open_task(case, "score")
+    client.force_login(world.user("assessor_a1"))
+    url = reverse("workflows:step", args=[task.pk])
+    assert "data-not-adopted" not in client.get(url).content.decode()  # the positive control
+    _unadopt(case)
+    page = client.get(url).content.decode()
+    assert "data-not-adopted" in page and "data-sample-thresholds" in page

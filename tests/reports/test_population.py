@@ -143,3 +143,23 @@ def test_figures_are_entered_only_by_the_units_officers_and_bad_figures_change_n
     assert again.pk == figure.pk and again.count == 12
     event = AuditEvent.objects.filter(event_type="population_figure.entered").latest("seq")
     assert (event.data["from"], event.data["to"]) == (10, 12)
+
+
+def test_the_figures_admin_lists_only_the_staff_members_units(world, client):
+    from django.contrib.auth.models import Permission
+
+    for village, count in ((world.village_a1, 40), (world.village_b1, 70)):
+        record_population_figure(village, year=2026, population=Population.ADULTS, count=count, actor=None)
+    officer = world.user("commune_officer_a")
+    officer.is_staff = True
+    officer.save()
+    officer.user_permissions.add(*Permission.objects.filter(codename__endswith="populationfigure"))
+    client.force_login(officer)
+    page = client.get(reverse("admin:criteria_populationfigure_changelist")).content.decode()
+    assert world.village_a1.name in page  # the positive control
+    assert world.village_b1.name not in page
+    foreign = PopulationFigure.objects.get(unit=world.village_b1)
+    assert client.get(reverse("admin:criteria_populationfigure_change", args=[foreign.pk])).status_code in (
+        302,
+        404,
+    )
