@@ -109,11 +109,16 @@ class CompleteStep(APIView):
         declared = getattr(task.flow_task, "step", None)
         if declared is None or declared.key != self.step.key:
             raise Http404
-        if task.owner_id != request.user.pk and not perms.can(request.user, declared.action, case):
+        outcome = declared.outcomes[self.outcome_name]
+        # the step's own work is for whoever may take the step (the step page); an outcome that ends any open
+        # step (withdrawal) for whoever holds its transition's permission (the case file's withdraw button)
+        if outcome.own_work:
+            if task.owner_id != request.user.pk and not perms.can(request.user, declared.action, case):
+                raise PermissionDenied(_("You cannot take this step."))
+        elif not outcome.allowed(request.user, case):
             raise PermissionDenied(_("You cannot take this step."))
         if task.status not in services.OPEN_TASK_STATES:
             raise services.step_closed(case, declared.key)
-        outcome = declared.outcomes[self.outcome_name]
         payload = self.payload(data=request.data)
         payload.is_valid(raise_exception=True)
         values = payload.validated_data

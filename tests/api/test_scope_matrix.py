@@ -7,6 +7,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from approvals.models import Decision, ReviewSession
+from cases import permissions as perms
 from cases import services as case_services
 from cases.models import Case, CaseState, EvidenceFile
 from criteria.models import CriterionItem
@@ -15,6 +16,7 @@ from registry.models import Role
 from tests.builders import full_marks, make_user, pdf_upload, required_evidence_items
 from workflows import services
 from workflows.models import CaseTask
+from workflows.steps.table import STEPS
 
 from .helpers import open_case, token_client
 
@@ -33,6 +35,7 @@ def m(world):
         head_b1=make_user(Role.VILLAGE_HEAD, world.village_b1, "head_b1"),
         chair_b=make_user(Role.COMMUNE_CHAIR, world.commune_b, "chair_b"),
         inspector_b=make_user(Role.INSPECTOR, world.commune_b, "inspector_b"),
+        commune_officer_b=make_user(Role.COMMUNE_OFFICER, world.commune_b, "commune_officer_b"),
     )
     officer = users["officer_a1"]
     cases = {}
@@ -142,6 +145,13 @@ def test_coverage(m):
     assert body["unit"]["code"] == m.village_a1.code and body["total"]["total"] >= 1
 
 
+def test_coverage_roots(m):
+    url = reverse("api:coverage_roots")
+    anonymous_refused("get", url)
+    assert [u["code"] for u in as_user(m, "officer_b1").get(url).json()] == [m.village_b1.code]
+    assert [u["code"] for u in as_user(m, "officer_a1").get(url).json()] == [m.village_a1.code]
+
+
 def test_audit_events(m):
     case = m.cases["collect"]
     url = reverse("api:audit_events")
@@ -162,6 +172,14 @@ def test_notifications(m):
     assert as_user(m, "officer_b1").get(reverse("api:notifications")).json()["results"] == []
     assert Notification.objects.get(pk=mine.pk).read_at is None
     assert as_user(m, "officer_a1").post(url).json()["read"] is True
+    unread = Notification.objects.create(
+        user=m.user("officer_a1"), kind="test", title="Tin 2", dedupe_key="x2"
+    )
+    read_all = reverse("api:notifications_read_all")
+    anonymous_refused("post", read_all)
+    assert as_user(m, "officer_b1").post(read_all).json()["marked"] == 0
+    assert Notification.objects.get(pk=unread.pk).read_at is None
+    assert as_user(m, "officer_a1").post(read_all).json()["marked"] == 1
 
 
 # --- changes ----------------------------------------------------------------------------------------------
@@ -211,34 +229,73 @@ def _sheet(case):
     }
 
 
-STEP_CELLS = {
-    # step: (outcome, payload(case), covering user, foreign users)
-    "collect": ("withdraw", lambda c: {"reason": "Hộ xin rút"}, "officer_a1", ("officer_b1",)),
-    "score": ("score", _sheet, "assessor_a1", ("assessor_b1",)),
-    "review": ("review", lambda c: {"proposed": True, "reason": ""}, "head_a1", ("head_b1",)),
-    "decide": (
-        "decide",
-        lambda c: {"recognised": True, "reason": "", "signer_name": "Chủ tịch"},
-        "chair_a",
-        ("chair_b",),
-    ),
-    "audit": ("revoke", lambda c: {"reason": "Sai lệch"}, "auditor", ()),
+PAYLOADS = {
+    ("collect", "complete"): lambda c: {},
+    ("score", "score"): _sheet,
+    ("review", "review"): lambda c: {"proposed": True, "reason": ""},
+    ("decide", "decide"): lambda c: {"recognised": True, "reason": "", "signer_name": "Chủ tịch"},
+    ("audit", "confirm"): lambda c: {"note": "Đúng"},
 }
+REASON = {"reason": "Kiểm tra phạm vi"}
+# The covering users, each with the user of the same role in commune B (the auditor covers the province).
+COVERING = {
+    "officer_a1": "officer_b1",
+    "assessor_a1": "assessor_b1",
+    "head_a1": "head_b1",
+    "chair_a": "chair_b",
+    "commune_officer_a": "commune_officer_b",
+    "auditor": None,
+}
+STEP_OUTCOMES = [(step.key, name) for step in STEPS for name in step.outcomes]
 
 
-@pytest.mark.parametrize("step", list(STEP_CELLS))
-def test_step_completion(m, step):
-    outcome, payload, covering, foreign = STEP_CELLS[step]
+@pytest.mark.parametrize(("step", "outcome"), STEP_OUTCOMES, ids=[f"{s}-{o}" for s, o in STEP_OUTCOMES])
+def test_step_completion(m, step, outcome):
+    """Every step and outcome: the users of commune B who hold the outcome's role there, inspectors and
+    anonymous callers are denied and nothing changes; the covering user of A gets through to the service
+    (done, or refused by it for the case's own reasons, never by scope)."""
     case = m.cases[step]
+    payload = PAYLOADS.get((step, outcome), lambda c: REASON)(case)
     url = reverse(f"api:step_{step}_{outcome}", args=[task(case, step).pk])
+    declared = STEPS[step].outcomes[outcome]
+    covering = [
+        key
+        for key in COVERING
+        if declared.allowed(m.user(key), case)
+        and (not declared.own_work or perms.can(m.user(key), STEPS[step].action, case))
+    ]
+    foreign = [COVERING[key] for key in covering if COVERING[key]]
+    assert covering, (step, outcome)
     before = state(case)
-    anonymous_refused("post", url, payload(case))
+    anonymous_refused("post", url, payload)
     for key in (*foreign, "inspector", "inspector_b"):
-        denied(as_user(m, key).post(url, payload(case), format="json"))
+        denied(as_user(m, key).post(url, payload, format="json"))
     assert state(case) == before
-    response = as_user(m, covering).post(url, payload(case), format="json")
-    assert response.status_code == 200, response.json()
-    assert state(case) != before
+    response = as_user(m, covering[0]).post(url, payload, format="json")
+    assert response.status_code not in (401, 403, 404), (covering[0], response.json())
+    if response.status_code == 200:
+        assert state(case) != before
+
+
+def test_every_api_address_is_in_the_matrix():
+    """A new operation must be added to this module's cells (the pages' matrix skips the api namespace)."""
+    names = {name for name in _api_names() if name}
+    tried = {
+        "cases", "case", "evidence", "inbox", "queue", "claim", "release", "evidence_upload",
+        "sessions", "session", "session_results", "session_close",
+        "decisions", "decision", "decision_outcomes", "decision_sign",
+        "coverage_roots", "coverage", "audit_events", "notifications", "notifications_read_all",
+        "notification_read",
+        *(f"step_{step}_{outcome}" for step, outcome in STEP_OUTCOMES),
+    }  # fmt: skip
+    public = {"schema", "docs"}  # the OpenAPI document and its page: no data
+    assert names == tried | public
+
+
+def _api_names():
+    from api import urls
+
+    return [p.name for p in urls.urlpatterns]
 
 
 def test_review_meeting(m):
