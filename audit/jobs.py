@@ -44,12 +44,14 @@ def stale_after() -> datetime.timedelta:
 def enqueue(key: str, task: str, *args) -> BackgroundJob:
     """Record the job in the caller's transaction and send it on commit (a job already done is sent again:
     its task is idempotent and finds nothing left to do)."""
+    # re-driven from a minute on if it has not started by then (the broker was down at the commit)
+    later = timezone.now() + backoff(1)
     job, created = BackgroundJob.objects.get_or_create(
-        key=key[:150], defaults={"task": task, "args": list(args), "next_attempt_at": timezone.now()}
+        key=key[:150], defaults={"task": task, "args": list(args), "next_attempt_at": later}
     )
     if not created and job.state != State.RUNNING:
         BackgroundJob.objects.filter(pk=job.pk).update(
-            state=State.PENDING, task=task, args=list(args), next_attempt_at=timezone.now()
+            state=State.PENDING, task=task, args=list(args), next_attempt_at=later
         )
     transaction.on_commit(lambda: send(job.pk))
     return job
@@ -80,6 +82,8 @@ def run(job_id: int) -> str:
         job = BackgroundJob.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.state in (State.DONE, State.GAVE_UP):
             return job.state if job else "missing"
+        if job.state == State.RUNNING and job.started_at > timezone.now() - stale_after():
+            return State.RUNNING  # a second message for a job another worker is running
         job.state, job.started_at = State.RUNNING, timezone.now()
         job.attempts += 1
         job.save(update_fields=["state", "started_at", "attempts"])
@@ -121,9 +125,12 @@ def due(now=None):
 
 def redrive(limit: int = 500) -> int:
     """Send the due jobs again (beat); returns how many were sent."""
-    ids = list(due().values_list("pk", flat=True)[:limit])
-    # a running job that lost its worker runs again from pending
+    now = timezone.now()
+    ids = list(due(now).values_list("pk", flat=True)[:limit])
+    # a running job that lost its worker runs again from pending; a job still waiting in a long queue is not
+    # sent again for another while
     BackgroundJob.objects.filter(pk__in=ids, state=State.RUNNING).update(state=State.PENDING)
+    BackgroundJob.objects.filter(pk__in=ids, state=State.PENDING).update(next_attempt_at=now + backoff(1))
     return sum(send(pk) for pk in ids)
 
 
