@@ -102,9 +102,9 @@ def session_results(request, pk: int):
 @acting_post
 def session_comment(request, pk: int):
     session = selectors.get_session_for(request.user, pk)
-    chosen = request.POST.get("entry", "")
+    chosen = common.posted_id(request, "entry")
     # the form offered one page of the list; any case of the meeting's list is accepted
-    entries = selectors.session_entries(session, pk=int(chosen)) if chosen.isdigit() else []
+    entries = selectors.session_entries(session, pk=chosen) if chosen is not None else []
     form = CommentForm(request.POST, entries=entries)
     if form.is_valid():
         entry = selectors.session_entry(session, form.cleaned_data["entry"])
@@ -131,9 +131,9 @@ def session_minutes(request, pk: int):
 def session_drop(request, pk: int):
     """Take one case off the open meeting's list, with the reason."""
     session = selectors.get_session_for(request.user, pk)
-    chosen = request.POST.get("entry", "")
+    chosen = common.posted_id(request, "entry")
     # the form offered one page of the list; any case of the meeting's list is accepted
-    entries = selectors.session_entries(session, pk=int(chosen)) if chosen.isdigit() else []
+    entries = selectors.session_entries(session, pk=chosen) if chosen is not None else []
     form = DropForm(request.POST, entries=entries)
 
     def drop(data):
