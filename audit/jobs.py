@@ -45,16 +45,18 @@ def enqueue(key: str, task: str, *args) -> BackgroundJob:
     """Record the job in the caller's transaction and send it on commit (a job already done is sent again:
     its task is idempotent and finds nothing left to do)."""
     # re-driven from a minute on if it has not started by then (the broker was down at the commit)
-    later = timezone.now() + backoff(1)
-    job, created = BackgroundJob.objects.get_or_create(
-        key=key[:150], defaults={"task": task, "args": list(args), "next_attempt_at": later}
+    key, later = key[:150], timezone.now() + backoff(1)
+    fields = {"task": task, "args": list(args), "next_attempt_at": later}
+    # two statements, no savepoint: an existing job (not running) is asked for again, else a new row
+    again = (
+        BackgroundJob.objects.filter(key=key)
+        .exclude(state=State.RUNNING)
+        .update(state=State.PENDING, **fields)
     )
-    if not created and job.state != State.RUNNING:
-        BackgroundJob.objects.filter(pk=job.pk).update(
-            state=State.PENDING, task=task, args=list(args), next_attempt_at=later
-        )
-    transaction.on_commit(lambda: send(job.pk))
-    return job
+    if not again:
+        BackgroundJob.objects.bulk_create([BackgroundJob(key=key, **fields)], ignore_conflicts=True)
+    transaction.on_commit(lambda: send(key))
+    return BackgroundJob(key=key, **fields)
 
 
 def task_named(name: str):
@@ -66,20 +68,20 @@ def task_named(name: str):
     return current_app.tasks[name]
 
 
-def send(job_id: int) -> bool:
+def send(key: str) -> bool:
     """Hand the job to the broker; a broker that is down leaves it to the re-drive."""
     try:
-        task_named("audit.tasks.run_background_job").delay(job_id)
+        task_named("audit.tasks.run_background_job").delay(key)
     except Exception:  # noqa: BLE001 - any broker failure: the row is there, the re-drive sends it later
-        logger.warning("background job %s not sent; it will be re-driven", job_id, exc_info=True)
+        logger.warning("background job %s not sent; it will be re-driven", key, exc_info=True)
         return False
     return True
 
 
-def run(job_id: int) -> str:
+def run(key: str) -> str:
     """Run one job (the Celery task's body): its attempt counted, its outcome recorded."""
     with transaction.atomic():
-        job = BackgroundJob.objects.select_for_update().filter(pk=job_id).first()
+        job = BackgroundJob.objects.select_for_update().filter(key=key).first()
         if job is None or job.state in (State.DONE, State.GAVE_UP):
             return job.state if job else "missing"
         if job.state == State.RUNNING and job.started_at > timezone.now() - stale_after():
@@ -126,12 +128,15 @@ def due(now=None):
 def redrive(limit: int = 500) -> int:
     """Send the due jobs again (beat); returns how many were sent."""
     now = timezone.now()
-    ids = list(due(now).values_list("pk", flat=True)[:limit])
+    ids, keys = [], []
+    for pk, key in due(now).values_list("pk", "key")[:limit]:
+        ids.append(pk)
+        keys.append(key)
     # a running job that lost its worker runs again from pending; a job still waiting in a long queue is not
     # sent again for another while
     BackgroundJob.objects.filter(pk__in=ids, state=State.RUNNING).update(state=State.PENDING)
     BackgroundJob.objects.filter(pk__in=ids, state=State.PENDING).update(next_attempt_at=now + backoff(1))
-    return sum(send(pk) for pk in ids)
+    return sum(send(key) for key in keys)
 
 
 def retry_job(job: BackgroundJob, *, actor) -> BackgroundJob:
@@ -147,5 +152,5 @@ def retry_job(job: BackgroundJob, *, actor) -> BackgroundJob:
         record_event(
             f"job:{job.pk}", "job.retried", actor=actor, data={"key": job.key, "error": job.last_error}
         )
-        transaction.on_commit(lambda: send(job.pk))
+        transaction.on_commit(lambda: send(job.key))
     return job

@@ -58,9 +58,9 @@ def verify_audit_log(trigger: str = VerificationRun.Trigger.SCHEDULE) -> bool:
 
 
 @shared_task(ignore_result=True, acks_late=True)
-def run_background_job(job_id: int) -> str:
+def run_background_job(key: str) -> str:
     """One recorded background job (audit.jobs): run, its outcome recorded, re-driven if it failed."""
-    return jobs.run(job_id)
+    return jobs.run(key)
 
 
 @shared_task(ignore_result=True)

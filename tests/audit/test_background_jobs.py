@@ -35,8 +35,8 @@ def _fresh():
 
 def _enqueue(key: str, failures: int = 0) -> BackgroundJob:
     with transaction.atomic():
-        job = jobs.enqueue(key, "tests.audit.test_background_jobs.flaky", key, failures)
-    return BackgroundJob.objects.get(pk=job.pk)
+        jobs.enqueue(key, "tests.audit.test_background_jobs.flaky", key, failures)
+    return BackgroundJob.objects.get(key=key)
 
 
 def _later(minutes: int):
@@ -133,7 +133,7 @@ def test_a_job_that_keeps_failing_is_given_up_with_an_alert_and_retried_by_an_ad
 def test_a_second_message_for_a_running_job_does_not_run_it_twice():
     job = _enqueue("twice")
     BackgroundJob.objects.filter(pk=job.pk).update(state=State.RUNNING, started_at=timezone.now())
-    assert jobs.run(job.pk) == State.RUNNING and CALLS == ["twice"]
+    assert jobs.run(job.key) == State.RUNNING and CALLS == ["twice"]
 
 
 @pytest.mark.django_db(transaction=True)
