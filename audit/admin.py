@@ -1,6 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from .models import AuditEvent, Checkpoint, StreamHead, VerificationRun
+from .jobs import retry_job
+from .models import AuditEvent, BackgroundJob, Checkpoint, ConsistencyRun, StreamHead, VerificationRun
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -49,3 +52,25 @@ class VerificationRunAdmin(ReadOnlyAdmin):
         "first_seq",
     )
     list_filter = ("ok", "trigger")
+
+
+@admin.register(ConsistencyRun)
+class ConsistencyRunAdmin(ReadOnlyAdmin):
+    list_display = ("started_at", "trigger", "ok", "problem_count")
+    list_filter = ("ok", "trigger")
+
+
+@admin.register(BackgroundJob)
+class BackgroundJobAdmin(ReadOnlyAdmin):
+    """What the background work is doing; a job that failed too often is retried from here."""
+
+    list_display = ("key", "task", "state", "attempts", "next_attempt_at", "started_at", "finished_at")
+    list_filter = ("state", "task")
+    search_fields = ("key",)
+    readonly_fields = ("last_error",)
+    actions = ["retry_jobs"]
+
+    @admin.action(description=gettext_lazy("Retry the selected jobs now"))
+    def retry_jobs(self, request, queryset):
+        retried = [retry_job(job, actor=request.user) for job in queryset.order_by("pk")]
+        messages.success(request, _("%(n)s job(s) sent again.") % {"n": len(retried)})

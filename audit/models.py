@@ -182,3 +182,36 @@ class ConsistencyRun(models.Model):
 
     def __str__(self):
         return f"{self.started_at:%Y-%m-%d %H:%M} {'ok' if self.ok else 'FAILED'}"
+
+
+class BackgroundJob(models.Model):
+    """A piece of background work that must not be lost: a decision's documents, a meeting's minutes, an
+    import's check or commit, a batch of e-mails. Recorded with the transaction that asks for it, run by
+    Celery, re-driven with back-off while it has not succeeded (audit.jobs), given up (and the administrators
+    told) after too many failures, retried by hand from the admin."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting to run")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed, will be retried")
+        GAVE_UP = "gave_up", _("Failed too often: retry by hand")
+
+    key = models.CharField(_("job"), max_length=150, unique=True)
+    task = models.CharField(_("task"), max_length=150)
+    args = models.JSONField(_("arguments"), default=list, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True, db_index=True)
+    started_at = models.DateTimeField(_("last started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="audit_job_due_idx")]
+
+    def __str__(self):
+        return f"{self.key} ({self.state})"

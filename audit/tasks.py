@@ -4,6 +4,7 @@ import logging
 
 from celery import shared_task
 
+from . import jobs
 from .checkpoints import make_checkpoint
 from .models import VerificationRun
 from .runs import run_verification
@@ -54,3 +55,15 @@ def verify_audit_log(trigger: str = VerificationRun.Trigger.SCHEDULE) -> bool:
             first.message,
         )
     return result.ok
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def run_background_job(key: str) -> str:
+    """One recorded background job (audit.jobs): run, its outcome recorded, re-driven if it failed."""
+    return jobs.run(key)
+
+
+@shared_task(ignore_result=True)
+def redrive_background_jobs() -> int:
+    """Send again the background jobs that are due (beat: every minute; idempotent)."""
+    return jobs.redrive()

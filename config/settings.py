@@ -217,6 +217,12 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# a worker killed mid-task (SIGKILL, OOM) gives its message back to the queue instead of acknowledging it
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# background jobs (audit.jobs): re-driven with back-off doubling from BACKOFF, given up after MAX_ATTEMPTS
+BACKGROUND_JOB_MAX_ATTEMPTS = env.int("BACKGROUND_JOB_MAX_ATTEMPTS", default=6)
+BACKGROUND_JOB_BACKOFF_SECONDS = env.int("BACKGROUND_JOB_BACKOFF_SECONDS", default=60)
+BACKGROUND_JOB_STALE_SECONDS = env.int("BACKGROUND_JOB_STALE_SECONDS", default=30 * 60)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers log through LOGGING below (JSON in production)
 # No task runs for ever: past the soft limit it gets SoftTimeLimitExceeded (an import then ends "failed,
@@ -253,6 +259,11 @@ CELERY_BEAT_SCHEDULE = {
     "audit-daily-checkpoint": {
         "task": "audit.tasks.make_daily_checkpoint",
         "schedule": 3600.0,  # idempotent per day: the first run after midnight writes it
+    },
+    # background jobs not done yet (broker down at enqueue, a worker died, a failure): sent again (audit.jobs)
+    "audit-redrive-background-jobs": {
+        "task": "audit.tasks.redrive_background_jobs",
+        "schedule": 60.0,
     },
     # every cross-app invariant (workflows.consistency); the integrity page shows the latest run
     "workflows-nightly-consistency-check": {

@@ -1,18 +1,17 @@
 """Delivering notifications: in-app rows, then e-mail (mail.py), each at most once per dedupe key."""
 
+import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from audit.jobs import enqueue
 from fastpath.bulk import insert_new_rows
 
 from . import kinds
-from .mail import send_email
 from .models import EmailMute, Notification
-from .tasks import send_emails
 
 
 def notify(user, *, kind: str, dedupe_key: str, context: dict, url: str = "") -> Notification | None:
@@ -29,7 +28,8 @@ def notify(user, *, kind: str, dedupe_key: str, context: dict, url: str = "") ->
     if not created:
         return None
     if user.email and not kinds.is_digest(kind) and not is_muted(user, kind):
-        transaction.on_commit(lambda: send_email(notification.pk))
+        # a recorded job: an SMTP server or broker that is down delays the e-mail, never loses it
+        enqueue(f"email:{notification.pk}", "notifications.tasks.send_emails", [notification.dedupe_key])
     return notification
 
 
@@ -74,7 +74,8 @@ def notify_many(messages: list[Message]) -> int:
     ) if mail else set()  # fmt: skip
     mail_keys = [key for user, kind, key in mail if (user.pk, kind) not in muted]
     if mail_keys:
-        transaction.on_commit(lambda: send_emails.delay(mail_keys))
+        digest = hashlib.sha256("\n".join(sorted(mail_keys)).encode()).hexdigest()
+        enqueue(f"emails:{digest}", "notifications.tasks.send_emails", mail_keys)
     return len(created)
 
 

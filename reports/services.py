@@ -7,13 +7,13 @@ import hashlib
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.jobs import enqueue
+
 from .imports.kinds import kind_of
 from .models import ImportJob
-from .tasks import commit_import_job, validate_import_job
 
 MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 S = ImportJob.Status
@@ -35,7 +35,7 @@ def start_import(upload, *, kind: str, actor) -> ImportJob:
     )
     job.file.save(job.sha256, ContentFile(data), save=False)
     job.save()
-    transaction.on_commit(lambda: validate_import_job.delay(job.pk))
+    enqueue(f"import-validate:{job.pk}", "reports.tasks.validate_import_job", job.pk)
     return job
 
 
@@ -46,6 +46,6 @@ def request_commit(job: ImportJob, *, actor) -> ImportJob:
     claimed = ImportJob.objects.filter(pk=job.pk, status=S.VALIDATED).update(status=S.COMMITTING, processed=0)
     if not claimed:
         raise ValidationError(_("This import is not ready to be committed."))
-    transaction.on_commit(lambda: commit_import_job.delay(job.pk))
+    enqueue(f"import-commit:{job.pk}", "reports.tasks.commit_import_job", job.pk)
     job.refresh_from_db()
     return job

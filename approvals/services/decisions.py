@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.jobs import enqueue
 from audit.services import EventSpec, record_event, start_stream
 from cases import services as case_services
 from cases import transitions as T
@@ -325,7 +326,7 @@ def _sign_and_decide(
         audit_batch(decision, "decision.signed", actor=actor, data=signed, **by)
     if on_moved is not None:
         on_moved(moved)
-    transaction.on_commit(lambda: _queue_documents(decision.pk))
+    _queue_documents(decision.pk)
     return moved
 
 
@@ -391,6 +392,5 @@ _DRAFT_HOLDING = CompiledQuery(
 
 
 def _queue_documents(decision_id: int) -> None:
-    from ..tasks import generate_decision_documents
-
-    generate_decision_documents.delay(decision_id)
+    """A recorded background job (audit.jobs), sent on commit and re-driven until every document exists."""
+    enqueue(f"decision-documents:{decision_id}", "approvals.tasks.generate_decision_documents", decision_id)

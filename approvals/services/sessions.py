@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.jobs import enqueue
 from audit.services import record_event
 from cases import services as case_services
 from cases import transitions as T
@@ -274,11 +275,10 @@ def close_session(
     )
     if on_moved is not None:
         on_moved(moved)
-    transaction.on_commit(lambda: _queue_minutes(session.pk))
+    _queue_minutes(session.pk)
     return session
 
 
 def _queue_minutes(session_id: int) -> None:
-    from ..tasks import generate_minutes
-
-    generate_minutes.delay(session_id)
+    """A recorded background job (audit.jobs), sent on commit and re-driven until the minutes exist."""
+    enqueue(f"minutes:{session_id}", "approvals.tasks.generate_minutes", session_id)

@@ -118,6 +118,12 @@ def back_to_page(request, name: str, pk: int):
     return redirect(f"{url}?page={page}" if ascii_int(page, max_digits=6) not in (None, 1) else url)
 
 
+def posted_id(request, name: str) -> int | None:
+    """A row id sent by a form, or None when it is not one (an id past the database's integers included)."""
+    raw = request.POST.get(name, "")
+    return int(raw) if raw.isdigit() and len(raw) <= 9 else None
+
+
 def case_ids(request) -> list[int]:
     return ascii_ints(request.GET.getlist("case") + request.POST.getlist("case"), limit=2000)
 

@@ -118,8 +118,8 @@ def decision_outcomes(request, pk: int):
 def decision_drop(request, pk: int):
     """Take one case off the draft's annex, with the reason."""
     decision = selectors.get_decision_for(request.user, pk)
-    chosen = request.POST.get("entry", "")
-    entries = selectors.decision_entries(decision, pk=int(chosen)) if chosen.isdigit() else []
+    chosen = common.posted_id(request, "entry")
+    entries = selectors.decision_entries(decision, pk=chosen) if chosen is not None else []
     form = DropForm(request.POST, entries=entries)
 
     def drop(data):

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET
 
 from cases.exceptions import CaseActionError
 from cases.models import CaseState
-from cases.params import ascii_int
 
 from .. import selectors, services
 from ..forms import CommentForm, DropForm, ReasonForm, SessionForm
@@ -103,11 +102,9 @@ def session_results(request, pk: int):
 @acting_post
 def session_comment(request, pk: int):
     session = selectors.get_session_for(request.user, pk)
-    chosen = request.POST.get("entry", "")
+    chosen = common.posted_id(request, "entry")
     # the form offered one page of the list; any case of the meeting's list is accepted
-    entries = (
-        selectors.session_entries(session, pk=ascii_int(chosen)) if ascii_int(chosen) is not None else []
-    )
+    entries = selectors.session_entries(session, pk=chosen) if chosen is not None else []
     form = CommentForm(request.POST, entries=entries)
     if form.is_valid():
         entry = selectors.session_entry(session, form.cleaned_data["entry"])
@@ -134,9 +131,9 @@ def session_minutes(request, pk: int):
 def session_drop(request, pk: int):
     """Take one case off the open meeting's list, with the reason."""
     session = selectors.get_session_for(request.user, pk)
-    chosen = request.POST.get("entry", "")
+    chosen = common.posted_id(request, "entry")
     # the form offered one page of the list; any case of the meeting's list is accepted
-    entries = selectors.session_entries(session, pk=int(chosen)) if chosen.isdigit() else []
+    entries = selectors.session_entries(session, pk=chosen) if chosen is not None else []
     form = DropForm(request.POST, entries=entries)
 
     def drop(data):

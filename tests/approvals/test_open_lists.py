@@ -151,7 +151,12 @@ def test_the_pages_drop_cancel_and_discard_and_refuse_bad_input(world, client):
     page = client.get(reverse("approvals:session", args=[session.pk]))
     assert reverse("approvals:session_drop", args=[session.pk]) in page.content.decode()
 
-    for bad in ({"entry": "x", "reason": "a"}, {"entry": str(entry.pk), "reason": ""}, {"entry": "999999"}):
+    for bad in (
+        {"entry": "x", "reason": "a"},
+        {"entry": str(entry.pk), "reason": ""},
+        {"entry": "999999"},
+        {"entry": "9" * 30, "reason": "a"},
+    ):
         response = client.post(reverse("approvals:session_drop", args=[session.pk]), bad, follow=True)
         assert response.status_code == 200
         assert list(response.context["messages"])

@@ -136,3 +136,11 @@ def test_it_runs_nightly_from_celery_beat_and_records_the_run(sound, settings):
     assert nightly.delay().get() == 2
     run = ConsistencyRun.objects.get()
     assert run.trigger == ConsistencyRun.Trigger.SCHEDULE and not run.ok
+
+
+def test_the_demo_seeded_through_the_services_is_consistent(db, settings):
+    from io import StringIO
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("seed_demo", households=30, stdout=StringIO())
+    assert check_consistency() == []
