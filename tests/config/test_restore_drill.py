@@ -27,7 +27,7 @@ def demo(requires_postgres, transactional_db, settings, tmp_path):
     """The demo, committed (pg_dump reads from its own connection), with a checkpoint file kept aside."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     _restore_shipped_criteria()
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", force=True, stdout=io.StringIO())
     checkpoint = tmp_path / "checkpoint.json"
     call_command("audit_checkpoint", now=True, out=str(checkpoint), stdout=io.StringIO())
     return checkpoint
