@@ -59,3 +59,28 @@ class IdleSessionMiddleware:
             if not isinstance(seen, int) or now - seen >= self.RENEW_AFTER:
                 session["_seen"] = now  # modified: saved with a fresh expiry
         return self.get_response(request)
+
+
+class BoundedIdsMiddleware:
+    """A URL's <int:...> part past what any integer column holds is a page that does not exist (404).
+
+    Django's converter takes any run of digits; an exact lookup on a plain integer field handles an
+    out-of-range value, but one through a relation (a multi-table child's primary key, such as a workflow
+    step's) reaches the database, which SQLite refuses with an OverflowError: a 500.
+    """
+
+    LIMIT = 2**63 - 1
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from django.http import Http404
+
+        for value in (*view_args, *view_kwargs.values()):
+            if isinstance(value, int) and not isinstance(value, bool) and abs(value) > self.LIMIT:
+                raise Http404
+        return None

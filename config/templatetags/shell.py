@@ -30,7 +30,7 @@ def control(bound_field):
             "",
             '<option value="{}"{}>{}</option>',
             (
-                (str(v), mark_safe(" selected") if str(v) == chosen else "", label)
+                (str(v), mark_safe(" selected") if str(v) == chosen else "", label)  # nosec B308  # a constant
                 for v, label in field.choices
             ),
         )
