@@ -23,8 +23,10 @@ def _english():
 
 
 @pytest.fixture
-def demo(requires_postgres, transactional_db, settings, tmp_path):
-    """The demo, committed (pg_dump reads from its own connection), with a checkpoint file kept aside."""
+def demo(requires_postgres, transactional_db, settings, tmp_path, monkeypatch):
+    """The demo, committed (pg_dump reads from its own connection), with a checkpoint file kept aside; the
+    drill's own processes read the evidence files where this test stored them."""
+    monkeypatch.setenv("PRIVATE_MEDIA_ROOT", settings.MEDIA_ROOT)
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     _restore_shipped_criteria()
     call_command("seed_demo", force=True, stdout=io.StringIO())
