@@ -3,7 +3,15 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.admin_mixins import AuditedAdminMixin
 
-from .models import CriteriaSet, Criterion, CriterionItem, EvidenceRequirement, PlanTarget, TitleType
+from .models import (
+    CriteriaSet,
+    Criterion,
+    CriterionItem,
+    EvidenceRequirement,
+    PlanTarget,
+    RecognitionAuthority,
+    TitleType,
+)
 from .services import revise_criteria_set
 
 
@@ -89,3 +97,20 @@ class PlanTargetAdmin(AuditedAdminMixin):
     list_display = ("title_type", "unit", "year_from", "year_to", "area_class", "target_percent")
     list_filter = ("title_type", "year_from")
     autocomplete_fields = ("unit",)
+
+
+@admin.register(RecognitionAuthority)
+class RecognitionAuthorityAdmin(AuditedAdminMixin):
+    """Who proposes, decides and audits each title; a row that strands a step is refused by its form."""
+
+    list_display = (
+        "title_type",
+        "province",
+        "proposer_role",
+        "decider_body",
+        "decider_role",
+        "decider_level",
+        "auditor_role",
+        "decision_suffix",
+    )
+    list_filter = ("title_type", "province")

@@ -263,3 +263,6 @@ class PlanTarget(models.Model):
 
     def __str__(self):
         return f"{self.title_type} · {self.unit} · {self.year_from}–{self.year_to}: {self.target_percent}%"
+
+
+from .authority import RecognitionAuthority  # noqa: E402,F401  (its own module: the authority of each title)

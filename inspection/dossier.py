@@ -14,6 +14,7 @@ from audit.hashing import HASHED_FIELDS
 from cases.models import Case, EvidenceFile
 from cases.pdf import render_pdf
 from cases.selectors import evidence_for, score_sheet
+from criteria.authority import authority_for
 
 from .history import replay
 from .selectors import case_events
@@ -45,7 +46,7 @@ def events_document(case: Case, events) -> bytes:
 def build_dossier(case: Case, *, exported_by) -> tempfile.SpooledTemporaryFile:
     """Write the ZIP to a spooled temporary file (rewound) and return it."""
     events = list(case_events(case))
-    steps = replay(events)
+    steps = replay(events, authority_for(case.title_type_id, case.unit_path))
     evidence = list(evidence_for(case))
     pdf = render_pdf(
         "documents/case_dossier.html",

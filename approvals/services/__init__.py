@@ -3,12 +3,15 @@
 from ._common import BatchRefused
 from .audits import close_audit, open_audit, random_sample, record_finding, risk_signals
 from .decisions import decide_one, discard_decision, draft_decision, record_outcomes, sign_decision
+from .proposals import can_compile_proposal, compile_proposal
 from .sessions import close_session, open_session, record_comment, record_results
 
 __all__ = [
     "BatchRefused",
     "close_audit",
+    "can_compile_proposal",
     "close_session",
+    "compile_proposal",
     "decide_one",
     "discard_decision",
     "draft_decision",

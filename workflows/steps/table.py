@@ -13,6 +13,7 @@ from approvals import services as approval_services
 from cases import services as case_services
 from cases import transitions as T
 from cases.models import Case, CaseState
+from criteria.authority import authority_for
 
 from . import pages
 from .base import Outcome, Step, StepTable
@@ -20,9 +21,9 @@ from .forms import CompleteCollectionForm, ConfirmAuditForm, DecideForm, ReasonF
 
 
 def decide_by_decision(case: Case, *, recognised: bool, reason: str = "", **decision) -> Case:
-    """The commune decision on one case, from its step page: a one-case decision drafted and signed by the
-    chair at once (approvals.decide_one: actor, signer_name, held), so the case is decided under a numbered
-    decision (PDF, certificate) like any batch. Returns the decided case."""
+    """The decision on one case, from its step page: a one-case decision drafted and signed at once by whoever
+    the title's recognition authority names (approvals.decide_one: actor, signer_name, held), so the case is
+    decided under a numbered decision (PDF, certificate) like any batch. Returns the decided case."""
     if not recognised and not (reason or "").strip():
         raise ValidationError({"reason": _("A reason is required.")})
     return approval_services.decide_one(case, recognised=recognised, reason=reason, **decision)[1]
@@ -84,8 +85,13 @@ def _case_unit(case):
     return case.unit
 
 
-def _audit_unit(case):
-    return case.unit.audit_unit()
+def _acting_unit(actor: str):
+    """The unit where the title's recognition authority has `actor` act on the case (criteria.authority)."""
+
+    def unit(case):
+        return authority_for(case.title_type_id, case.unit_path).acting_unit(actor, case.unit)
+
+    return unit
 
 
 STEPS = StepTable(
@@ -139,7 +145,7 @@ STEPS = StepTable(
             milestone=gettext_lazy("Village review"),
             opens_on=CaseState.SCORED,
             action="review_in_village",
-            permission_unit=_case_unit,
+            permission_unit=_acting_unit("proposer"),
             working_days=10,
             page=pages.score_summary,
             outcomes={
@@ -156,11 +162,11 @@ STEPS = StepTable(
         ),
         Step(
             key="decide",
-            label=gettext_lazy("Commune decision"),
-            milestone=gettext_lazy("Commune decision"),
+            label=gettext_lazy("Recognition decision"),
+            milestone=gettext_lazy("Recognition decision"),
             opens_on=CaseState.VILLAGE_REVIEWED,
             action="decide",
-            permission_unit=_case_unit,
+            permission_unit=_acting_unit("decider"),
             working_days=10,
             page=pages.score_summary,
             outcomes={
@@ -180,7 +186,7 @@ STEPS = StepTable(
             milestone=gettext_lazy("Audit"),
             opens_on=CaseState.COMMUNE_DECIDED,
             action="audit",
-            permission_unit=_audit_unit,
+            permission_unit=_acting_unit("auditor"),
             working_days=20,
             page=pages.score_summary,
             outcomes={
