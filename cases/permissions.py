@@ -29,6 +29,7 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "nominate": frozenset({R.VILLAGE_OFFICER, R.COMMUNE_OFFICER}),
     "collect_evidence": frozenset({R.VILLAGE_OFFICER, R.COMMUNE_OFFICER}),
     "score": frozenset({R.ASSESSOR}),
+    "self_assess": frozenset({R.VILLAGE_OFFICER, R.COMMUNE_OFFICER}),
     "review_in_village": _carrying("review_case"),
     "propose": _carrying("propose_case"),
     "return_for_rework": frozenset({R.ASSESSOR, R.VILLAGE_HEAD, R.COMMUNE_OFFICER}),
@@ -48,6 +49,7 @@ ACTION_PERMISSIONS: dict[str, str] = {
     "nominate": "nominate_case",
     "collect_evidence": "collect_evidence",
     "score": "score_case",
+    "self_assess": "collect_evidence",  # the branch officer who collects a citizen's file enters it
     "review_in_village": "review_case",
     "propose": "propose_case",
     "decide": "decide_case",

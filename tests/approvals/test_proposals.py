@@ -40,10 +40,19 @@ def verified_citizen(world, village=None, name="Nguyễn Thị Học") -> Case:
     title = TitleType.objects.get(code="CONGDAN")
     case = workflow.open_case(person, title_type=title, year=YEAR, actor=officer)
     case = workflow.perform_step(case, step="collect", outcome="complete", actor=officer)
-    assessor = world.user("assessor_a1")
-    if village != world.village_a1:
-        assessor = make_user(Role.ASSESSOR, village)
-    case = workflow.perform_step(case, step="score", outcome="score", actor=assessor, values=full_marks(case))
+    # the self-assessment against the three competence groups, entered by the branch officer; not the assessor
+    with pytest.raises(PermissionDenied):
+        workflow.perform_step(
+            case,
+            step="self_assess",
+            outcome="score",
+            actor=world.user("assessor_a1"),
+            values=full_marks(case),
+        )
+    case = workflow.perform_step(
+        case, step="self_assess", outcome="score", actor=officer, values=full_marks(case)
+    )
+    assert case.level == 1 and not case.criteria_set.criteria.filter(items__level=2).exists()  # no "mức độ 2"
     # the branch verifies: the review step is the branch officer's for this title, not the village head's
     with pytest.raises(PermissionDenied):
         workflow.perform_step(

@@ -66,6 +66,14 @@ def _scored(case):
     return _("The score sheet of case %(ref)s was saved; it does not meet the criteria.") % _ref(case)
 
 
+def self_assess(case: Case, *, values, actor, held=None, **kwargs) -> Case:
+    """A learning citizen's self-assessment against the Decision 244 competence groups, entered on the
+    citizen's behalf by the village branch officer (until citizens have their own way in)."""
+    return case_services.score_case(
+        case, values=values, actor=actor, held=held, transition=T.SELF_ASSESS, **kwargs
+    )
+
+
 def _reviewed(case):
     if case.state == CaseState.VILLAGE_REVIEWED:
         return _("Case %(ref)s was proposed for recognition.") % _ref(case)
@@ -136,6 +144,28 @@ STEPS = StepTable(
                     _scored,
                 ),
                 "return": RETURN,
+                "withdraw": WITHDRAW,
+            },
+        ),
+        Step(
+            key="self_assess",
+            label=gettext_lazy("Self-assessment"),
+            milestone=gettext_lazy("Self-assessed"),
+            opens_on=CaseState.EVIDENCE_COLLECTED,
+            action="self_assess",
+            permission_unit=_case_unit,
+            working_days=10,
+            page=pages.evidence_to_score,
+            titles=frozenset({"CONGDAN"}),
+            template="workflows/step_score.html",
+            outcomes={
+                "score": Outcome(
+                    (T.SELF_ASSESS,),
+                    self_assess,
+                    pages.score_sheet_form,
+                    gettext_lazy("Save the self-assessment"),
+                    _scored,
+                ),
                 "withdraw": WITHDRAW,
             },
         ),
