@@ -205,6 +205,7 @@ def test_the_demo_recognises_every_title_each_by_its_configured_body(demo):
     # every working account has a step to take in its queue or inbox
     from workflows.officer.selectors import inbox_for, queue_for
 
-    for role in (R.VILLAGE_OFFICER, R.ASSESSOR, R.VILLAGE_HEAD, R.COMMUNE_CHAIR, R.AUDITOR, R.EDUCATION_DEPT):
+    working = (R.VILLAGE_OFFICER, R.ASSESSOR, R.VILLAGE_HEAD, R.COMMUNE_CHAIR, R.AUDITOR, R.EDUCATION_DEPT)
+    for role in (*working, R.PROVINCE_HKH, R.PROVINCE_CHAIR):
         holders = {a.user for a in RoleAssignment.objects.filter(role=role).select_related("user")}
         assert any(inbox_for(u).exists() or queue_for(u).exists() for u in holders), role
