@@ -207,3 +207,26 @@ def test_the_proposal_pages_show_the_commune_its_own_and_nobody_else(world, hkh,
         {"commune": world.commune_a.pk, "proposed_on": "31/02/2026", "cases": [other.pk]},
     )
     assert page.status_code == 200 and Proposal.objects.count() == 1
+
+
+def test_the_province_associations_queue_costs_the_same_queries_for_more_citizens(
+    world, hkh, client, django_assert_max_num_queries
+):
+    from django.urls import reverse
+
+    def queries() -> tuple[int, str]:
+        with django_assert_max_num_queries(15) as ctx:
+            page = client.get(reverse("workflows:queue"))
+        assert page.status_code == 200
+        return len(ctx.captured_queries), page.content.decode()
+
+    first = verified_citizen(world)
+    client.force_login(hkh["province"])
+    few, html = queries()
+    assert first.reference in html  # the decide step is the province Association's
+    more = [verified_citizen(world, world.village_a2, f"Công dân {i}") for i in range(4)]
+    many, html = queries()
+    assert many == few and all(c.reference in html for c in more)
+    # the commune chair's queue holds none of them: the title's authority names the Association
+    client.force_login(world.user("chair_a"))
+    assert first.reference not in client.get(reverse("workflows:queue")).content.decode()
