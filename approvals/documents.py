@@ -6,8 +6,10 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
 from cases.pdf import render_pdf
+from criteria.authority import DecidingBody
 
 from .models import Decision, DecisionEntry, ReviewSession
+from .selectors import cited_proposals
 
 
 def place_date(unit, date) -> str:
@@ -55,11 +57,22 @@ def minutes_pdf(session: ReviewSession) -> bytes:
     )
 
 
+def _issuer(decision: Decision) -> str:
+    """The issuing body's name in the header: the People's Committee, the Association or the Department."""
+    unit = {"unit": decision.commune.name}
+    if decision.body == DecidingBody.ASSOCIATION:
+        return _("Study Promotion Association of %(unit)s") % unit
+    if decision.body == DecidingBody.EDUCATION_DEPARTMENT:
+        return _("Department of Education and Training of %(unit)s") % unit
+    return _("People's Committee of %(unit)s") % unit
+
+
 def _decision_context(decision: Decision) -> dict:
     commune = decision.commune
     return {
+        "proposals": cited_proposals(decision.entries.values_list("case_id", flat=True)),
         "issuer_parent": "",
-        "issuer": _("People's Committee of %(unit)s") % {"unit": commune.name},
+        "issuer": _issuer(decision),
         "number": decision.reference,
         "place_date": place_date(commune, decision.signed_on),
         "decision": decision,

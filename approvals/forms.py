@@ -130,3 +130,17 @@ class FindingForm(forms.Form):
         if data.get("finding") == AuditSample.Finding.PROBLEM and not (data.get("description") or "").strip():
             self.add_error("description", _("Describe the problem found."))
         return data
+
+
+class ProposalForm(forms.Form):
+    proposed_on = forms.DateField(
+        label=_("Proposal date"), input_formats=DATE_INPUT, help_text=_("dd/mm/yyyy")
+    )
+    note = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    cases = CaseChoiceField(label=_("Cases to propose"), queryset=None)
+
+    def __init__(self, *args, candidates, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("proposed_on", datetime.date.today())  # noqa: DTZ011 - a default only
+        super().__init__(*args, **kwargs)
+        self.fields["cases"].queryset = candidates

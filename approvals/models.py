@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
+from criteria.authority import DecidingBody
 from criteria.models import TitleType
 from registry.models import AdministrativeUnit
 
@@ -113,6 +114,76 @@ class SessionComment(models.Model):
         return f"{self.author}: {self.text[:40]}"
 
 
+class Proposal(models.Model):
+    """The numbered proposal for recognition ("tờ trình đề nghị công nhận") in which the commune's Study
+    Promotion Association compiles its villages' results; the decision cites it (number and date). Issued
+    once: its number, date and list never change."""
+
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("proposing unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit_path = models.CharField(max_length=255, editable=False)
+    title_type = models.ForeignKey(
+        TitleType, verbose_name=_("title"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("assessment year"))
+    number = models.PositiveIntegerField(_("number"))
+    suffix = models.CharField(_("number suffix"), max_length=20)
+    proposed_on = models.DateField(_("proposal date"))
+    note = models.TextField(_("content"), blank=True)
+    created_by = models.ForeignKey(
+        USER, verbose_name=_("compiled by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("compiled at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("recognition proposal")
+        verbose_name_plural = _("recognition proposals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "suffix", "number"], name="approvals_proposal_number_uniq"
+            )
+        ]
+        indexes = [models.Index(fields=["unit_path", "year"], name="approvals_proposal_scope_idx")]
+
+    def __str__(self):
+        return gettext("Proposal No. %(ref)s of %(date)s") % {
+            "ref": self.reference,
+            "date": self.proposed_on.strftime("%d/%m/%Y"),
+        }
+
+    def save(self, *args, **kwargs):
+        self.unit_path = self.unit.path
+        super().save(*args, **kwargs)
+
+    @property
+    def reference(self) -> str:
+        """Number and symbol, e.g. "5/TTr-HKH"."""
+        return f"{self.number}/{self.suffix}"
+
+    @property
+    def stream(self) -> str:
+        return f"proposal:{self.pk}"
+
+
+class ProposalEntry(models.Model):
+    """A case on a proposal's list; a case is proposed once."""
+
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("proposal"), on_delete=models.PROTECT, related_name="entries"
+    )
+    case = models.OneToOneField(
+        Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="proposal_entry"
+    )
+
+    class Meta:
+        verbose_name = _("proposed case")
+        verbose_name_plural = _("proposed cases")
+
+    def __str__(self):
+        return f"{self.proposal_id}/{self.case_id}"
+
+
 class SignedDecisionError(ValidationError):
     """A signed decision is an issued official document: it never changes."""
 
@@ -135,14 +206,19 @@ class Decision(models.Model):
         READY = "ready", _("Ready")
         FAILED = "failed", _("Generation failed")
 
+    # the issuing unit: of the level the title's recognition authority decides at (criteria.authority)
     commune = models.ForeignKey(
-        AdministrativeUnit, verbose_name=_("commune"), on_delete=models.PROTECT, related_name="+"
+        AdministrativeUnit, verbose_name=_("issuing unit"), on_delete=models.PROTECT, related_name="+"
     )
     unit_path = models.CharField(max_length=255, editable=False)
     title_type = models.ForeignKey(
         TitleType, verbose_name=_("title"), on_delete=models.PROTECT, related_name="+"
     )
     year = models.PositiveSmallIntegerField(_("assessment year"))
+    # copied from the authority in force when drafted: an issued decision keeps the body that issued it
+    body = models.CharField(_("issuing body"), max_length=10, choices=DecidingBody.choices)
+    suffix = models.CharField(_("number suffix"), max_length=20)
+    signer_office = models.CharField(_("signer's office"), max_length=120)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     amends = models.ForeignKey(
         "self",
@@ -177,7 +253,7 @@ class Decision(models.Model):
         verbose_name_plural = _("commune decisions")
         constraints = [
             models.UniqueConstraint(
-                fields=["commune", "year", "number"],
+                fields=["commune", "year", "suffix", "number"],
                 condition=models.Q(number__isnull=False),
                 name="approvals_decision_number_uniq",
             )
@@ -216,8 +292,8 @@ class Decision(models.Model):
 
     @property
     def reference(self) -> str:
-        """Number and symbol, e.g. "12/QĐ-UBND"."""
-        return f"{self.number}/QĐ-UBND" if self.number else ""
+        """Number and symbol, e.g. "12/QĐ-UBND", "3/QĐ-HKH"."""
+        return f"{self.number}/{self.suffix}" if self.number else ""
 
     def delete(self, *args, **kwargs):
         if self.is_signed or getattr(self, "_signed_in_db", False):
@@ -260,14 +336,18 @@ class DecisionEntry(models.Model):
 
 
 class DecisionCounter(models.Model):
-    """The last decision number issued by a commune in a year; locked while a decision is signed."""
+    """The last decision number a unit issued in a year in one series (its suffix: the People's Committee's
+    "QĐ-UBND" and the Association's "QĐ-HKH" are numbered apart); locked while a decision is signed."""
 
     commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField()
+    series = models.CharField(max_length=20)
     value = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["commune", "year"], name="approvals_counter_uniq")]
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "year", "series"], name="approvals_counter_uniq")
+        ]
 
     def __str__(self):
         return f"{self.commune_id}/{self.year}={self.value}"

@@ -1,7 +1,7 @@
 """Who may run the collective steps; a role on a unit covers its subtree, as for single cases."""
 
-from cases.permissions import roles_for
-from registry.models import Role, UnitLevel
+from cases.permissions import acting_grant
+from registry.models import Role
 from registry.selectors import grant_covering
 
 SESSION_EDITORS = frozenset({Role.VILLAGE_HEAD, Role.VILLAGE_OFFICER})
@@ -14,19 +14,27 @@ def can_prepare_session(user, village) -> bool:
 
 
 def can_close_session(user, session) -> bool:
-    """Closing records the meeting's result for every case: the village head's step."""
-    return (
-        grant_covering(user, session.unit_path, roles_for("review_in_village", UnitLevel.VILLAGE)) is not None
-    )
+    """Closing records the meeting's result for every case: the step of whoever proposes the title (the
+    village head, by its recognition authority)."""
+    return acting_grant(user, "proposer", session.title_type_id, session.unit_path) is not None
 
 
-def can_draft_decision(user, commune) -> bool:
-    return grant_covering(user, commune.path, DECISION_DRAFTERS) is not None
+def can_draft_decision(user, unit, title_type_id: int | None = None) -> bool:
+    """The commune's office drafts the commune's decisions; whoever decides a title drafts its decisions too
+    (the Association, the Department of Education, at their own level)."""
+    if grant_covering(user, unit.path, DECISION_DRAFTERS) is not None:
+        return True
+    return title_type_id is not None and _decides_at(user, title_type_id, unit)
+
+
+def _decides_at(user, title_type_id: int, unit) -> bool:
+    grant = acting_grant(user, "decider", title_type_id, unit.path)
+    return grant is not None and grant.unit_path == unit.path
 
 
 def can_sign_decision(user, decision) -> bool:
-    return grant_covering(user, decision.unit_path, roles_for("decide")) is not None
+    return _decides_at(user, decision.title_type_id, decision.commune)
 
 
 def can_audit_decision(user, decision) -> bool:
-    return grant_covering(user, decision.unit_path, roles_for("audit")) is not None
+    return acting_grant(user, "auditor", decision.title_type_id, decision.unit_path) is not None

@@ -5,11 +5,22 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from cases.models import Case, CaseState
+from cases.permissions import ACTION_ROLES
 from cases.selectors import visible_cases
+from criteria.authority import authorities_in
 from registry.models import AdministrativeUnit, UnitLevel
-from registry.selectors import path_q, scope_paths
+from registry.selectors import grants_for, path_q, scope_paths
 
-from .models import Audit, AuditSample, Decision, DecisionEntry, FindingFile, ReviewSession, SessionEntry
+from .models import (
+    Audit,
+    AuditSample,
+    Decision,
+    DecisionEntry,
+    FindingFile,
+    Proposal,
+    ReviewSession,
+    SessionEntry,
+)
 from .permissions import DECISION_DRAFTERS, SESSION_EDITORS
 
 
@@ -178,7 +189,15 @@ def session_villages(user):
 
 
 def decision_communes(user):
-    return units_for_role(user, DECISION_DRAFTERS, UnitLevel.COMMUNE)
+    """The units the user drafts decisions for: the commune's office and chair their commune; whoever decides
+    a title elsewhere (the province Association, the Department of Education) the unit they decide at."""
+    communes = units_for_role(user, DECISION_DRAFTERS, UnitLevel.COMMUNE)
+    deciding = [g.unit_id for g in grants_for(user) if g.role in ACTION_ROLES["decide"]]
+    if not deciding:
+        return communes
+    return AdministrativeUnit.objects.filter(Q(pk__in=communes.values("pk")) | Q(pk__in=deciding)).order_by(
+        "level", "name"
+    )
 
 
 def chosen_unit(
@@ -221,3 +240,61 @@ def open_lists_holding(case_ids: list[int]) -> dict[int, str]:
     for entry in drafts.select_related("decision__commune"):
         held.setdefault(entry.case_id, str(entry.decision))
     return held
+def cited_proposals(case_ids) -> list[Proposal]:
+    """The proposals a decision listing these cases cites, in number order."""
+    return list(
+        Proposal.objects.filter(entries__case_id__in=list(case_ids))
+        .select_related("unit")
+        .distinct()
+        .order_by("proposed_on", "number")
+    )
+
+
+def proposals_for(user) -> QuerySet[Proposal]:
+    return (
+        _scoped(Proposal.objects.all(), user)
+        .select_related("unit", "title_type")
+        .annotate(n=Count("entries"))
+        .order_by("-year", "-proposed_on", "-number")
+    )
+
+
+def get_proposal_for(user, pk: int) -> Proposal:
+    proposal = _scoped(Proposal.objects.select_related("unit", "title_type", "created_by"), user).filter(
+        pk=pk
+    )
+    found = proposal.first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def proposal_entries(proposal: Proposal) -> QuerySet[Case]:
+    return (
+        Case.objects.filter(proposal_entry__proposal=proposal)
+        .select_related("subject", "unit")
+        .order_by("unit__name", "subject__name", "pk")
+    )
+
+
+def proposal_communes(user) -> QuerySet[AdministrativeUnit]:
+    """Communes where the user holds a role that compiles proposals (the commune's Association)."""
+    return units_for_role(user, ACTION_ROLES["propose"], UnitLevel.COMMUNE)
+
+
+def proposable(user, commune) -> QuerySet[Case]:
+    """Cases its villages proposed, of titles whose decision cites the commune Association's proposal, not on
+    a proposal yet, that the user compiles proposals for."""
+    title_ids = [
+        title_id
+        for title_id, authority in authorities_in(commune.path.strip("/").split("/")[0]).items()
+        if authority.proposal_role
+        and authority.proposal_level == commune.level
+        and any(
+            g.role == authority.proposal_role and commune.path.startswith(g.unit_path)
+            for g in grants_for(user)
+        )
+    ]
+    return candidate_cases(user, state=CaseState.VILLAGE_REVIEWED, unit=commune).filter(
+        title_type_id__in=title_ids, proposal_entry__isnull=True
+    )

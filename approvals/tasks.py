@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.urls import reverse
 
+from criteria.authority import authority_for
 from notifications.services import notify
 from registry.models import Role, RoleAssignment
 
@@ -29,7 +30,8 @@ def generate_decision_documents(decision_id: int) -> int:
 
 @shared_task(ignore_result=True)
 def notify_audit_closed(audit_id: int) -> int:
-    """Tell the commune's officers and chair that the audit of their decision is closed."""
+    """Tell the issuing unit's officers and whoever decides the title there (the commune chair, the
+    Association, ...: its recognition authority) that the audit of their decision is closed."""
     audit = Audit.objects.select_related("decision__commune").get(pk=audit_id)
     decision = audit.decision
     revoked = audit.samples.filter(finding="problem").count()
@@ -39,7 +41,13 @@ def notify_audit_closed(audit_id: int) -> int:
         a.user
         for a in RoleAssignment.objects.active()
         .select_related("user")
-        .filter(unit_id=decision.commune_id, role__in=[Role.COMMUNE_OFFICER, Role.COMMUNE_CHAIR])
+        .filter(
+            unit_id=decision.commune_id,
+            role__in=[
+                Role.COMMUNE_OFFICER,
+                authority_for(decision.title_type_id, decision.unit_path).decider_role,
+            ],
+        )
     }
     sent = 0
     for user in users:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import audits, decisions, sessions
+from .views import audits, decisions, proposals, sessions
 
 app_name = "approvals"
 
@@ -16,6 +16,9 @@ urlpatterns = [
     path("hop-xet/<int:pk>/bo-ho-so/", sessions.session_drop, name="session_drop"),
     path("hop-xet/<int:pk>/huy/", sessions.session_cancel, name="session_cancel"),
     path("hop-xet/<int:pk>/bien-ban/", sessions.session_minutes, name="session_minutes"),
+    path("to-trinh/", proposals.proposal_list, name="proposals"),
+    path("to-trinh/moi/", proposals.proposal_new, name="proposal_new"),
+    path("to-trinh/<int:pk>/", proposals.proposal_detail, name="proposal"),
     path("quyet-dinh/", decisions.decision_list, name="decisions"),
     path("quyet-dinh/moi/", decisions.decision_new, name="decision_new"),
     path("quyet-dinh/<int:pk>/", decisions.decision_detail, name="decision"),

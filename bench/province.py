@@ -52,8 +52,9 @@ GIVEN = (
 
 # The recognition flow's human steps, in order, and the step a case in each open state waits for: the step
 # table's. Who does each step here:
-STEPS = tuple(step.key for step in RecognitionFlow.steps)
-STEP_OF_STATE = {step.opens_on: step.key for step in RecognitionFlow.steps}
+# (households, so the steps every title takes, not a title's own such as CONGDAN's self_assess)
+STEPS = tuple(step.key for step in RecognitionFlow.steps if step.titles is None)
+STEP_OF_STATE = {step.opens_on: step.key for step in RecognitionFlow.steps if step.titles is None}
 STEP_ROLES = {
     "collect": Role.VILLAGE_OFFICER,  # on the village
     "score": Role.ASSESSOR,  # on the village

@@ -41,6 +41,8 @@ COLLECT = CaseTransition(
     "collect_evidence", "collect_evidence", _("Complete evidence collection"), "case.evidence_collected"
 )
 SCORE = CaseTransition("score", "record_score", _("Score"), "case.scored")
+# a learning citizen's self-assessment, entered on their behalf by the village branch officer (Decision 244)
+SELF_ASSESS = CaseTransition("self_assess", "record_score", _("Self-assessment"), "case.scored")
 PROPOSE = CaseTransition("review_in_village", "propose_in_village", _("Village review"), "case.proposed")
 NOT_PROPOSE = CaseTransition(
     "review_in_village", "reject_in_village", _("Village review"), "case.not_proposed", needs_reason=True

@@ -12,6 +12,10 @@ WORKING_ROLES = {
     Role.VILLAGE_HEAD,
     Role.COMMUNE_OFFICER,
     Role.COMMUNE_CHAIR,
+    Role.COMMUNE_HKH,
+    Role.PROVINCE_HKH,
+    Role.EDUCATION_DEPT,
+    Role.PROVINCE_CHAIR,
     Role.AUDITOR,
 }
 

@@ -14,6 +14,7 @@ from .models import (
     EvidenceRequirement,
     PlanTarget,
     PopulationFigure,
+    RecognitionAuthority,
     TitleType,
 )
 from .services import (
@@ -255,3 +256,19 @@ def _in_scope(queryset, user, path_field: str):
     if user.is_superuser:
         return queryset
     return queryset.filter(path_q(scope_paths(user), field=path_field))
+
+@admin.register(RecognitionAuthority)
+class RecognitionAuthorityAdmin(AuditedAdminMixin):
+    """Who proposes, decides and audits each title; a row that strands a step is refused by its form."""
+
+    list_display = (
+        "title_type",
+        "province",
+        "proposer_role",
+        "decider_body",
+        "decider_role",
+        "decider_level",
+        "auditor_role",
+        "decision_suffix",
+    )
+    list_filter = ("title_type", "province")

@@ -474,3 +474,6 @@ class PopulationFigure(models.Model):
 
     def __str__(self):
         return f"{self.unit} · {self.year} · {self.get_population_display()}: {self.count}"
+
+
+from .authority import RecognitionAuthority  # noqa: E402,F401  (its own module: the authority of each title)

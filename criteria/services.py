@@ -205,3 +205,25 @@ def record_population_figure(
         scope=unit.path,
     )
     return figure
+
+
+@transaction.atomic
+def configure_authority(row, *, actor):
+    """Save a title's recognition authority (national, or a province's own), refused with the field errors
+    when it would leave a step without anyone allowed to act (criteria.authority.problems)."""
+    row.full_clean()
+    created = row.pk is None
+    row.save()
+    record_event(
+        f"config:criteria.recognitionauthority:{row.pk}",
+        "config.created" if created else "config.changed",
+        actor=actor,
+        data={
+            "model": "criteria.recognitionauthority",
+            "object": str(row),
+            "proposer": row.actor("proposer"),
+            "decider": [*row.actor("decider"), row.decider_body, row.decision_suffix, row.signer_office],
+            "auditor": row.actor("auditor"),
+        },
+    )
+    return row

@@ -17,6 +17,7 @@ from cases.evidence_check import EvidenceCheck, recorded_hashes
 from cases.models import Case, EvidenceFile
 from cases.pdf import render_pdf
 from cases.selectors import evidence_for, score_sheet
+from criteria.authority import authority_for
 
 from .history import replay
 from .selectors import case_events
@@ -72,7 +73,7 @@ def build_checked_dossier(case: Case, *, exported_by) -> tuple[tempfile.SpooledT
     """The dossier and the check of every evidence file in it (a file missing from storage is left out of the
     archive and marked)."""
     events = list(case_events(case))
-    steps = replay(events)
+    steps = replay(events, authority_for(case.title_type_id, case.unit_path))
     evidence = list(evidence_for(case))
     recorded = recorded_hashes(events)
     sums: list[tuple[str, str]] = []

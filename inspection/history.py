@@ -24,14 +24,23 @@ from .labels import event_label
 # Events whose reason becomes the case's outcome reason (the services' _set_reason).
 REASON_EVENTS = {"case.returned", "case.not_proposed", "case.refused", "case.revoked", "case.withdrawn"}
 
-# Who must act next in each open state (the role of the step the state waits for).
+# Who must act next in each open state (the role of the step the state waits for); who proposes, decides and
+# audits is the title's recognition authority's (next_roles).
 NEXT_ROLE = {
     CaseState.NOMINATED: Role.VILLAGE_OFFICER,
     CaseState.EVIDENCE_COLLECTED: Role.ASSESSOR,
-    CaseState.SCORED: Role.VILLAGE_HEAD,
-    CaseState.VILLAGE_REVIEWED: Role.COMMUNE_CHAIR,
-    CaseState.COMMUNE_DECIDED: Role.AUDITOR,
 }
+
+
+def next_roles(authority) -> dict[str, str]:
+    """Who must act next in each open state of a case whose title and province have this authority."""
+    return {
+        **NEXT_ROLE,
+        CaseState.SCORED: authority.proposer_role,
+        CaseState.VILLAGE_REVIEWED: authority.decider_role,
+        CaseState.COMMUNE_DECIDED: authority.auditor_role,
+    }
+
 
 FIELD_LABELS = {
     "state": _("Status"),
@@ -64,6 +73,7 @@ class CaseFile:
     acted_by: str = ""
     acted_role: str = ""
     assignee: str = ""
+    roles: dict[str, str] = field(default_factory=lambda: NEXT_ROLE, compare=False, repr=False)
 
     @property
     def state_label(self) -> str:
@@ -71,7 +81,7 @@ class CaseFile:
 
     @property
     def next_role(self) -> str:
-        role = NEXT_ROLE.get(self.state)
+        role = self.roles.get(self.state)
         return str(Role(role).label) if role else ""
 
     @property
@@ -212,10 +222,11 @@ class Step:
     changes: list[Change]
 
 
-def replay(events) -> list[Step]:
-    """Every event of a case stream with the case file after it and what it changed."""
+def replay(events, authority=None) -> list[Step]:
+    """Every event of a case stream with the case file after it and what it changed (who must act next as
+    the case's recognition authority says, when given)."""
     steps = []
-    current = CaseFile()
+    current = CaseFile(roles=next_roles(authority) if authority is not None else NEXT_ROLE)
     for event in events:
         after = apply_event(current, event)
         steps.append(Step(event, event_label(event.event_type), after, diff(current, after)))

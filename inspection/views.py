@@ -23,6 +23,7 @@ from audit.runs import latest_run
 from audit.tasks import verify_audit_log
 from cases.pagination import CappedPaginator
 from cases.selectors import unit_names
+from criteria.authority import authority_for
 from registry.models import Role
 
 from . import exports, selectors, services
@@ -138,7 +139,7 @@ def export(request, file_format: str):
 def case_history(request, pk: int):
     case = selectors.get_inspected_case(request.user, pk)
     events = list(selectors.case_events(case))
-    steps = replay(events)
+    steps = replay(events, authority_for(case.title_type_id, case.unit_path))
     as_of = None
     if "as_of" in request.GET:
         try:

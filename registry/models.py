@@ -65,6 +65,7 @@ class AdministrativeUnit(models.Model):
             ("collect_evidence", _("Can collect evidence")),
             ("score_case", _("Can score cases")),
             ("review_case", _("Can review cases in the village meeting")),
+            ("propose_case", _("Can compile the numbered recognition proposal")),
             ("decide_case", _("Can decide on recognition")),
             ("audit_case", _("Can audit decisions")),
             ("supervise_unit", _("Can supervise the area")),
@@ -287,6 +288,10 @@ class Role(models.TextChoices):
     VILLAGE_HEAD = "village_head", _("Village head/Group leader")
     COMMUNE_OFFICER = "commune_officer", _("Commune officer")
     COMMUNE_CHAIR = "commune_chair", _("Commune People's Committee chair")
+    COMMUNE_HKH = "commune_hkh", _("Commune Study Promotion Association")
+    PROVINCE_HKH = "province_hkh", _("Province Study Promotion Association")
+    EDUCATION_DEPT = "education_dept", _("Department of Education and Training")
+    PROVINCE_CHAIR = "province_chair", _("Province People's Committee chair")
     AUDITOR = "auditor", _("Auditor")
     SUPERVISOR = "supervisor", _("Supervisor")
     INSPECTOR = "inspector", _("Inspector")
@@ -300,6 +305,10 @@ ROLE_LEVELS = {
     Role.VILLAGE_HEAD: (UnitLevel.VILLAGE,),
     Role.COMMUNE_OFFICER: (UnitLevel.COMMUNE,),
     Role.COMMUNE_CHAIR: (UnitLevel.COMMUNE,),
+    Role.COMMUNE_HKH: (UnitLevel.COMMUNE,),
+    Role.PROVINCE_HKH: (UnitLevel.PROVINCE,),
+    Role.EDUCATION_DEPT: (UnitLevel.PROVINCE,),
+    Role.PROVINCE_CHAIR: (UnitLevel.PROVINCE,),
     Role.AUDITOR: (UnitLevel.DISTRICT, UnitLevel.PROVINCE),
     Role.SUPERVISOR: tuple(UnitLevel),
     Role.INSPECTOR: tuple(UnitLevel),
@@ -311,12 +320,28 @@ ROLE_LEVELS = {
 # hand (registry.services.derive_unit_permissions). Each names the case action(s) of cases.permissions that
 # those roles may take (ACTION_PERMISSIONS there); a test keeps the two tables equal.
 ROLE_PERMISSIONS = {
-    Role.VILLAGE_OFFICER: ("nominate_case", "collect_evidence"),
+    # the branch officer also verifies a learning citizen's self-assessment (where the title's authority says)
+    Role.VILLAGE_OFFICER: ("nominate_case", "collect_evidence", "review_case"),
     Role.ASSESSOR: ("score_case",),
     Role.VILLAGE_HEAD: ("review_case",),
     # the commune officer prepares the review of cases held at the commune (no village meeting there)
     Role.COMMUNE_OFFICER: ("nominate_case", "collect_evidence", "review_case"),
     Role.COMMUNE_CHAIR: ("decide_case",),
+    # the Study Promotion Association: the commune branch proposes (its "tờ trình") and, where a province
+    # configures it so, recognises learning citizens; the province branch recognises and audits
+    Role.COMMUNE_HKH: ("review_case", "propose_case", "decide_case"),
+    Role.PROVINCE_HKH: ("decide_case", "audit_case"),
+    # where a circular names the district (gone since 1 July 2025), the province names who acts instead
+    # ... and prepares the cases of the units the province manages (cases.permissions.PROVINCE_LEVEL_ROLES)
+    Role.EDUCATION_DEPT: (
+        "nominate_case",
+        "collect_evidence",
+        "score_case",
+        "review_case",
+        "decide_case",
+        "audit_case",
+    ),
+    Role.PROVINCE_CHAIR: ("decide_case",),
     Role.AUDITOR: ("audit_case",),
     Role.SUPERVISOR: ("supervise_unit",),
     Role.INSPECTOR: ("inspect_unit",),

@@ -19,6 +19,16 @@ def _plain_static_files():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_authorities():
+    """Each test reads the recognition authorities of its own database (its rows roll back with it)."""
+    from criteria.authority import forget_authorities
+
+    forget_authorities()
+    yield
+    forget_authorities()
+
+
+@pytest.fixture(autouse=True)
 def _isolated_media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "private")
     settings.CELERY_TASK_ALWAYS_EAGER = True
@@ -38,7 +48,7 @@ def _restore_shipped_criteria():
 
     from django.apps import apps
 
-    from criteria.models import TitleType
+    from criteria.models import RecognitionAuthority, TitleType
 
     if not TitleType.objects.exists():
         migration = importlib.import_module("criteria.migrations.0002_title_types_and_shipped_criteria_sets")
@@ -49,6 +59,13 @@ def _restore_shipped_criteria():
         importlib.import_module(
             "criteria.migrations.0005_computed_share_items_with_bands"
         ).compute_shipped_share_items(apps, None)
+    if not RecognitionAuthority.objects.exists():
+        migration = importlib.import_module("criteria.migrations.0008_national_recognition_authorities")
+        migration.forwards(apps, None)
+    # read once here, as a running process has them: a page's query count does not include the first read
+    from criteria.authority import authorities_in
+
+    authorities_in("")
 
 
 @pytest.fixture

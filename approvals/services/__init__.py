@@ -10,6 +10,7 @@ from .decisions import (
     record_outcomes,
     sign_decision,
 )
+from .proposals import can_compile_proposal, compile_proposal
 from .sessions import (
     cancel_session,
     close_session,
@@ -23,7 +24,9 @@ __all__ = [
     "BatchRefused",
     "cancel_session",
     "close_audit",
+    "can_compile_proposal",
     "close_session",
+    "compile_proposal",
     "decide_one",
     "discard_decision",
     "draft_decision",

@@ -1,4 +1,5 @@
-"""The commune decision: drafted from proposed cases, signed by the chair under a gapless number."""
+"""The recognition decision: drafted from proposed cases, signed by whoever the title's recognition authority
+names (the commune chair, the Association, ...) under a gapless number of the issuing body's series."""
 
 from collections.abc import Iterable, Mapping
 
@@ -11,14 +12,16 @@ from audit.services import EventSpec, record_event, start_stream
 from cases import services as case_services
 from cases import transitions as T
 from cases.models import Case
+from cases.permissions import acting_grant
+from criteria.authority import Authority, authority_for
 from fastpath.bulk import save_with_rows
 from fastpath.claims import next_number_into
 from fastpath.compiled import CompiledQuery
-from registry.models import AdministrativeUnit, UnitLevel
-from registry.selectors import grant_covering
+from registry.models import AdministrativeUnit
 
 from ..models import Decision, DecisionCounter, DecisionEntry
 from ..permissions import can_draft_decision, can_sign_decision
+from ..selectors import cited_proposals
 from ._common import (
     BatchRefused,
     LockFlow,
@@ -30,6 +33,7 @@ from ._common import (
     refuse_if,
     required_reason,
 )
+from .proposals import level_problems, proposal_problems
 
 
 def _drafts_holding(case_ids, exclude=None) -> dict[int, int]:
@@ -68,8 +72,10 @@ def draft_decision(
     amends: Decision | None = None,
     note: str = "",
 ) -> Decision:
-    """Draft a recognition decision listing proposed cases of one or more villages of the commune."""
-    _may_draft(actor, commune)
+    """Draft a recognition decision listing proposed cases under the issuing unit (`commune`: the unit of the
+    level the title's recognition authority decides at), issued by the authority's body."""
+    authority = authority_for(title_type.pk, commune.path)
+    _may_draft(actor, commune, authority, title_type.pk)
     # the current rows, locked in primary-key order until the annex is written: two drafts made at once over
     # the same case queue here, and the second sees the first's annex
     cases = lock_cases([c.pk for c in cases])
@@ -81,7 +87,8 @@ def draft_decision(
         if not (note or "").strip():
             raise BatchRefused(_("Say what the amending decision corrects."))
     refuse_if(
-        _case_problems(commune, title_type.pk, year, cases, _drafts_holding([c.pk for c in cases])),
+        _case_problems(commune, title_type.pk, year, cases, _drafts_holding([c.pk for c in cases]))
+        or proposal_problems(authority, cases),
         _("The decision was not drafted."),
     )
     decision = Decision(
@@ -92,20 +99,37 @@ def draft_decision(
         created_by=actor,
         amends=amends,
         amendment_note=(note or "").strip(),
+        **_issued_by(authority),
     )
     _save_draft(decision, [DecisionEntry(case=c) for c in cases])
     audit_batch(decision, "decision.drafted", actor=actor, data=_drafted(decision, cases))
     return decision
 
 
-def _may_draft(actor, commune) -> None:
-    if commune.level != UnitLevel.COMMUNE or not can_draft_decision(actor, commune):
-        deny(_("You cannot draft decisions for %(unit)s.") % {"unit": commune.name})
+def _may_draft(actor, unit, authority: Authority, title_type_id: int) -> None:
+    if unit.level != authority.decider_level or not can_draft_decision(actor, unit, title_type_id):
+        deny(_("You cannot draft decisions for %(unit)s.") % {"unit": unit.name})
+
+
+def _issued_by(authority: Authority) -> dict:
+    """The decision's issuing body, number suffix and signer's office, as the authority in force says."""
+    return {
+        "body": authority.decider_body,
+        "suffix": authority.decision_suffix,
+        "signer_office": authority.signer_office,
+    }
+
+
+def _cites_proposals(decision: Decision) -> bool:
+    return bool(authority_for(decision.title_type_id, decision.unit_path).proposal_role)
 
 
 def _may_sign(actor, decision: Decision) -> None:
     if not can_sign_decision(actor, decision):
-        deny(_("Only the chair of %(unit)s signs its decisions.") % {"unit": decision.commune.name})
+        deny(
+            _("Only the %(office)s of %(unit)s signs this decision.")
+            % {"office": decision.signer_office, "unit": decision.commune.name}
+        )
 
 
 def _save_draft(decision: Decision, entries: list[DecisionEntry]) -> None:
@@ -136,9 +160,11 @@ def _outcomes(entries) -> dict:
 
 
 def _signed(decision: Decision, entries) -> dict:
-    """What the "decision.signed" event records."""
+    """What the "decision.signed" event records (with the proposals it cites, where its title has them)."""
+    cited = cited_proposals([e.case_id for e in entries]) if _cites_proposals(decision) else []
     return {
         "number": decision.reference,
+        **({"proposals": [f"{p.reference} ({p.proposed_on:%d/%m/%Y})" for p in cited]} if cited else {}),
         "signed_on": decision.signed_on,
         "signer": decision.signer_name,
         "amends": decision.amends.reference if decision.amends_id else None,
@@ -160,7 +186,7 @@ def _lock_draft(decision: Decision) -> Decision:
 def record_outcomes(decision: Decision, *, outcomes: Mapping[int, tuple[bool, str]], actor) -> Decision:
     """Set, per entry id, whether the case is recognised or refused (with the written reason)."""
     decision = _lock_draft(decision)
-    if not can_draft_decision(actor, decision.commune):
+    if not can_draft_decision(actor, decision.commune, decision.title_type_id):
         deny(_("You cannot change this decision."))
     entries = {e.pk: e for e in decision.entries.select_related("case").filter(pk__in=list(outcomes))}
     rows = []
@@ -183,7 +209,7 @@ def drop_from_decision(entry: DecisionEntry, *, actor, reason: str) -> Decision:
     """Take one case off a draft decision's annex, saying why: the rest can still be signed, and the case is
     free to be decided on its own or put on another draft."""
     decision = _lock_draft(entry.decision)
-    if not can_draft_decision(actor, decision.commune):
+    if not can_draft_decision(actor, decision.commune, decision.title_type_id):
         deny(_("You cannot change this decision."))
     reason = required_reason(reason)
     entry = DecisionEntry.objects.select_related("case").filter(pk=entry.pk, decision=decision).first()
@@ -205,7 +231,7 @@ def drop_from_decision(entry: DecisionEntry, *, actor, reason: str) -> Decision:
 def discard_decision(decision: Decision, *, actor, reason: str) -> None:
     """Throw away a draft (it never had a number), saying why; the cases return to the commune's list."""
     decision = _lock_draft(decision)
-    if not can_draft_decision(actor, decision.commune):
+    if not can_draft_decision(actor, decision.commune, decision.title_type_id):
         deny(_("You cannot change this decision."))
     reason = required_reason(reason)
     audit_batch(
@@ -234,7 +260,7 @@ def _sign(decision: Decision, *, actor, signer_name: str) -> None:
     decision.documents = Decision.Documents.PENDING
     next_number_into(
         DecisionCounter,
-        {"commune_id": decision.commune_id, "year": decision.year},
+        {"commune_id": decision.commune_id, "year": decision.year, "series": decision.suffix},
         value="value",
         target=decision,
         number="number",
@@ -303,9 +329,15 @@ def _sign_and_decide(
     start its stream together with "signed", before the cases move (one statement); a batch appends
     "signed" after its cases' events. `held`: the one case's row the caller holds (cases.services.move_case).
     """
-    refuse_if(sign_problems(entries), _("The decision was not signed; nothing was changed."))
+    # level 2 no earlier than the authority's months after level 1 (only for the cases it recognises)
+    authority = authority_for(decision.title_type_id, decision.unit_path)
+    recognised = [e.case for e in entries if e.recognised]
+    refuse_if(
+        sign_problems(entries) or level_problems(authority, recognised, on=timezone.localdate()),
+        _("The decision was not signed; nothing was changed."),
+    )
     _sign(decision, actor=actor, signer_name=signer_name)
-    grant = grant_covering(actor, decision.unit_path, {"commune_chair"})
+    grant = acting_grant(actor, "decider", decision.title_type_id, decision.unit_path)
     by = {"role": grant.role if grant else "", "unit": grant.unit_code if grant else ""}
     signed = _signed(decision, entries)
     if opening is not None:
@@ -348,12 +380,13 @@ def decide_one(
     """
     with transaction.atomic(savepoint=held is None):
         case = held if held is not None else case_services.lock_case(case)
-        unit = case.unit
-        commune = unit if unit.level == UnitLevel.COMMUNE else _UNIT.all(unit.parent_id)[0]
-        _may_draft(actor, commune)
+        authority = authority_for(case.title_type_id, case.unit_path)
+        commune = _issuing_unit(authority, case.unit)
+        _may_draft(actor, commune, authority, case.title_type_id)
         reason = "" if recognised else (reason or "").strip()
         refuse_if(
-            _case_problems(commune, case.title_type_id, case.year, [case], dict(_DRAFT_HOLDING.all(case.pk))),
+            _case_problems(commune, case.title_type_id, case.year, [case], dict(_DRAFT_HOLDING.all(case.pk)))
+            or proposal_problems(authority, [case]),
             _("The decision was not drafted."),
         )
         decision = Decision(
@@ -362,6 +395,7 @@ def decide_one(
             title_type_id=case.title_type_id,
             year=case.year,
             created_by=actor,
+            **_issued_by(authority),
         )
         _may_sign(actor, decision)
         entry = DecisionEntry(case=case, recognised=recognised, reason=reason)
@@ -379,6 +413,20 @@ def decide_one(
             held=held,
         )
     return decision, moved[0]
+
+
+def _issuing_unit(authority: Authority, unit: AdministrativeUnit) -> AdministrativeUnit:
+    """The unit of the deciding level at or above the case's unit (its parent: one compiled query)."""
+    if unit.level == authority.decider_level:
+        return unit
+    if unit.parent_id:
+        parent = _UNIT.all(unit.parent_id)[0]
+        if parent.level == authority.decider_level:
+            return parent
+    found = authority.acting_unit("decider", unit)
+    if found is None:
+        deny(_("No unit of the deciding level is above %(unit)s.") % {"unit": unit.name})
+    return found
 
 
 # compiled once (fastpath.compiled): every one-case decision runs them

@@ -24,7 +24,7 @@ from ._common import audit_case, ensure_grant, lock_case, require_reason
 def nominate_case(subject: Subject, *, title_type: TitleType, year: int, actor) -> Case:
     """Open this year's recognition case for a subject, pinning the criteria set in force."""
     unit = subject.unit
-    grant = authorising_grant(actor, "nominate", unit.path)
+    grant = authorising_grant(actor, "nominate", unit.path, unit.level)
     if grant is None:
         raise PermissionDenied(_("You are not allowed to nominate cases in %(unit)s.") % {"unit": unit.name})
     if subject.kind != title_type.subject_kind:

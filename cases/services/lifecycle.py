@@ -68,8 +68,10 @@ def score_case(
     comments: Mapping[int, str] | None = None,
     note: str = "",
     held: Case | None = None,
+    transition: T.CaseTransition = T.SCORE,
 ) -> Case:
-    """Record the assessor's score sheet against the pinned criteria set; the case moves to SCORED."""
+    """Record the assessor's score sheet against the pinned criteria set; the case moves to SCORED.
+    (`transition`: T.SELF_ASSESS for a self-assessment the village branch officer enters.)"""
     comments = comments or {}
 
     def prepare(locked: Case, result: dict) -> list[str]:
@@ -115,7 +117,7 @@ def score_case(
         }
         return ["total_score", "level", "meets_criteria", "has_computed_scores"]
 
-    return move_case(Move(case.pk, T.SCORE, reason=note, prepare=prepare), actor=actor, held=held)
+    return move_case(Move(case.pk, transition, reason=note, prepare=prepare), actor=actor, held=held)
 
 
 # compiled once (fastpath.compiled): every score sheet saved reads them

@@ -191,13 +191,17 @@ USER_PREFIX = {
     R.ASSESSOR: "chamdiem",
     R.COMMUNE_OFFICER: "canbo",
     R.COMMUNE_CHAIR: "chutich",
+    R.COMMUNE_HKH: "hoikhuyenhoc",
+    R.PROVINCE_HKH: "hoikhuyenhoc",
+    R.EDUCATION_DEPT: "sogddt",
+    R.PROVINCE_CHAIR: "chutich",
     R.SUPERVISOR: "giamsat",
     R.AUDITOR: "hauky",
     R.INSPECTOR: "thanhtra",
 }
 VILLAGE_ROLES = (R.VILLAGE_OFFICER, R.VILLAGE_HEAD)
-COMMUNE_ROLES = (R.ASSESSOR, R.COMMUNE_OFFICER, R.COMMUNE_CHAIR, R.SUPERVISOR)
-PROVINCE_ROLES = (R.AUDITOR, R.SUPERVISOR, R.INSPECTOR)
+COMMUNE_ROLES = (R.ASSESSOR, R.COMMUNE_OFFICER, R.COMMUNE_CHAIR, R.COMMUNE_HKH, R.SUPERVISOR)
+PROVINCE_ROLES = (R.AUDITOR, R.SUPERVISOR, R.INSPECTOR, R.PROVINCE_HKH, R.EDUCATION_DEPT, R.PROVINCE_CHAIR)
 
 # Where each household case ends up. The first case of each scenario comes in this order, so even a small
 # demo shows every state; the rest are drawn with these weights.

@@ -59,6 +59,7 @@ from .data import (
     image_bytes,
     pdf_bytes,
 )
+from .titles import seed_titles
 
 
 class DemoSeeder:
@@ -73,6 +74,7 @@ class DemoSeeder:
         self.province = None
         self.admin = None
         self.auditor = None
+        self.province_users = {}
         self._password = None
         self._item_cache: dict[int, list] = {}
         self._evidence_items: dict[int, list] = {}
@@ -172,6 +174,7 @@ class DemoSeeder:
             user = self._user(f"{USER_PREFIX[role]}.{DEMO_PROVINCE_SLUG}")
             province_users[role] = self._grant(user, role, self.province)
         self.auditor = province_users[R.AUDITOR]
+        self.province_users = province_users
         for local in self.locals:
             for vspec, village in local.villages:
                 for role in VILLAGE_ROLES:
@@ -500,13 +503,20 @@ class DemoSeeder:
         self._citizen_cases(officer, head)
         self._commune_level_cases()
         self._community_cases(officer)
+        seed_titles(self)  # the commune's own title, the province's units, recognised communities
 
     def _citizen_cases(self, officer, head):
+        """Learning citizens the Association's way (the national rule, criteria.authority): the village branch
+        enters and verifies, the commune Association compiles its numbered proposal, the province
+        Association recognises (QĐ-HKH)."""
+        from approvals.services import compile_proposal
+
         from . import through_flow as services
 
         title = self._title("CONGDAN")
         # level 2 audited, level 1 decided, level 1 reviewed, failing, scored, nominated
         plan = ["audited2", "decided1", "reviewed1", "failing", "scored2", "nominated"]
+        reviewed = []
         for n, (local, village, person) in enumerate(self.persons):
             scenario = plan[n % len(plan)]
             case = services.nominate_case(person, title_type=title, year=self.year, actor=officer[village.pk])
@@ -514,26 +524,43 @@ class DemoSeeder:
                 continue
             case = self._collect(case, officer[village.pk])  # no evidence is required: completes at once
             level = {"audited2": 2, "scored2": 2, "failing": None}.get(scenario, 1)
-            case = services.score_case(
-                case, values=self._indicators(case, level=level), actor=local.users[R.ASSESSOR]
-            )
+            values = self._indicators(case, level=level)
+            case = services.self_assess(case, values=values, actor=officer[village.pk])
             if scenario == "scored2":
                 continue
             if scenario == "failing":
                 services.review_in_village(
                     case,
                     proposed=False,
-                    actor=head[village.pk],
+                    actor=officer[village.pk],
                     reason="Chưa hoàn thành khóa học nào trong năm.",
                 )
                 continue
-            case = services.review_in_village(case, proposed=True, actor=head[village.pk])
+            case = services.review_in_village(case, proposed=True, actor=officer[village.pk])
+            reviewed.append((local, case, scenario))
+        # the commune Association's proposal lists its villages' verified citizens (those still to be
+        # proposed wait in its work: "reviewed1")
+        by_commune = {}
+        for local, case, scenario in reviewed:
+            if scenario != "reviewed1":
+                by_commune.setdefault(local.unit.pk, (local, []))[1].append(case)
+        for local, cases in by_commune.values():
+            compile_proposal(
+                local.unit,
+                title_type=title,
+                year=self.year,
+                cases=cases,
+                actor=local.users[R.COMMUNE_HKH],
+                proposed_on=self.decision_date,
+                note="Đề nghị công nhận danh hiệu Công dân học tập năm " + str(self.year),
+            )
+        for _local, case, scenario in reviewed:
             if scenario == "reviewed1":
                 continue
             case = services.decide_in_commune(
                 case,
                 recognised=True,
-                actor=local.users[R.COMMUNE_CHAIR],
+                actor=self.province_users[R.PROVINCE_HKH],
             )
             if scenario == "audited2":
                 services.audit_in_district(case, actor=self.auditor)

@@ -30,6 +30,11 @@ def score_case(case, *, values, actor):
     return flow.perform_step(case, step="score", outcome="score", actor=actor, values=values)
 
 
+def self_assess(case, *, values, actor):
+    """A learning citizen's self-assessment, entered by the village branch officer."""
+    return flow.perform_step(case, step="self_assess", outcome="score", actor=actor, values=values)
+
+
 def return_for_rework(case, *, actor, reason):
     return flow.perform_step(case, step=_open_step(case), outcome="return", actor=actor, reason=reason)
 

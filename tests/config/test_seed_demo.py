@@ -10,6 +10,7 @@ from audit.models import AuditEvent
 from audit.verify import verify_log
 from cases.models import Case, CaseState, EvidenceFile
 from config.demo import DEMO_PASSWORD
+from criteria.authority import authority_for
 from criteria.models import PlanTarget
 from registry.models import AdministrativeUnit, Household, HouseholdMember, Role, RoleAssignment, UnitLevel
 
@@ -114,7 +115,13 @@ def test_cases_come_from_the_services_with_genuine_audit_chains_and_a_rerun_chan
     } <= events
     assert verify_log().ok
     decided = Case.objects.filter(state__in=[CaseState.COMMUNE_DECIDED, CaseState.DISTRICT_AUDITED])
-    assert all(c.decision_reference.endswith("/QĐ-UBND") and c.decision_date for c in decided)
+    # each decided by the body its title's recognition authority names, in that body's number series
+    assert all(
+        c.decision_reference.endswith("/" + authority_for(c.title_type_id, c.unit_path).decision_suffix)
+        and c.decision_date
+        for c in decided
+    )
+    assert {c.decision_reference.split("/")[1] for c in decided} >= {"QĐ-UBND", "QĐ-HKH"}
     refused = Case.objects.filter(state=CaseState.NOT_RECOGNIZED)
     assert all(c.outcome_reason for c in refused)
     # the collective steps: signed decisions numbered per commune, a draft and an open meeting to try
@@ -166,3 +173,39 @@ def test_demo_cases_run_through_the_flow():
         names = [step.name for step in open_steps]
         assert names == ([expected_step[case.state]] if case.state in expected_step else []), case.reference
     assert CaseTask.objects.filter(flow_task_type="HUMAN", status=STATUS.DONE).exists()
+
+
+def test_the_demo_recognises_every_title_each_by_its_configured_body(demo):
+    from approvals.models import Decision, Proposal
+    from registry.models import Role as R
+
+    recognised = Case.objects.filter(state__in=[CaseState.COMMUNE_DECIDED, CaseState.DISTRICT_AUDITED])
+    codes = set(recognised.values_list("title_type__code", flat=True))
+    assert {"GDHT", "DHHT", "CDHT_THON", "CDHT_XA", "DVHT", "CONGDAN", "DVHT_TINH"} <= codes
+
+    # learning citizens: the province Association's decisions, citing the commune Association's proposals
+    citizens = Decision.objects.filter(title_type__code="CONGDAN", status=Decision.Status.SIGNED)
+    assert citizens.exists()
+    province = AdministrativeUnit.objects.get(level=UnitLevel.PROVINCE)
+    for decision in citizens:
+        assert (decision.body, decision.suffix, decision.commune) == ("hkh", "QĐ-HKH", province)
+        signed = AuditEvent.objects.get(stream=decision.stream, event_type="decision.signed")
+        assert signed.data["proposals"] and signed.actor_role == R.PROVINCE_HKH
+    assert Proposal.objects.filter(title_type__code="CONGDAN").exists()
+
+    # the commune's title: Bắc Ninh's Department of Education decides, in its own series
+    communes = Decision.objects.filter(title_type__code="CDHT_XA", status=Decision.Status.SIGNED)
+    assert communes.exists()
+    for decision in communes:
+        assert (decision.body, decision.suffix, decision.commune) == ("sgddt", "QĐ-SGDĐT", province)
+    assert Case.objects.filter(title_type__code="CDHT_XA", level=1, state=CaseState.COMMUNE_DECIDED).exists()
+    early = Case.objects.get(title_type__code="CDHT_XA", level=2)
+    assert early.state == CaseState.NOT_RECOGNIZED and "12 tháng" in early.outcome_reason
+
+    # every working account has a step to take in its queue or inbox
+    from workflows.officer.selectors import inbox_for, queue_for
+
+    working = (R.VILLAGE_OFFICER, R.ASSESSOR, R.VILLAGE_HEAD, R.COMMUNE_CHAIR, R.AUDITOR, R.EDUCATION_DEPT)
+    for role in (*working, R.PROVINCE_HKH, R.PROVINCE_CHAIR):
+        holders = {a.user for a in RoleAssignment.objects.filter(role=role).select_related("user")}
+        assert any(inbox_for(u).exists() or queue_for(u).exists() for u in holders), role

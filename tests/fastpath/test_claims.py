@@ -86,7 +86,7 @@ def test_next_number_writes_the_counter_and_the_row_an_orm_update_would(world):
     with transaction.atomic():
         taken = next_number_into(
             DecisionCounter,
-            {"commune_id": world.commune_a.pk, "year": 2026},
+            {"commune_id": world.commune_a.pk, "year": 2026, "series": "QĐ-UBND"},
             value="value",
             target=fast,
             number="number",
@@ -94,7 +94,7 @@ def test_next_number_writes_the_counter_and_the_row_an_orm_update_would(world):
         )
     with transaction.atomic():  # the ORM's way: lock or create the counter, increment, write the decision
         counter, _created = DecisionCounter.objects.select_for_update().get_or_create(
-            commune=world.commune_a, year=2026
+            commune=world.commune_a, year=2026, series="QĐ-UBND"
         )
         DecisionCounter.objects.filter(pk=counter.pk).update(value=F("value") + 1)
         plain.number = DecisionCounter.objects.get(pk=counter.pk).value
@@ -103,7 +103,7 @@ def test_next_number_writes_the_counter_and_the_row_an_orm_update_would(world):
         )
 
     assert (taken, fast.number, plain.number) == (1, 1, 2)
-    assert DecisionCounter.objects.get(commune=world.commune_a, year=2026).value == 2
+    assert DecisionCounter.objects.get(commune=world.commune_a, year=2026, series="QĐ-UBND").value == 2
     columns = ["status", "signed_at", "signed_on", "signed_by_id", "signer_name"]
     rows = {d["pk"]: d for d in Decision.objects.filter(pk__in=[fast.pk, plain.pk]).values("pk", *columns)}
     assert {**rows[fast.pk], "pk": 0} == {**rows[plain.pk], "pk": 0}

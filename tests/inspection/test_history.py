@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from cases import services
 from cases.models import Case, CaseState
+from criteria.authority import authority_for
 from inspection.history import replay
 from inspection.selectors import case_events
 from tests.builders import advance, nominate, pdf_upload, required_evidence_items
@@ -28,7 +29,7 @@ def test_the_replayed_case_file_matches_the_case_row_after_every_walk(world, rev
 
 
 def test_as_of_the_event_before_the_revocation_is_the_recognised_case(world, revoked):
-    steps = replay(case_events(revoked))
+    steps = replay(case_events(revoked), authority_for(revoked.title_type_id, revoked.unit_path))
     assert [s.event.event_type for s in steps][-2:] == ["case.recognised", "case.revoked"]
     before = steps[-2].file
     assert before.state == CaseState.COMMUNE_DECIDED

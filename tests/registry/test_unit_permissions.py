@@ -19,7 +19,8 @@ from guardian.shortcuts import assign_perm, remove_perm
 from viewflow.workflow import flow
 
 from audit.models import AuditEvent
-from cases.permissions import ACTION_PERMISSIONS, authorising_grant, roles_for, step_permission
+from cases.permissions import ACTION_PERMISSIONS, authorising_grant, case_grant, roles_for, step_permission
+from criteria.models import TitleType
 from inspection.permissions import INSPECTION_ROLES
 from registry.models import Role, RoleAssignment, UnitLevel
 from registry.permissions import UNIT_PERMISSIONS, holds_unit_permission, permission_roles
@@ -81,27 +82,40 @@ def test_each_unit_permission_is_held_by_exactly_the_roles_that_take_its_actions
 
 def test_the_flow_steps_declare_their_actions_permission_and_viewflow_never_lets_more_through_than_can(world):
     """viewflow's own per-task check (View.can_assign: the step's permission on its object, through guardian)
-    is a subset of the role rule: it never opens a step to a user can() refuses."""
+    is a subset of the role rule: it never opens a step to a user whose roles cannot take its action there.
+    Which of those roles acts on a title is its recognition authority's: the step's own check (CaseStep,
+    through can()) adds it, and opens the step to exactly whom can() admits."""
     units = [world.commune_a, world.commune_b, world.village_a1, world.village_a2, world.village_b1]
     users = [*world.users.values(), make_user(Role.COMMUNE_OFFICER, world.commune_b)]
     users.append(make_user(Role.ASSESSOR, world.commune_a))
+    users.append(make_user(Role.COMMUNE_HKH, world.commune_a, "hkh_a"))
+    users.append(make_user(Role.PROVINCE_HKH, world.province, "hkh_province"))
     allowed_by_viewflow = defaultdict(set)
+    titles = dict(TitleType.objects.values_list("code", "pk"))
     for step, action in step_actions().items():
         node = getattr(RecognitionFlow, step)
         assert node._owner_permission == step_permission(action), step
-        for unit in units:
-            process = SimpleNamespace(case=SimpleNamespace(unit=unit))
-            task = SimpleNamespace(owner_id=None, owner_permission=node._owner_permission, process=process)
-            for user in users:
-                user = get_user_model().objects.get(pk=user.pk)
-                if flow.View.can_assign(node, user, task):
-                    assert authorising_grant(user, action, unit.path, unit.level), (step, user, unit.code)
-                    allowed_by_viewflow[step].add((user.username, unit.code))
+        for code, title_id in titles.items():
+            for unit in units:
+                case = SimpleNamespace(unit=unit, unit_path=unit.path, title_type_id=title_id)
+                task = SimpleNamespace(
+                    owner_id=None,
+                    owner_permission=node._owner_permission,
+                    process=SimpleNamespace(case=case),
+                    case=case,
+                )
+                for user in users:
+                    user = get_user_model().objects.get(pk=user.pk)
+                    if flow.View.can_assign(node, user, task):
+                        assert authorising_grant(user, action, unit.path, unit.level), (step, user, unit.code)
+                        allowed_by_viewflow[step].add((code, user.username, unit.code))
+                    assert node.can_assign(user, task) == bool(case_grant(user, action, case))
     assert set(allowed_by_viewflow) == set(step_actions())  # each step opens to someone
-    assert ("commune_officer_a", world.commune_a.code) in allowed_by_viewflow[
-        "review"
-    ]  # commune-level review
-    assert ("head_a1", world.village_a1.code) in allowed_by_viewflow["review"]
+    assert ("DHHT", "commune_officer_a", world.commune_a.code) in allowed_by_viewflow["review"]
+    assert ("GDHT", "head_a1", world.village_a1.code) in allowed_by_viewflow["review"]
+    assert ("CONGDAN", "officer_a1", world.village_a1.code) in allowed_by_viewflow["review"]
+    assert ("CONGDAN", "hkh_province", world.village_a1.code) in allowed_by_viewflow["decide"]
+    assert ("GDHT", "hkh_province", world.village_a1.code) not in allowed_by_viewflow["decide"]
 
 
 def test_guardian_says_what_the_role_assignments_say_through_assigning_ending_expiring_and_reassigning(world):

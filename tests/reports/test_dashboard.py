@@ -1,6 +1,7 @@
 """The coverage page's charts: trend by year against the target, the year's cases by state, the drill-down
 from each number to the case list behind it, and levels where a title has them."""
 
+import datetime
 import io
 import re
 from decimal import Decimal
@@ -185,18 +186,29 @@ def test_a_commune_officer_never_sees_another_communes_numbers(client, world, ye
 
 
 def recognise_citizen(world, person, *, level: int):
-    """A learning citizen walked to recognition, scored to reach `level` of the pass/fail indicators."""
+    """A learning citizen of 2025 (the sample set then in force had two levels) walked to recognition, scored
+    to reach `level` of the pass/fail indicators: verified by the branch, recognised by the province
+    Association (the title's recognition authority)."""
     from cases import services
     from criteria.models import CriterionItem, TitleType
 
     title = TitleType.objects.get(code="CONGDAN")
-    case = services.nominate_case(person, title_type=title, year=2026, actor=world.user("officer_a1"))
-    case = services.complete_evidence_collection(case, actor=world.user("officer_a1"))
+    officer = world.user("officer_a1")
+    case = services.nominate_case(person, title_type=title, year=2025, actor=officer)
+    case = services.complete_evidence_collection(case, actor=officer)
     items = CriterionItem.objects.filter(criterion__criteria_set=case.criteria_set)
     values = {i.pk: (i.level or 1) <= level for i in items}
     case = services.score_case(case, values=values, actor=world.user("assessor_a1"))
     assert case.level == level
-    return advance(world, case, S.COMMUNE_DECIDED)
+    case = services.review_in_village(case, proposed=True, actor=officer)
+    hkh = make_user(Role.PROVINCE_HKH, world.province)
+    return services.decide_in_commune(
+        case,
+        recognised=True,
+        actor=hkh,
+        decision_reference="1/QĐ-HKH",
+        decision_date=datetime.date(2025, 11, 5),
+    )
 
 
 def test_levels_are_counted_where_the_title_has_them(client, world):
@@ -213,21 +225,21 @@ def test_levels_are_counted_where_the_title_has_them(client, world):
         recognise_citizen(world, person, level=level)
     citizens = TitleType.objects.get(code="CONGDAN")
 
-    report, _points = dashboard.coverage_with_trend(world.commune_a, title=citizens, year=2026)
+    report, _points = dashboard.coverage_with_trend(world.commune_a, title=citizens, year=2025)
     assert report.levels == [1, 2]
     a1, a2 = report.rows
     assert (a1.recognised, a1.level_counts, a2.level_counts) == (3, [1, 2], [0, 0])
     assert report.total.level_counts == [1, 2]
-    assert dashboard.coverage_with_trend(world.commune_a, title=gdht(), year=2026)[0].levels == []
+    assert dashboard.coverage_with_trend(world.commune_a, title=gdht(), year=2025)[0].levels == []
 
     client.force_login(make_user(Role.SUPERVISOR, world.province, "giamsat_tinh"))
     page = client.get(
-        reverse("reports:coverage", args=[world.commune_a.code]), {"title": "CONGDAN", "year": 2026}
+        reverse("reports:coverage", args=[world.commune_a.code]), {"title": "CONGDAN", "year": 2025}
     )
     assert "Đạt mức độ 2" in page.content.decode()
     workbook = load_workbook(
         io.BytesIO(
-            client.get(reverse("reports:coverage_export", args=[world.province.code]), {"year": 2026}).content
+            client.get(reverse("reports:coverage_export", args=[world.province.code]), {"year": 2025}).content
         )
     )
     lines = list(workbook["CONGDAN"].iter_rows(values_only=True))

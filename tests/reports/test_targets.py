@@ -18,6 +18,7 @@ def test_national_targets_load_once_and_keep_local_edits(world):
         "DHHT": 65,
         "CDHT_THON": 65,
         "DVHT": 80,
+        "CDHT_XA": 65,  # the commune's own title, now that it exists
     }
     event = AuditEvent.objects.get(stream=f"config:plan_targets:{world.province.code}")
     assert event.data["targets"]["GDHT"] == "70"
@@ -39,6 +40,6 @@ def test_national_targets_go_onto_provinces_only(world):
 def test_command_loads_the_targets(world, capsys):
     call_command("load_plan_targets", world.province.code)
     assert (
-        PlanTarget.objects.filter(unit=world.province).count() == 4
-    )  # the four shipped titles with a target
-    assert "4" in capsys.readouterr().out
+        PlanTarget.objects.filter(unit=world.province).count() == 5
+    )  # the five shipped titles with a target
+    assert "5" in capsys.readouterr().out

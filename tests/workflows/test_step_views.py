@@ -74,7 +74,7 @@ def scored_case(world):
 
 def test_every_step_of_the_flow_has_its_page_outcomes():
     """One table: each step is a node of the flow, each of its outcomes has a service and a form."""
-    assert [s.key for s in STEPS] == ["collect", "score", "review", "decide", "audit"]
+    assert [s.key for s in STEPS] == ["collect", "score", "self_assess", "review", "decide", "audit"]
     for step in STEPS:
         assert getattr(RecognitionFlow, step.key).step is step
         assert all(callable(o.service) and callable(o.form) for o in step.outcomes.values())

@@ -10,8 +10,9 @@ from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
 from cases.models import Case
-from cases.permissions import roles_for
+from cases.permissions import AUTHORITY_ACTORS, roles_for
 from cases.selectors import get_case_for
+from criteria.authority import authorities_in
 from criteria.models import TitleType
 from registry.models import SubjectKind, UnitLevel
 from registry.selectors import covering_paths, grants_for, path_q, scope_paths
@@ -20,7 +21,7 @@ from registry.text import fold
 from ..models import CaseTask
 from ..steps.base import step_actions
 
-CASE_LEVELS = (UnitLevel.VILLAGE, UnitLevel.COMMUNE)
+CASE_LEVELS = (UnitLevel.VILLAGE, UnitLevel.COMMUNE, UnitLevel.PROVINCE)
 
 
 @dataclass(frozen=True)
@@ -51,18 +52,41 @@ def queue_q(user) -> Q:
     grants = grants_for(user)
     q = Q(pk__in=[])
     for step, action in step_actions().items():
+        if action in AUTHORITY_ACTORS:
+            q |= Q(step=step) & _acting_q(grants, AUTHORITY_ACTORS[action])
+            continue
         by_level = {}
         for level in CASE_LEVELS:
             roles = roles_for(action, level)
             by_level[level] = covering_paths({g.unit_path for g in grants if g.role in roles})
         step_q = Q(step=step)
-        if by_level[UnitLevel.VILLAGE] == by_level[UnitLevel.COMMUNE]:
+        if by_level[UnitLevel.VILLAGE] == by_level[UnitLevel.COMMUNE] == by_level[UnitLevel.PROVINCE]:
             if by_level[UnitLevel.VILLAGE]:
                 q |= step_q & path_q(by_level[UnitLevel.VILLAGE], field="unit__path", unit_field="unit")
             continue
         for level, paths in by_level.items():
             if paths:
                 q |= step_q & Q(unit__level=level) & path_q(paths, field="unit__path", unit_field="unit")
+    return q
+
+
+def _acting_q(grants, actor: str) -> Q:
+    """The steps of an actor a title's authority names (proposer, decider, auditor) that the user's grants
+    make theirs: per grant, the titles whose authority in the grant's province names its role at its level."""
+    paths_by_titles: dict[frozenset[int], set[str]] = {}
+    for g in grants:
+        titles = frozenset(
+            title_id
+            for title_id, authority in authorities_in(g.unit_path.strip("/").split("/")[0]).items()
+            if authority.actor(actor) == (g.role, g.unit_level)
+        )
+        if titles:
+            paths_by_titles.setdefault(titles, set()).add(g.unit_path)
+    q = Q(pk__in=[])
+    for titles, paths in paths_by_titles.items():
+        q |= Q(case__title_type_id__in=sorted(titles)) & path_q(
+            covering_paths(paths), field="unit__path", unit_field="unit"
+        )
     return q
 
 

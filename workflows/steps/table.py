@@ -13,6 +13,7 @@ from approvals import services as approval_services
 from cases import services as case_services
 from cases import transitions as T
 from cases.models import Case, CaseState
+from criteria.authority import authority_for
 
 from . import pages
 from .base import Outcome, Step, StepTable
@@ -20,9 +21,9 @@ from .forms import CompleteCollectionForm, ConfirmAuditForm, DecideForm, ReasonF
 
 
 def decide_by_decision(case: Case, *, recognised: bool, reason: str = "", **decision) -> Case:
-    """The commune decision on one case, from its step page: a one-case decision drafted and signed by the
-    chair at once (approvals.decide_one: actor, signer_name, held), so the case is decided under a numbered
-    decision (PDF, certificate) like any batch. Returns the decided case."""
+    """The decision on one case, from its step page: a one-case decision drafted and signed at once by whoever
+    the title's recognition authority names (approvals.decide_one: actor, signer_name, held), so the case is
+    decided under a numbered decision (PDF, certificate) like any batch. Returns the decided case."""
     if not recognised and not (reason or "").strip():
         raise ValidationError({"reason": _("A reason is required.")})
     return approval_services.decide_one(case, recognised=recognised, reason=reason, **decision)[1]
@@ -65,6 +66,14 @@ def _scored(case):
     return _("The score sheet of case %(ref)s was saved; it does not meet the criteria.") % _ref(case)
 
 
+def self_assess(case: Case, *, values, actor, held=None, **kwargs) -> Case:
+    """A learning citizen's self-assessment against the Decision 244 competence groups, entered on the
+    citizen's behalf by the village branch officer (until citizens have their own way in)."""
+    return case_services.score_case(
+        case, values=values, actor=actor, held=held, transition=T.SELF_ASSESS, **kwargs
+    )
+
+
 def _reviewed(case):
     if case.state == CaseState.VILLAGE_REVIEWED:
         return _("Case %(ref)s was proposed for recognition.") % _ref(case)
@@ -84,8 +93,13 @@ def _case_unit(case):
     return case.unit
 
 
-def _audit_unit(case):
-    return case.unit.audit_unit()
+def _acting_unit(actor: str):
+    """The unit where the title's recognition authority has `actor` act on the case (criteria.authority)."""
+
+    def unit(case):
+        return authority_for(case.title_type_id, case.unit_path).acting_unit(actor, case.unit)
+
+    return unit
 
 
 STEPS = StepTable(
@@ -134,12 +148,34 @@ STEPS = StepTable(
             },
         ),
         Step(
+            key="self_assess",
+            label=gettext_lazy("Self-assessment"),
+            milestone=gettext_lazy("Self-assessed"),
+            opens_on=CaseState.EVIDENCE_COLLECTED,
+            action="self_assess",
+            permission_unit=_case_unit,
+            working_days=10,
+            page=pages.evidence_to_score,
+            titles=frozenset({"CONGDAN"}),
+            template="workflows/step_score.html",
+            outcomes={
+                "score": Outcome(
+                    (T.SELF_ASSESS,),
+                    self_assess,
+                    pages.score_sheet_form,
+                    gettext_lazy("Save the self-assessment"),
+                    _scored,
+                ),
+                "withdraw": WITHDRAW,
+            },
+        ),
+        Step(
             key="review",
             label=gettext_lazy("Village review"),
             milestone=gettext_lazy("Village review"),
             opens_on=CaseState.SCORED,
             action="review_in_village",
-            permission_unit=_case_unit,
+            permission_unit=_acting_unit("proposer"),
             working_days=10,
             page=pages.score_summary,
             outcomes={
@@ -156,11 +192,11 @@ STEPS = StepTable(
         ),
         Step(
             key="decide",
-            label=gettext_lazy("Commune decision"),
-            milestone=gettext_lazy("Commune decision"),
+            label=gettext_lazy("Recognition decision"),
+            milestone=gettext_lazy("Recognition decision"),
             opens_on=CaseState.VILLAGE_REVIEWED,
             action="decide",
-            permission_unit=_case_unit,
+            permission_unit=_acting_unit("decider"),
             working_days=10,
             page=pages.score_summary,
             outcomes={
@@ -180,7 +216,7 @@ STEPS = StepTable(
             milestone=gettext_lazy("Audit"),
             opens_on=CaseState.COMMUNE_DECIDED,
             action="audit",
-            permission_unit=_audit_unit,
+            permission_unit=_acting_unit("auditor"),
             working_days=20,
             page=pages.score_summary,
             outcomes={
