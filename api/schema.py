@@ -2,6 +2,7 @@
 parameters of a list are read from the page's own filter form."""
 
 from django import forms
+from django.db import DatabaseError
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
@@ -65,11 +66,16 @@ def field_schema(field: forms.Field) -> dict:
 
 def form_parameters(form_class: type[forms.Form]) -> list[OpenApiParameter]:
     """The query parameters of a list: the fields of the page's filter form. A form whose choices are filled
-    at run time (the active titles) is instantiated, so the document lists today's choices."""
-    form = form_class()
+    at run time (the active titles) is instantiated, so the document lists today's choices; before the
+    database has its tables (`manage.py check` on a new server) the declared fields are listed without them.
+    """
+    try:
+        fields = form_class().fields
+    except DatabaseError:
+        fields = form_class.base_fields
     return [
         OpenApiParameter(
             name, field_schema(field), OpenApiParameter.QUERY, description=str(field.label or "")
         )
-        for name, field in form.fields.items()
+        for name, field in fields.items()
     ]

@@ -240,6 +240,8 @@ def open_lists_holding(case_ids: list[int]) -> dict[int, str]:
     for entry in drafts.select_related("decision__commune"):
         held.setdefault(entry.case_id, str(entry.decision))
     return held
+
+
 def cited_proposals(case_ids) -> list[Proposal]:
     """The proposals a decision listing these cases cites, in number order."""
     return list(

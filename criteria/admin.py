@@ -257,6 +257,7 @@ def _in_scope(queryset, user, path_field: str):
         return queryset
     return queryset.filter(path_q(scope_paths(user), field=path_field))
 
+
 @admin.register(RecognitionAuthority)
 class RecognitionAuthorityAdmin(AuditedAdminMixin):
     """Who proposes, decides and audits each title; a row that strands a step is refused by its form."""
