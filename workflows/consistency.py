@@ -4,7 +4,7 @@ against the rows as they are, each finding naming what is off and where.
 * every open flow-backed case has exactly one open step, the one its state waits for; a closed case has none;
 * every change of a case's state has its audit event: the case's transition events, folded from the first
   state, end at the state the row holds, each starting where the previous one ended;
-* the commune decision numbers of a year run 1..n with no gap or repeat (n: the commune's counter), and so do
+* the decision numbers of a unit, year and series run 1..n with no gap or repeat (n: its counter), and so do
   the case register numbers of each counter;
 * the audit log's chains verify (audit.verify);
 * no claimed step is held by someone who may no longer do it (the role ended, moved or was never there);
@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from approvals.models import Decision, DecisionCounter
+from approvals.models import Decision, DecisionCounter, Proposal
 from audit.models import AuditEvent, ConsistencyRun
 from audit.verify import verify_log
 from cases import transitions as T
@@ -149,20 +149,31 @@ def _run_problems(numbers: list[int], last: int) -> tuple[list[int], list[int]]:
 
 
 def check_numbers() -> list[Problem]:
-    """Decision numbers per commune and year, case register numbers per counter: 1..n, no gap, no repeat."""
+    """Decision numbers per unit, year and series (the issuing body's suffix, each numbered apart), case
+    register numbers per counter: 1..n, no gap, no repeat."""
     problems = []
     numbers = defaultdict(list)
     paths = {}
-    for commune_id, year, number, path in Decision.objects.filter(number__isnull=False).values_list(
-        "commune_id", "year", "number", "unit_path"
+    for commune_id, year, series, number, path in Decision.objects.filter(number__isnull=False).values_list(
+        "commune_id", "year", "suffix", "number", "unit_path"
     ):
-        numbers[(commune_id, year)].append(number)
-        paths[(commune_id, year)] = path
-    counters = {(c.commune_id, c.year): c.value for c in DecisionCounter.objects.all()}
+        numbers[(commune_id, year, series)].append(number)
+        paths[(commune_id, year, series)] = path
+    # the Association's proposals (tờ trình) are numbered from the same counters, in their own series
+    for unit_id, year, series, number, path in Proposal.objects.values_list(
+        "unit_id", "year", "suffix", "number", "unit__path"
+    ):
+        numbers[(unit_id, year, series)].append(number)
+        paths[(unit_id, year, series)] = path
+    counters = {(c.commune_id, c.year, c.series): c.value for c in DecisionCounter.objects.all()}
     for key in sorted(set(numbers) | set(counters)):
         missing, repeated = _run_problems(numbers.get(key, []), counters.get(key, 0))
         if missing or repeated:
-            subject = _("decisions of commune #%(commune)s in %(year)s") % {"commune": key[0], "year": key[1]}
+            subject = _("decisions %(series)s of unit #%(commune)s in %(year)s") % {
+                "series": key[2],
+                "commune": key[0],
+                "year": key[1],
+            }
             problems.append(
                 Problem(
                     "numbers",

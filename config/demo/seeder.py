@@ -30,6 +30,7 @@ from registry.services import assign_role, create_unit
 from registry.text import fold
 from reports.targets import BAC_NINH_267, load_plan_targets
 
+from .adoption import adopt_demo_sets
 from .data import (
     COMMUNE_ROLES,
     DECIDED,
@@ -95,28 +96,12 @@ class DemoSeeder:
             step()
             self.timings[name] = time.monotonic() - started
 
-    # ---- plan targets: Bắc Ninh's own plan 267/KH-UBND for both periods, each target with its population
-    def build_targets(self):
+    def build_targets(self):  # Bắc Ninh's own plan 267/KH-UBND for both periods, each with its population
         load_plan_targets(self.province, BAC_NINH_267, actor=None)
 
-    # ---- the province adopts the sets its cases are scored against (Bắc Ninh's 187/QĐ-UBND; the date is the
-    # demo's), the sample values marked as such
+    # ---- the province adopts the sets its cases are scored against, this year's and last year's
     def adopt_criteria_sets(self):
-        from criteria.models import CriteriaSet
-        from criteria.services import adopt_criteria_set
-
-        sets = CriteriaSet.objects.in_force(
-            min(self.today, datetime.date(self.year, 12, 31)), province=self.province
-        )
-        for criteria_set in sets:
-            adopt_criteria_set(
-                criteria_set,
-                province=self.province,
-                year=self.year,
-                decision_reference="187/QĐ-UBND",
-                decision_date=min(self.today, datetime.date(self.year, 1, 15)),
-                actor=self.admin,
-            )
+        adopt_demo_sets(self.province, years=(self.year - 1, self.year), today=self.today, actor=self.admin)
 
     # ---- units
     def build_units(self):
