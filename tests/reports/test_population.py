@@ -25,7 +25,22 @@ def _adult(household, name, born):
     )
 
 
+def _household_path_for_citizens(world):
+    """The province decides learning citizens the household way (village head reviews, commune chair decides),
+    so the builders' walk recognises them: who decides is the province's data, not what this report counts."""
+    from criteria.models import RecognitionAuthority
+    from criteria.services import configure_authority
+
+    if RecognitionAuthority.objects.filter(title_type__code="CONGDAN", province=world.province).exists():
+        return
+    row = RecognitionAuthority.objects.get(title_type__code="GDHT", province=None)
+    row.pk, row.province = None, world.province
+    row.title_type = TitleType.objects.get(code="CONGDAN")
+    configure_authority(row, actor=None)
+
+
 def _recognised_citizen(world, household, name):
+    _household_path_for_citizens(world)
     person = Person.objects.create(
         code=f"CD-{name}", name=name, unit=household.unit, birth_year=1980, member_of=household
     )
