@@ -127,7 +127,12 @@ def _staff(year: int, titles) -> Line:
         above = ["/" + "/".join(codes[:depth]) + "/" for depth in range(1, len(codes) + 1)]
         present = set().union(*(held.get(p, set()) for p in above))
         missing = []
+        # only the steps of the titles held at this level (a title's own step, e.g. CONGDAN's
+        # self-assessment, is not asked of a level none of its titles' cases are held at)
+        codes_here = {t.code for t in titles if t.case_unit_level == level}
         for step in steps:
+            if step.titles and not step.titles & codes_here:
+                continue
             roles = roles_for(step.action, level)
             if not roles & present:
                 label = _(" or ").join(str(Role(r).label) for r in sorted(roles))

@@ -10,9 +10,9 @@ from approvals.models import Decision, ReviewSession
 from cases import permissions as perms
 from cases import services as case_services
 from cases.models import Case, CaseState, EvidenceFile
-from criteria.models import CriterionItem
+from criteria.models import CriterionItem, TitleType
 from notifications.models import Notification
-from registry.models import Role
+from registry.models import Person, Role
 from tests.builders import full_marks, make_user, pdf_upload, required_evidence_items
 from workflows import services
 from workflows.models import CaseTask
@@ -68,6 +68,13 @@ def m(world):
                 signer_name="Chủ tịch",
             )
         cases[step] = case
+    # a learning citizen of A1 at the self-assessment the village branch officer enters (CONGDAN only)
+    citizen = Person.objects.create(code="CD-PV", name="Phạm Vi", unit=world.village_a1, birth_year=1980)
+    congdan = TitleType.objects.get(code="CONGDAN")
+    congdan_case = services.open_case(citizen, title_type=congdan, year=2026, actor=officer)
+    cases["self_assess"] = services.perform_step(
+        congdan_case, step="collect", outcome="complete", actor=officer
+    )
     world.cases = cases
     return world
 
@@ -232,6 +239,7 @@ def _sheet(case):
 PAYLOADS = {
     ("collect", "complete"): lambda c: {},
     ("score", "score"): _sheet,
+    ("self_assess", "score"): _sheet,
     ("review", "review"): lambda c: {"proposed": True, "reason": ""},
     ("decide", "decide"): lambda c: {"recognised": True, "reason": "", "signer_name": "Chủ tịch"},
     ("audit", "confirm"): lambda c: {"note": "Đúng"},

@@ -49,6 +49,11 @@ def test_every_unit_needs_someone_for_every_step(world):
     make_user(Role.COMMUNE_CHAIR, world.commune_b)
     make_user(Role.COMMUNE_OFFICER, world.commune_b)
     staff = lines()["staff"]
+    # the titles decided above the commune (DVHT_TINH, CDHT_XA, learning citizens) need the province's own
+    assert any(world.province.name in g for g in staff.gaps)
+    for role in (Role.EDUCATION_DEPT, Role.PROVINCE_CHAIR, Role.PROVINCE_HKH):
+        make_user(role, world.province)
+    staff = lines()["staff"]
     # cases held at the commune (clans, organisations) are scored by an assessor of the commune or above
     assert (
         not staff.ok
