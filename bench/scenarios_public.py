@@ -62,7 +62,7 @@ def public_status_lookup(
             if n >= warmups:
                 times.append(dt * 1000)
                 queries.append(counter.counts["request"])
-                found += b"<ol class=\"steps\">" in response.content  # the status card: no context here
+                found += b'<ol class="steps">' in response.content  # the status card: no context here
     if found != len(picked):
         raise AssertionError(f"{found} of {len(picked)} lookups with the right digits found their case")
     log(f"    {len(times)} lookups, {found} found; queries per lookup min {min(queries)} max {max(queries)}")
