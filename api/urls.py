@@ -72,5 +72,5 @@ urlpatterns = [
         "notifications/read-all/", notifications.NotificationsReadAll.as_view(), name="notifications_read_all"
     ),
     path("notifications/<id:pk>/read/", notifications.NotificationRead.as_view(), name="notification_read"),
-    re_path(r"^.*$", not_found),
+    re_path(r"^[\s\S]*$", not_found),  # any other address under /api/, newlines included
 ]

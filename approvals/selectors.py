@@ -1,6 +1,6 @@
 """Reads of sessions, decisions and audits, scoped to the user's units like cases are."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -231,14 +231,22 @@ def proposed_free(user, commune) -> QuerySet[Case]:
 
 
 def open_lists_holding(case_ids: list[int]) -> dict[int, str]:
-    """The open meeting or draft decision each case is on (cases.lists: the list decides for it)."""
-    held = {}
-    sessions = SessionEntry.objects.filter(case_id__in=case_ids, session__status=ReviewSession.Status.OPEN)
-    for entry in sessions.select_related("session__village"):
-        held[entry.case_id] = str(entry.session)
-    drafts = DecisionEntry.objects.filter(case_id__in=case_ids, decision__status=Decision.Status.DRAFT)
-    for entry in drafts.select_related("decision__commune"):
-        held.setdefault(entry.case_id, str(entry.decision))
+    """The open meeting or draft decision each case is on (cases.lists: the list decides for it). One query
+    when no case is on a list (every single-case action asks); the lists' names only for the cases held."""
+    on_sessions = SessionEntry.objects.filter(
+        case_id__in=case_ids, session__status=ReviewSession.Status.OPEN
+    ).values_list("case_id", "session_id", Value(0))
+    on_drafts = DecisionEntry.objects.filter(
+        case_id__in=case_ids, decision__status=Decision.Status.DRAFT
+    ).values_list("case_id", "decision_id", Value(1))
+    rows = sorted(on_sessions.union(on_drafts, all=True), key=lambda row: row[2])  # a meeting first
+    if not rows:
+        return {}
+    sessions = ReviewSession.objects.select_related("village").in_bulk({r[1] for r in rows if r[2] == 0})
+    decisions = Decision.objects.select_related("commune").in_bulk({r[1] for r in rows if r[2] == 1})
+    held: dict[int, str] = {}
+    for case_id, list_id, kind in rows:
+        held.setdefault(case_id, str(sessions[list_id] if kind == 0 else decisions[list_id]))
     return held
 
 

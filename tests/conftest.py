@@ -62,6 +62,9 @@ def _restore_shipped_criteria():
     if not RecognitionAuthority.objects.exists():
         migration = importlib.import_module("criteria.migrations.0008_national_recognition_authorities")
         migration.forwards(apps, None)
+    if not TitleType.objects.filter(code="CDHT_XA").exists():  # the commune's and the province's own titles
+        migration = importlib.import_module("criteria.migrations.0009_commune_and_province_titles")
+        migration.forwards(apps, None)
     # read once here, as a running process has them: a page's query count does not include the first read
     from criteria.authority import authorities_in
 

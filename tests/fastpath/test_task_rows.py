@@ -82,17 +82,18 @@ def test_one_statement_insert_writes_what_save_and_add_write(world, requires_pos
 
 def test_a_step_from_the_queue_costs_six_statements(world, requires_postgres, django_assert_num_queries):
     """perform_step on PostgreSQL, a review taken straight from the queue by a fresh request's user, given the
-    task as the step page gives it: the flow lock with the task and case rows, grants, case update, stream
-    head lock, event + head, and the step's finishing with the next task, its row and link. The services
-    inside take no savepoints; the one pair counted here is perform_step's own, nested in the test's
-    transaction."""
+    task as the step page gives it: the flow lock with the task and case rows, grants, whether the case is on
+    an open meeting or draft (one union, cases.lists), case update, stream head lock, event + head, the unit
+    the next step's decider acts at (the title's recognition authority names its level), and the step's
+    finishing with the next task, its row and link. The services inside take no savepoints; the one pair
+    counted here is perform_step's own, nested in the test's transaction."""
     from registry.selectors import forget_grants
 
     case = walk(world, open_case(world), through="score")
     task = services.open_task(case, "review")
     head = world.user("head_a1")
     forget_grants(head)
-    with django_assert_num_queries(6 + 2):
+    with django_assert_num_queries(8 + 2):
         case = services.perform_step(
             case, step="review", outcome="review", actor=head, task=task, proposed=True
         )

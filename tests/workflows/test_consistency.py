@@ -142,5 +142,5 @@ def test_the_demo_seeded_through_the_services_is_consistent(db, settings):
     from io import StringIO
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("seed_demo", households=30, stdout=StringIO())
+    call_command("seed_demo", households=30, force=True, stdout=StringIO())
     assert check_consistency() == []
