@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from audit.services import record_event
 from cases.exceptions import CaseActionError
 from cases.models import Case
+from cases.transitions import RECOGNISE
 
 # Called with the cases a collective step moved, inside its transaction: the workflow completes their steps
 # (workflows.collective), explicitly, where a signal used to.
@@ -73,3 +74,24 @@ def audit_batch(
 
 def deny(message: str):
     raise PermissionDenied(message)
+
+
+def listable_problems(unit, title_type_id: int, year: int, cases, *, taken, taken_message: str) -> list[str]:
+    """Why cases cannot go on a list of `unit` (a proposal, a decision's annex) for one title and year:
+    outside the unit, another title or year, not proposed by their village, or already on such a list
+    (`taken`: their ids; `taken_message` names that list, e.g. "Case %(ref)s is already on a proposal.")."""
+    problems = []
+    for case in cases:
+        ref = {"ref": case.reference}
+        if not case.unit_path.startswith(unit.path):
+            problems.append(_("Case %(ref)s is not from %(unit)s.") % {**ref, "unit": unit.name})
+        elif case.title_type_id != title_type_id or case.year != year:
+            problems.append(_("Case %(ref)s is for another title or year.") % ref)
+        elif not RECOGNISE.allowed(case, check_conditions=False):
+            problems.append(
+                _("Case %(ref)s is not proposed by its village (state “%(state)s”).")
+                % {**ref, "state": case.get_state_display()}
+            )
+        elif case.pk in taken:
+            problems.append(taken_message % ref)
+    return problems

@@ -28,6 +28,7 @@ from ._common import (
     OnMoved,
     audit_batch,
     deny,
+    listable_problems,
     lock_cases,
     move_all,
     refuse_if,
@@ -44,21 +45,14 @@ def _drafts_holding(case_ids, exclude=None) -> dict[int, int]:
 
 
 def _case_problems(commune, title_type_id: int, year: int, cases, held) -> list[str]:
-    problems = []
-    for case in cases:
-        ref = {"ref": case.reference}
-        if not case.unit_path.startswith(commune.path):
-            problems.append(_("Case %(ref)s is not from %(unit)s.") % {**ref, "unit": commune.name})
-        elif case.title_type_id != title_type_id or case.year != year:
-            problems.append(_("Case %(ref)s is for another title or year.") % ref)
-        elif not T.RECOGNISE.allowed(case, check_conditions=False):
-            problems.append(
-                _("Case %(ref)s is not proposed by its village (state “%(state)s”).")
-                % {**ref, "state": case.get_state_display()}
-            )
-        elif case.pk in held:
-            problems.append(_("Case %(ref)s is already on another draft decision.") % ref)
-    return problems
+    return listable_problems(
+        commune,
+        title_type_id,
+        year,
+        cases,
+        taken=held,
+        taken_message=_("Case %(ref)s is already on another draft decision."),
+    )
 
 
 @transaction.atomic

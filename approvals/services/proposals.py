@@ -14,13 +14,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases import transitions as T
 from cases.models import RECOGNISED_STATES, Case
 from cases.permissions import acting_grant
 from criteria.authority import Authority, authority_for
 
 from ..models import DecisionCounter, Proposal, ProposalEntry
-from ._common import BatchRefused, audit_batch, deny, refuse_if
+from ._common import BatchRefused, audit_batch, deny, listable_problems, refuse_if
 
 
 def can_compile_proposal(user, unit, title_type_id: int) -> bool:
@@ -34,21 +33,14 @@ def can_compile_proposal(user, unit, title_type_id: int) -> bool:
 
 def _problems(unit, title_type_id: int, year: int, cases: list[Case]) -> list[str]:
     on_proposal = set(ProposalEntry.objects.filter(case__in=cases).values_list("case_id", flat=True))
-    problems = []
-    for case in cases:
-        ref = {"ref": case.reference}
-        if not case.unit_path.startswith(unit.path):
-            problems.append(_("Case %(ref)s is not from %(unit)s.") % {**ref, "unit": unit.name})
-        elif case.title_type_id != title_type_id or case.year != year:
-            problems.append(_("Case %(ref)s is for another title or year.") % ref)
-        elif not T.RECOGNISE.allowed(case, check_conditions=False):
-            problems.append(
-                _("Case %(ref)s is not proposed by its village (state “%(state)s”).")
-                % {**ref, "state": case.get_state_display()}
-            )
-        elif case.pk in on_proposal:
-            problems.append(_("Case %(ref)s is already on a proposal.") % ref)
-    return problems
+    return listable_problems(
+        unit,
+        title_type_id,
+        year,
+        cases,
+        taken=on_proposal,
+        taken_message=_("Case %(ref)s is already on a proposal."),
+    )
 
 
 def _next_number(unit, year: int, series: str) -> int:
