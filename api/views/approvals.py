@@ -51,11 +51,15 @@ class SessionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SessionEntrySerializer(serializers.ModelSerializer):
+class _EntrySerializer(serializers.ModelSerializer):
+    """A case on a collective list (a meeting's or a decision's entry): the case and its subject."""
+
     case = serializers.IntegerField(source="case_id")
     reference = serializers.CharField(source="case.reference")
     subject = serializers.CharField(source="case.subject.name")
 
+
+class SessionEntrySerializer(_EntrySerializer):
     class Meta:
         model = SessionEntry
         fields = ["id", "case", "reference", "subject", "proposed", "reason"]
@@ -108,11 +112,7 @@ class DecisionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DecisionEntrySerializer(serializers.ModelSerializer):
-    case = serializers.IntegerField(source="case_id")
-    reference = serializers.CharField(source="case.reference")
-    subject = serializers.CharField(source="case.subject.name")
-
+class DecisionEntrySerializer(_EntrySerializer):
     class Meta:
         model = DecisionEntry
         fields = ["id", "case", "reference", "subject", "recognised", "reason"]
